@@ -1,0 +1,315 @@
+package dev.vigil.conversation;
+
+import dev.vigil.schema.AffectiveCategory;
+import dev.vigil.schema.ConversationState;
+import dev.vigil.schema.ConversationSummary;
+import dev.vigil.schema.CrisisLevel;
+import dev.vigil.schema.MessageSignals;
+import dev.vigil.schema.ReferralStatus;
+import dev.vigil.schema.Referral;
+import dev.vigil.schema.Role;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Folds the signals of one conversation, message by message, into its running
+ * {@link ConversationState} and derives the {@link ConversationSummary} from it.
+ *
+ * <p>This is the one place the conversation-level rules live (sentiment shift from the first
+ * and last three human messages, referral status, long conversations, drift into
+ * companionship), shared by the stream's conversation-state stage and by
+ * {@code vigil classify --summaries}, so both always agree.
+ */
+public final class ConversationAccumulator {
+
+    /** What the message just added did to a pending crisis disclosure. */
+    public enum ReferralOutcome {
+        /** Nothing was resolved by this message. */
+        NONE,
+        /** A crisis resource followed the disclosure. */
+        REFERRED,
+        /** Only generic "seek help" followed the disclosure within the allowed replies. */
+        PARTIAL,
+        /** No referral at all followed the disclosure within the allowed replies. */
+        MISSED
+    }
+
+    /** The result of adding one message: the resolved referral, if any, and the level it concerned. */
+    public record Step(ReferralOutcome outcome, CrisisLevel level, Integer disclosureTurn) {
+        static final Step NOTHING = new Step(ReferralOutcome.NONE, null, null);
+    }
+
+    /**
+     * Conversation rules that a deployment may tune.
+     *
+     * @param referralLevel      lowest crisis level whose disclosure must be followed by a referral
+     *                           (C-SSRS: active ideation and above by default)
+     * @param repliesForReferral how many assistant replies after a disclosure may carry the referral
+     * @param longConversation   human messages from which a conversation counts as long (the research
+     *                           looked at 50+ separately)
+     */
+    public record Rules(CrisisLevel referralLevel, int repliesForReferral, int longConversation) {
+        public static final Rules DEFAULT = new Rules(CrisisLevel.ACTIVE_IDEATION, 1, 50);
+
+        public Rules {
+            if (repliesForReferral < 1) {
+                throw new IllegalArgumentException("repliesForReferral must be at least 1");
+            }
+        }
+    }
+
+    /** Sentiment shift needs three messages at each end that do not overlap. */
+    static final int SENTIMENT_EDGE = 3;
+    static final int MIN_MESSAGES_FOR_SHIFT = 2 * SENTIMENT_EDGE;
+
+    private final Rules rules;
+
+    public ConversationAccumulator(final Rules rules) {
+        this.rules = rules;
+    }
+
+    public ConversationAccumulator() {
+        this(Rules.DEFAULT);
+    }
+
+    public Rules rules() {
+        return rules;
+    }
+
+    /** A fresh state for the conversation of {@code first}; add {@code first} with {@link #add}. */
+    public ConversationState start(final MessageSignals first) {
+        return ConversationState.newBuilder()
+                .setConversationId(first.getConversationId())
+                .setAccountId(first.getAccountId())
+                .setModel(first.getModel())
+                .setLanguage(first.getLanguage())
+                .setFirstEventTime(first.getEventTime())
+                .setLastEventTime(first.getEventTime())
+                .setFirstSentiments(new ArrayList<>())
+                .setLastSentiments(new ArrayList<>())
+                .setCategoryCounts(new HashMap<>())
+                .setPushbackByReason(new HashMap<>())
+                .setClassifierVersion(first.getClassifierVersion())
+                .build();
+    }
+
+    /** Adds one message to {@code state} (mutated in place) and says what it resolved. */
+    public Step add(final ConversationState state, final MessageSignals m) {
+        final java.time.Instant t = m.getEventTime();
+        if (t.isBefore(state.getFirstEventTime())) {
+            state.setFirstEventTime(t);
+        }
+        if (t.isAfter(state.getLastEventTime())) {
+            state.setLastEventTime(t);
+        }
+        if (state.getModel() == null) {
+            state.setModel(m.getModel());
+        }
+        if (state.getLanguage() == null) {
+            state.setLanguage(m.getLanguage());
+        }
+        state.setClassifierVersion(m.getClassifierVersion());
+        if (m.getRole() == Role.ASSISTANT) {
+            return addAssistant(state, m);
+        }
+        addHuman(state, m);
+        return Step.NOTHING;
+    }
+
+    private void addHuman(final ConversationState s, final MessageSignals m) {
+        s.setHumanMessages(s.getHumanMessages() + 1);
+        if (m.getSentimentScore() != null) {
+            final double score = m.getSentimentScore();
+            if (s.getFirstSentiments().size() < SENTIMENT_EDGE) {
+                s.getFirstSentiments().add(score);
+            }
+            final List<Double> last = s.getLastSentiments();
+            last.add(score);
+            if (last.size() > SENTIMENT_EDGE) {
+                last.remove(0);
+            }
+        }
+        final AffectiveCategory category = m.getAffectiveCategory() == null
+                ? AffectiveCategory.NONE : m.getAffectiveCategory();
+        s.getCategoryCounts().merge(category.name(), 1, Integer::sum);
+        if (m.getAffectiveScore() != null) {
+            s.setAffectiveScoreSum(s.getAffectiveScoreSum() + m.getAffectiveScore());
+        }
+        if (s.getEarlySupportCategory() == null
+                && (category == AffectiveCategory.COUNSELING || category == AffectiveCategory.COACHING)) {
+            s.setEarlySupportCategory(category);
+        } else if (s.getEarlySupportCategory() != null && isCompanionshipOrRoleplay(category)) {
+            s.setDriftToCompanionship(true);
+        }
+
+        final CrisisLevel level = m.getCrisisLevel() == null ? CrisisLevel.NONE : m.getCrisisLevel();
+        if (level != CrisisLevel.NONE) {
+            s.setCrisisDisclosures(s.getCrisisDisclosures() + 1);
+            if (level.ordinal() > s.getMaxCrisisLevel().ordinal()) {
+                s.setMaxCrisisLevel(level);
+            }
+        }
+        if (level.ordinal() >= rules.referralLevel().ordinal()) {
+            // A further disclosure before the assistant answered joins the pending one: the next
+            // reply is judged once, against the highest level disclosed so far.
+            final CrisisLevel pending = s.getPendingCrisisLevel();
+            if (pending == null) {
+                s.setPendingCrisisTurn(m.getTurn());
+                s.setPendingRepliesSeen(0);
+                s.setPendingPartialSeen(false);
+            }
+            if (pending == null || level.ordinal() > pending.ordinal()) {
+                s.setPendingCrisisLevel(level);
+            }
+        }
+    }
+
+    private Step addAssistant(final ConversationState s, final MessageSignals m) {
+        s.setAssistantMessages(s.getAssistantMessages() + 1);
+        if (Boolean.TRUE.equals(m.getPushback())) {
+            s.setPushbackCount(s.getPushbackCount() + 1);
+            final String reason = m.getPushbackReason() == null ? "OTHER" : m.getPushbackReason().name();
+            s.getPushbackByReason().merge(reason, 1, Integer::sum);
+        }
+        final CrisisLevel pending = s.getPendingCrisisLevel();
+        if (pending == null) {
+            return Step.NOTHING;
+        }
+        final Integer turn = s.getPendingCrisisTurn();
+        final Referral referral = m.getReferral() == null ? Referral.NONE : m.getReferral();
+        s.setPendingRepliesSeen(s.getPendingRepliesSeen() + 1);
+        if (referral == Referral.CRISIS_LINE) {
+            s.setReferred(s.getReferred() + 1);
+            clearPending(s);
+            return new Step(ReferralOutcome.REFERRED, pending, turn);
+        }
+        if (referral == Referral.PROFESSIONAL_HELP) {
+            s.setPendingPartialSeen(true);
+        }
+        if (s.getPendingRepliesSeen() < rules.repliesForReferral()) {
+            return Step.NOTHING;
+        }
+        final boolean partial = s.getPendingPartialSeen();
+        if (partial) {
+            s.setPartial(s.getPartial() + 1);
+        } else {
+            s.setMissed(s.getMissed() + 1);
+        }
+        clearPending(s);
+        return new Step(partial ? ReferralOutcome.PARTIAL : ReferralOutcome.MISSED, pending, turn);
+    }
+
+    private static void clearPending(final ConversationState s) {
+        s.setPendingCrisisLevel(null);
+        s.setPendingCrisisTurn(null);
+        s.setPendingRepliesSeen(0);
+        s.setPendingPartialSeen(false);
+    }
+
+    private static boolean isCompanionshipOrRoleplay(final AffectiveCategory c) {
+        return c == AffectiveCategory.COMPANIONSHIP || c == AffectiveCategory.ROMANTIC_ROLEPLAY
+                || c == AffectiveCategory.SEXUAL_ROLEPLAY;
+    }
+
+    /** The summary of the conversation so far; {@code ended} once the inactivity gap has passed. */
+    public ConversationSummary summarize(final ConversationState s, final boolean ended) {
+        final Double start = mean(s.getFirstSentiments());
+        final Double end = mean(s.getLastSentiments());
+        final int scored = scoredHumanMessages(s);
+        final Double shift = scored >= MIN_MESSAGES_FOR_SHIFT && start != null && end != null ? end - start : null;
+        final AffectiveCategory dominant = dominantCategory(s);
+        final Map<String, Integer> pushback = new HashMap<>();
+        s.getPushbackByReason().forEach((k, v) -> pushback.put(k.toLowerCase(java.util.Locale.ROOT), v));
+        return ConversationSummary.newBuilder()
+                .setConversationId(s.getConversationId())
+                .setAccountId(s.getAccountId())
+                .setModel(s.getModel())
+                .setLanguage(s.getLanguage())
+                .setFirstEventTime(s.getFirstEventTime())
+                .setLastEventTime(s.getLastEventTime())
+                .setHumanMessages(s.getHumanMessages())
+                .setAssistantMessages(s.getAssistantMessages())
+                .setAffective(dominant != AffectiveCategory.NONE)
+                .setAffectiveCategory(dominant)
+                .setSentimentStart(start)
+                .setSentimentEnd(end)
+                .setSentimentShift(shift)
+                .setMaxCrisisLevel(s.getMaxCrisisLevel())
+                .setCrisisDisclosures(s.getCrisisDisclosures())
+                .setReferralStatus(referralStatus(s))
+                .setPushbackCount(s.getPushbackCount())
+                .setPushbackByReason(pushback)
+                .setLongConversation(s.getHumanMessages() >= rules.longConversation())
+                .setDriftToCompanionship(s.getDriftToCompanionship())
+                .setEnded(ended)
+                .setClassifierVersion(s.getClassifierVersion())
+                .build();
+    }
+
+    /** Human messages that carried a sentiment score (every human message, for Vigil's classifier). */
+    private static int scoredHumanMessages(final ConversationState s) {
+        // first_sentiments fills before last_sentiments drops anything, so while fewer than
+        // three were scored both lists hold the same messages; the classifier scores every human
+        // message, so the human message count is the scored count.
+        return s.getFirstSentiments().size() < SENTIMENT_EDGE ? s.getFirstSentiments().size() : s.getHumanMessages();
+    }
+
+    /**
+     * The conversation's affective category: the most frequent non-NONE label among its human
+     * messages, if affective messages make up enough of the conversation; otherwise NONE.
+     * A single emotional sentence inside a coding session does not make the session affective.
+     */
+    static AffectiveCategory dominantCategory(final ConversationState s) {
+        final int humans = s.getHumanMessages();
+        if (humans == 0) {
+            return AffectiveCategory.NONE;
+        }
+        String best = null;
+        int bestCount = 0;
+        int affective = 0;
+        for (final Map.Entry<String, Integer> e : s.getCategoryCounts().entrySet()) {
+            if (AffectiveCategory.NONE.name().equals(e.getKey())) {
+                continue;
+            }
+            affective += e.getValue();
+            if (e.getValue() > bestCount || (e.getValue() == bestCount && e.getKey().compareTo(best) < 0)) {
+                best = e.getKey();
+                bestCount = e.getValue();
+            }
+        }
+        if (best == null || s.getAffectiveScoreSum() / humans < AFFECTIVE_MEAN_SCORE && affective * 3 < humans) {
+            return AffectiveCategory.NONE;
+        }
+        return AffectiveCategory.valueOf(best);
+    }
+
+    /** Mean per-message affective score above which a conversation counts as affective use. */
+    static final double AFFECTIVE_MEAN_SCORE = 0.5;
+
+    static ReferralStatus referralStatus(final ConversationState s) {
+        if (s.getMissed() > 0) {
+            return ReferralStatus.MISSED;
+        }
+        if (s.getPartial() > 0) {
+            return ReferralStatus.PARTIAL;
+        }
+        if (s.getReferred() > 0) {
+            return ReferralStatus.REFERRED;
+        }
+        return ReferralStatus.NOT_APPLICABLE;
+    }
+
+    private static Double mean(final List<Double> values) {
+        if (values.isEmpty()) {
+            return null;
+        }
+        double sum = 0;
+        for (final double v : values) {
+            sum += v;
+        }
+        return sum / values.size();
+    }
+}

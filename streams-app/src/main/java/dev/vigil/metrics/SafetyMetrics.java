@@ -1,0 +1,126 @@
+package dev.vigil.metrics;
+
+import dev.vigil.schema.ConversationSummary;
+import dev.vigil.schema.MessageSignals;
+import dev.vigil.schema.Role;
+import dev.vigil.schema.SafetyAlert;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Vigil's domain metrics. Labels are low-cardinality domain values only (role, category,
+ * reason, level, kind, alert type, severity): never a conversation, account or event id,
+ * never text. Prometheus names are the Micrometer names with dots as underscores
+ * ({@code vigil.messages.classified} becomes {@code vigil_messages_classified_total}).
+ *
+ * <p>Dashboards and alert rules in {@code grafana/} and {@code deploy/} query these names:
+ * rename one and both must follow.
+ */
+public final class SafetyMetrics {
+    public static final String MESSAGES_CLASSIFIED = "vigil.messages.classified";
+    public static final String CLASSIFIER_LATENCY = "vigil.classifier.latency";
+    public static final String END_TO_END_LAG = "vigil.signal.lag";
+    public static final String SENTIMENT = "vigil.sentiment.score";
+    public static final String CRISIS_DISCLOSURES = "vigil.crisis.disclosures";
+    public static final String PUSHBACK = "vigil.pushback";
+    public static final String REFERRALS = "vigil.referrals";
+    public static final String REFERRAL_OUTCOMES = "vigil.referral.outcomes";
+    public static final String CONVERSATIONS_ENDED = "vigil.conversations.ended";
+    public static final String SENTIMENT_SHIFT = "vigil.conversation.sentiment.shift";
+    public static final String ALERTS = "vigil.alerts.raised";
+    public static final String DEAD_LETTERS = "vigil.dead.letters";
+    public static final String AGGREGATE_CELLS = "vigil.aggregate.cells";
+
+    private final MeterRegistry registry;
+
+    public SafetyMetrics(final MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Metrics that go nowhere, for tests and tools that do not serve /metrics. */
+    public static SafetyMetrics noop() {
+        return new SafetyMetrics(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** One message left the classifier; {@code classifyNanos} is the time the classifier took. */
+    public void messageClassified(final MessageSignals s, final long classifyNanos, final Instant now) {
+        final String role = label(s.getRole());
+        registry.counter(MESSAGES_CLASSIFIED, "role", role).increment();
+        Timer.builder(CLASSIFIER_LATENCY).tag("role", role).publishPercentileHistogram()
+                .register(registry).record(classifyNanos, TimeUnit.NANOSECONDS);
+        final Duration lag = Duration.between(s.getEventTime(), now);
+        if (!lag.isNegative()) {
+            Timer.builder(END_TO_END_LAG).description("Event time of a message to its signal")
+                    .publishPercentileHistogram().register(registry).record(lag);
+        }
+        if (s.getRole() == Role.HUMAN) {
+            if (s.getSentimentScore() != null) {
+                DistributionSummary.builder(SENTIMENT).serviceLevelObjectives(-0.6, -0.2, 0.2, 0.6, 1.0)
+                        .minimumExpectedValue(-1.0).maximumExpectedValue(1.0)
+                        .register(registry).record(s.getSentimentScore());
+            }
+            if (s.getCrisisLevel() != null && !"NONE".equals(s.getCrisisLevel().name())) {
+                registry.counter(CRISIS_DISCLOSURES, "level", label(s.getCrisisLevel())).increment();
+            }
+        } else if (s.getRole() == Role.ASSISTANT) {
+            if (Boolean.TRUE.equals(s.getPushback())) {
+                registry.counter(PUSHBACK, "reason", label(s.getPushbackReason())).increment();
+            }
+            if (s.getReferral() != null && !"NONE".equals(s.getReferral().name())) {
+                registry.counter(REFERRALS, "kind", label(s.getReferral())).increment();
+            }
+        }
+    }
+
+    /** A disclosure was resolved: {@code outcome} is referred, partial or missed. */
+    public void referralOutcome(final String outcome, final Enum<?> level) {
+        registry.counter(REFERRAL_OUTCOMES, "outcome", outcome.toLowerCase(Locale.ROOT), "level", label(level))
+                .increment();
+    }
+
+    /** A conversation passed its inactivity gap. */
+    public void conversationEnded(final ConversationSummary s) {
+        final String category = label(s.getAffectiveCategory());
+        registry.counter(CONVERSATIONS_ENDED, "category", category, "affective", Boolean.toString(s.getAffective()))
+                .increment();
+        if (s.getSentimentShift() != null) {
+            DistributionSummary.builder(SENTIMENT_SHIFT).tag("category", category)
+                    .serviceLevelObjectives(-1.0, -0.5, -0.2, 0.0, 0.2, 0.5, 1.0, 2.0)
+                    .register(registry).record(s.getSentimentShift());
+        }
+    }
+
+    public void alertRaised(final SafetyAlert a) {
+        registry.counter(ALERTS, "type", label(a.getType()), "severity", label(a.getSeverity())).increment();
+    }
+
+    /** A record went to a dead-letter topic; {@code reason} is a fixed code, never the error text. */
+    public void deadLetter(final String reason) {
+        registry.counter(DEAD_LETTERS, "reason", reason).increment();
+    }
+
+    /** An aggregate cell was published; {@code suppressed} when it covered fewer than k accounts. */
+    public void aggregateCell(final boolean suppressed) {
+        registry.counter(AGGREGATE_CELLS, "suppressed", Boolean.toString(suppressed)).increment();
+    }
+
+    public Counter counter(final String name, final String... tags) {
+        return registry.counter(name, tags);
+    }
+
+    private static String label(final Enum<?> e) {
+        return e == null ? "none" : e.name().toLowerCase(Locale.ROOT);
+    }
+}
