@@ -17,4 +17,14 @@ public interface VigilSerdes {
     static VigilSerdes plainAvro() {
         return PlainAvroSerde::new;
     }
+
+    /** Confluent wire format against {@code registry}: what the application and its topics use. */
+    static VigilSerdes registry(final SchemaRegistryClient registry) {
+        return new VigilSerdes() {
+            @Override
+            public <T extends SpecificRecord> Serde<T> value(final Class<T> type) {
+                return new ConfluentAvroSerde<>(registry, type);
+            }
+        };
+    }
 }
