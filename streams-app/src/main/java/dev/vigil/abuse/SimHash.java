@@ -12,6 +12,35 @@ public final class SimHash {
     private SimHash() {
     }
 
+    /**
+     * Fingerprint of a message's text. This is the one normalisation used for near-duplicate
+     * detection: the classification step calls it, so the fingerprint in the signals and the
+     * abuse measurements agree.
+     */
+    public static long ofText(final String text) {
+        final String[] tokens = normalise(text);
+        return of(tokens, tokens.length);
+    }
+
+    /** Lower case, letters and digits only, split on everything else. */
+    static String[] normalise(final String text) {
+        final java.util.List<String> out = new java.util.ArrayList<>();
+        final StringBuilder word = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (Character.isLetterOrDigit(c)) {
+                word.append(Character.toLowerCase(c));
+            } else if (word.length() > 0) {
+                out.add(word.toString());
+                word.setLength(0);
+            }
+        }
+        if (word.length() > 0) {
+            out.add(word.toString());
+        }
+        return out.toArray(new String[0]);
+    }
+
     /** Fingerprint of already normalised tokens (lower case, no punctuation). */
     public static long of(final String[] tokens, final int tokenCount) {
         if (tokenCount == 0) {
