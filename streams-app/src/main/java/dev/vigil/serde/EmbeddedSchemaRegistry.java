@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaParseException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -310,7 +309,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
         try {
             return new Schema.Parser().parse(text);
-        } catch (final SchemaParseException e) {
+        } catch (final RuntimeException e) {
+            // SchemaParseException for bad Avro, AvroRuntimeException and others for bad JSON.
             throw new Problem(422, 42201, "Invalid schema: " + e.getMessage());
         }
     }

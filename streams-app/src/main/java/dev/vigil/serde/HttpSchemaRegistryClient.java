@@ -3,9 +3,9 @@ package dev.vigil.serde;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -115,7 +115,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         final Schema schema;
         try {
             schema = new Schema.Parser().parse(text);
-        } catch (final SchemaParseException e) {
+        } catch (final RuntimeException e) {
             throw new SchemaRegistryException("schema id " + id + " from " + baseUrl + " is not an Avro schema", e);
         }
         schemasById.put(id, schema);
@@ -146,6 +146,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 if ((status / 100 != 5 && status != 429) || lastAttempt) {
                     throw failure(status, response.body(), what);
                 }
+            } catch (final SSLException e) {
+                // Retrying cannot fix an untrusted certificate.
+                throw new SchemaRegistryException("cannot " + what + ": TLS with the schema registry at " + baseUrl
+                        + " failed (" + e.getMessage() + "); check " + TRUSTSTORE_LOCATION + " and its password/type", e);
             } catch (final IOException e) {
                 if (lastAttempt) {
                     throw new SchemaRegistryException("cannot " + what + ": the schema registry at " + baseUrl
