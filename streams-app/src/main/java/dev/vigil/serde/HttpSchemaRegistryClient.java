@@ -87,16 +87,22 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        final String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
+        final int id = register(subject, schema.toString(), schema.getFullName());
+        known.put(schema, id);
+        schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    /** Registers schema text as given, uncached: what {@link #register(String, Schema)} sends. */
+    int register(final String subject, final String schemaText, final String what) {
+        final String body = JSON.createObjectNode().put("schema", schemaText).toString();
         final JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", body,
-                "register the schema of " + schema.getFullName() + " under subject '" + subject + "'");
+                "register the schema of " + what + " under subject '" + subject + "'");
         final int id = answer.path("id").asInt(-1);
         if (id < 0) {
             throw new SchemaRegistryException("the registry at " + baseUrl + " answered a registration of subject '"
                     + subject + "' without an id: " + answer, 200, SchemaRegistryException.NO_ERROR_CODE);
         }
-        known.put(schema, id);
-        schemasById.putIfAbsent(id, schema);
         return id;
     }
 
