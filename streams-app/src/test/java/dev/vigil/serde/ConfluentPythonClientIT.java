@@ -59,56 +59,74 @@ class ConfluentPythonClientIT {
 
     @Test
     void shouldLetConfluentsSerializerDecodeWhatVigilWrote() throws Exception {
+        assertConfluentDecodesVigil(apicurio.ccompatUrl());
+    }
+
+    @Test
+    void shouldDecodeWhatConfluentsSerializerWrote() throws Exception {
+        assertVigilDecodesConfluent(apicurio.ccompatUrl());
+    }
+
+    @Test
+    void shouldServeConfluentsClientFromTheEmbeddedRegistryToo() throws Exception {
+        // What `vigil run` serves by default: other tools speaking Confluent's API can use it.
+        try (EmbeddedSchemaRegistry embedded = EmbeddedSchemaRegistry.start("127.0.0.1", 0)) {
+            assertConfluentDecodesVigil(embedded.url());
+            assertVigilDecodesConfluent(embedded.url());
+        }
+    }
+
+    private static void assertConfluentDecodesVigil(final String url) throws Exception {
         final List<JsonNode> expected = new ArrayList<>();
         final List<String> requests = new ArrayList<>();
         for (final Class<? extends SpecificRecord> type : SampleRecords.TYPES) {
             final SpecificRecord record = SampleRecords.populated(type);
-            final byte[] bytes = vigilBytes(type, "py-decode-" + type.getSimpleName(), record);
+            final byte[] bytes = vigilBytes(url, type, "py-decode-" + type.getSimpleName(), record);
             expected.add(SampleRecords.toJson(record));
             requests.add(JSON.createObjectNode().put("op", "decode").put("hex", HEX.formatHex(bytes)).toString());
         }
 
-        final List<JsonNode> answers = python(requests);
+        final List<JsonNode> answers = python(url, requests);
 
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i), answers.get(i).get("record"), SampleRecords.TYPES.get(i).getSimpleName());
         }
     }
 
-    @Test
-    void shouldDecodeWhatConfluentsSerializerWrote() throws Exception {
+    private static void assertVigilDecodesConfluent(final String url) throws Exception {
         final List<SpecificRecord> expected = new ArrayList<>();
         final List<String> requests = new ArrayList<>();
         for (final Class<? extends SpecificRecord> type : SampleRecords.TYPES) {
             final String topic = "py-encode-" + type.getSimpleName();
             final SpecificRecord record = SampleRecords.populated(type);
-            vigilBytes(type, topic, record); // registers the subject the Python side encodes with
+            vigilBytes(url, type, topic, record); // registers the subject the Python side encodes with
             expected.add(record);
             requests.add(JSON.createObjectNode().put("op", "encode").put("topic", topic)
                     .set("record", SampleRecords.toJson(record)).toString());
         }
 
-        final List<JsonNode> answers = python(requests);
+        final List<JsonNode> answers = python(url, requests);
 
         for (int i = 0; i < expected.size(); i++) {
             final Class<? extends SpecificRecord> type = SampleRecords.TYPES.get(i);
             final byte[] bytes = HEX.parseHex(answers.get(i).get("hex").asText());
             assertEquals(0, bytes[0], "magic byte written by Confluent's serializer");
-            final Object decoded = VigilSerdes.registry(SchemaRegistries.forUrl(apicurio.ccompatUrl(), Map.of()))
+            final Object decoded = VigilSerdes.registry(SchemaRegistries.forUrl(url, Map.of()))
                     .value(type).deserializer().deserialize("py-encode-" + type.getSimpleName(), bytes);
             assertEquals(expected.get(i), decoded, type.getSimpleName());
         }
     }
 
     @SuppressWarnings("unchecked")
-    private static <T extends SpecificRecord> byte[] vigilBytes(final Class<T> type, final String topic, final SpecificRecord record) {
-        final SchemaRegistryClient client = SchemaRegistries.forUrl(apicurio.ccompatUrl(), Map.of());
+    private static <T extends SpecificRecord> byte[] vigilBytes(final String url, final Class<T> type, final String topic,
+                                                                 final SpecificRecord record) {
+        final SchemaRegistryClient client = SchemaRegistries.forUrl(url, Map.of());
         return VigilSerdes.registry(client).value(type).serializer().serialize(topic, (T) record);
     }
 
     /** Runs the Python side once over all requests and returns its answers, one per request. */
-    private static List<JsonNode> python(final List<String> requests) throws IOException, InterruptedException {
-        final Process process = new ProcessBuilder(PYTHON, script().toString(), apicurio.ccompatUrl()).start();
+    private static List<JsonNode> python(final String url, final List<String> requests) throws IOException, InterruptedException {
+        final Process process = new ProcessBuilder(PYTHON, script().toString(), url).start();
         try {
             final CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
             final CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
