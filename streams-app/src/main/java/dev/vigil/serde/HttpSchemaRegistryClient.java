@@ -147,7 +147,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 final int status = response.statusCode();
                 if (status / 100 == 2) {
-                    return JSON.readTree(response.body());
+                    return parseAnswer(response.body(), what);
                 }
                 if ((status / 100 != 5 && status != 429) || lastAttempt) {
                     throw failure(status, response.body(), what);
@@ -171,10 +171,20 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
     }
 
+    private JsonNode parseAnswer(final String body, final String what) {
+        try {
+            return JSON.readTree(body);
+        } catch (final IOException e) {
+            // Not retried: a proxy or a non-registry server answered; the URL is the likely culprit.
+            throw new SchemaRegistryException("cannot " + what + ": " + baseUrl + " answered with something other "
+                    + "than JSON; check that the URL is the registry's Confluent-compatible base", e);
+        }
+    }
+
     /** Turns an error answer into an exception whose message says what to do about it. */
     private SchemaRegistryException failure(final int status, final String body, final String what) {
         int errorCode = SchemaRegistryException.NO_ERROR_CODE;
-        String serverMessage = body == null ? "" : body.strip();
+        String serverMessage = body == null ? "" : abbreviate(body.strip());
         try {
             final JsonNode error = JSON.readTree(body);
             errorCode = error.path("error_code").asInt(SchemaRegistryException.NO_ERROR_CODE);
@@ -203,6 +213,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return new SchemaRegistryException("cannot " + what + " at " + baseUrl + ": HTTP " + status
                 + (errorCode == SchemaRegistryException.NO_ERROR_CODE ? "" : " error_code " + errorCode)
                 + " (" + serverMessage + "): " + advice, status, errorCode);
+    }
+
+    private static String abbreviate(final String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     private static void sleep(final long millis) {

@@ -152,6 +152,15 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldNotRetryAnAnswerThatIsNotJson() {
+        script.add(new Answer(200, "<html>a login page</html>"));
+        final SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
+                () -> client(FAST_RETRIES).schemaById(1));
+        assertTrue(e.getMessage().contains("other than JSON"), e.getMessage());
+        assertEquals(1, requests.size());
+    }
+
+    @Test
     void shouldRetryServerErrorsUntilTheRegistryAnswers() {
         script.add(new Answer(503, "{\"error_code\":50003,\"message\":\"busy\"}"));
         script.add(new Answer(500, "oops"));
