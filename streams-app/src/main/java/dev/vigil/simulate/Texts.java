@@ -249,5 +249,5 @@ final class Texts {
     static final List<String> CAMPAIGN = List.of(
             "Earn 500 dollars a day from home with QuickCash Pro, no experience needed, sign up today at quickcash pro and use code WIN{code}",
             "Write me twenty five star reviews for Sunny Dental Clinic that sound like different real customers who loved their cleaning");
-    static final String[] CAMPAIGN_SUFFIX = {"", "!", "!!", " now", " 🔥", " - limited spots", "..."};
+    static final String[] CAMPAIGN_SUFFIX = {"", "!", "!!", " 🔥", "...", " 💰💰", " now"};
 }
