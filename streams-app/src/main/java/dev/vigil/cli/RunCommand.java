@@ -151,7 +151,7 @@ public final class RunCommand implements Callable<Integer> {
             final StreamsSettings settings = new StreamsSettings(applicationId, bootstrap, registryUrl,
                     stateDir != null ? stateDir : dataDir.resolve("state"), commitIntervalMs, replicationFactor,
                     partitions, threads, clientConfig);
-            final MonitoringConfig monitoring = new MonitoringConfig(outputPrefix);
+            final MonitoringConfig monitoring = MonitoringConfig.defaults().withOutputPrefix(outputPrefix);
             final var created = VigilTopics.ensure(settings.clientProperties(),
                     VigilTopics.topics(inputTopic, monitoring, partitions, replicationFactor));
 

@@ -86,7 +86,7 @@ abstract class BrokerScenarios {
     void isolate() {
         suffix = UUID.randomUUID().toString().substring(0, 8);
         inputTopic = "conversation-events-" + suffix;
-        monitoring = new MonitoringConfig("it-" + suffix);
+        monitoring = MonitoringConfig.defaults().withOutputPrefix("it-" + suffix);
         registryUrl = "mock://it-" + suffix;
         VigilTopics.ensure(clientProperties(), VigilTopics.topics(inputTopic, monitoring, 2, (short) 1));
     }
