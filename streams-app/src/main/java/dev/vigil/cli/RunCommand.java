@@ -74,9 +74,6 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--input-topic", defaultValue = Topics.CONVERSATION_EVENTS, description = "Input topic (default: ${DEFAULT-VALUE}).")
     String inputTopic;
 
-    @Option(names = "--output-prefix", defaultValue = "", description = "Prefix of every output topic (default: none).")
-    String outputPrefix;
-
     @Option(names = "--commit-interval-ms", defaultValue = "" + StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
             description = "Transaction commit interval; bounds input-to-output latency (default: ${DEFAULT-VALUE}).")
     long commitIntervalMs;
@@ -151,7 +148,7 @@ public final class RunCommand implements Callable<Integer> {
             final StreamsSettings settings = new StreamsSettings(applicationId, bootstrap, registryUrl,
                     stateDir != null ? stateDir : dataDir.resolve("state"), commitIntervalMs, replicationFactor,
                     partitions, threads, clientConfig);
-            final MonitoringConfig monitoring = MonitoringConfig.defaults().withOutputPrefix(outputPrefix);
+            final MonitoringConfig monitoring = MonitoringConfig.defaults();
             final var created = VigilTopics.ensure(settings.clientProperties(),
                     VigilTopics.topics(inputTopic, monitoring, partitions, replicationFactor));
 

@@ -14,11 +14,6 @@ public record MonitoringConfig(String outputPrefix) {
         return new MonitoringConfig("");
     }
 
-    /** A copy with another output prefix (what a replay uses). */
-    public MonitoringConfig withOutputPrefix(final String prefix) {
-        return new MonitoringConfig(prefix);
-    }
-
     public String topic(final String name) {
         return Topics.prefixed(outputPrefix, name);
     }

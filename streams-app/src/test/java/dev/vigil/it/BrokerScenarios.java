@@ -63,8 +63,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * test kit, Vigil's own embedded broker, and Testcontainers where Docker exists. A subclass only
  * says where its broker is; the scenarios are written once, here.
  *
- * <p>Each scenario uses its own topics, application id and registry, so scenarios never see
- * each other's records on a shared broker.
+ * <p>Each scenario uses its own input and dead-letter topics, application id and registry, and
+ * its own conversation ids; on the shared output topics it counts only its own records.
  */
 abstract class BrokerScenarios {
     private static final int MAX_TEXT = 500;
@@ -86,7 +86,7 @@ abstract class BrokerScenarios {
     void isolate() {
         suffix = UUID.randomUUID().toString().substring(0, 8);
         inputTopic = "conversation-events-" + suffix;
-        monitoring = MonitoringConfig.defaults().withOutputPrefix("it-" + suffix);
+        monitoring = MonitoringConfig.defaults();
         registryUrl = "mock://it-" + suffix;
         VigilTopics.ensure(clientProperties(), VigilTopics.topics(inputTopic, monitoring, 2, (short) 1));
     }
@@ -106,7 +106,7 @@ abstract class BrokerScenarios {
         int good = 0;
         for (int c = 0; c < 3; c++) {
             for (int turn = 0; turn < 4; turn++) {
-                lines.add(JsonEvents.toJson(Events.event("conv-" + c, turn, turn % 2 == 0 ? Role.HUMAN : Role.ASSISTANT,
+                lines.add(JsonEvents.toJson(Events.event(suffix + "-conv-" + c, turn, turn % 2 == 0 ? Role.HUMAN : Role.ASSISTANT,
                         turn % 2 == 0 ? "I feel anxious about work" : "That sounds stressful.", T0.plusSeconds(10L * turn))));
                 good++;
             }
@@ -142,8 +142,9 @@ abstract class BrokerScenarios {
         assertTrue(problems.contains("missing-field"), problems);
 
         final int bad = 8;
-        final List<ConsumerRecord<String, byte[]>> signals = readExactly(monitoring.topic(Topics.MESSAGE_SIGNALS), good, "signals of good events");
-        final List<ConsumerRecord<String, byte[]>> dead = readExactly(inputTopic + ".dlq", bad, "dead letters");
+        final List<ConsumerRecord<String, byte[]>> signals = readExactly(monitoring.topic(Topics.MESSAGE_SIGNALS), good, "signals of good events",
+                r -> r.key() != null && r.key().startsWith(suffix));
+        final List<ConsumerRecord<String, byte[]>> dead = readExactly(inputTopic + ".dlq", bad, "dead letters", r -> true);
 
         final Map<String, Long> reasons = dead.stream().collect(Collectors.groupingBy(
                 r -> DeadLetters.header(r.headers(), DeadLetters.REASON), Collectors.counting()));
@@ -170,7 +171,11 @@ abstract class BrokerScenarios {
     void shouldTurnEveryProducedEventIntoExactlyOneSignal() throws Exception {
         final VigilSerdes serdes = serdes();
         final List<ConversationEvent> events = new ArrayList<>();
-        new TrafficSimulator(3, T0, 20, Duration.ofSeconds(30)).forEachRemaining(events::add);
+        new TrafficSimulator(3, T0, 20, Duration.ofSeconds(30)).forEachRemaining(e -> {
+            e.setConversationId(suffix + "-" + e.getConversationId());
+            e.setEventId(suffix + "-" + e.getEventId());
+            events.add(e);
+        });
         final String jsonl = events.stream().map(JsonEvents::toJson).collect(Collectors.joining("\n"));
         startApp(serdes);
         try (KafkaProducer<String, byte[]> producer = producer()) {
@@ -178,7 +183,7 @@ abstract class BrokerScenarios {
                     .produce(new BufferedReader(new StringReader(jsonl)), "simulated.jsonl", System.err);
         }
         final List<ConsumerRecord<String, byte[]>> signals = readExactly(monitoring.topic(Topics.MESSAGE_SIGNALS),
-                events.size(), "one signal per event");
+                events.size(), "one signal per event", r -> r.key() != null && r.key().startsWith(suffix));
         final var deserializer = serdes.value(MessageSignals.class).deserializer();
         final List<String> ids = signals.stream().map(r -> deserializer.deserialize(r.topic(), r.value()).getEventId())
                 .sorted().toList();
@@ -210,8 +215,9 @@ abstract class BrokerScenarios {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** Reads committed records of {@code topic} until {@code expected} arrived, then checks nothing more follows. */
-    private List<ConsumerRecord<String, byte[]>> readExactly(final String topic, final int expected, final String what) {
+    /** Reads committed records of {@code topic} that are {@code ours} until {@code expected} arrived, then checks nothing more follows. */
+    private List<ConsumerRecord<String, byte[]>> readExactly(final String topic, final int expected, final String what,
+                                                           final java.util.function.Predicate<ConsumerRecord<String, byte[]>> ours) {
         final Properties p = clientProperties();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         final List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
@@ -221,13 +227,21 @@ abstract class BrokerScenarios {
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             await().alias(what).atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ZERO).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (ours.test(r)) {
+                        out.add(r);
+                    }
+                });
                 return out.size() >= expected;
             });
             // A second look: exactly-once means no extra copies turn up after the expected ones.
             final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (System.nanoTime() < until) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (ours.test(r)) {
+                        out.add(r);
+                    }
+                });
             }
         }
         assertEquals(expected, out.size(), what);
