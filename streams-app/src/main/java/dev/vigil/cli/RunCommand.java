@@ -121,6 +121,11 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final PrintStream out = System.out;
+        // The embedded broker's log goes beside its data (read by log4j2.xml when logging starts,
+        // which is after this point: nothing has logged yet).
+        if (System.getProperty("vigil.broker.log") == null) {
+            System.setProperty("vigil.broker.log", dataDir.resolve("broker.log").toString());
+        }
         final CountDownLatch shutdown = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             closeAll();
@@ -208,7 +213,8 @@ public final class RunCommand implements Callable<Integer> {
         out.println();
         out.println("Vigil is running (application id " + settings.applicationId() + ", exactly_once_v2, classifier "
                 + classifier.version() + ").");
-        out.println("  Kafka:            " + bootstrap + (embedded ? "  (embedded, data in " + dataDir.resolve("kafka") + ")" : ""));
+        out.println("  Kafka:            " + bootstrap + (embedded ? "  (embedded, data in " + dataDir.resolve("kafka")
+                + ", log " + dataDir.resolve("broker.log") + ")" : ""));
         out.println("  Schema registry:  " + registryUrl + (embedded ? "  (embedded)" : ""));
         out.println("  Topics created:   " + createdTopics);
         out.println("  Input:            " + inputTopic + "   load events:  ./vigil produce --input events.jsonl" + flags);
