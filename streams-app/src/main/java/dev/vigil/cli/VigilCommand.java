@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
         description = "Streaming safety monitor for AI chat products.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            RunCommand.class,
+            ProduceCommand.class,
+            TailCommand.class,
+            SimulateCommand.class,
         })
 public final class VigilCommand implements Runnable {
 

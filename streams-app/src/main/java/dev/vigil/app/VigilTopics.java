@@ -1,0 +1,73 @@
+package dev.vigil.app;
+
+import dev.vigil.config.Topics;
+import dev.vigil.topology.MonitoringConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Creates the topics of Vigil's data flow through the Admin API, so a fresh cluster (or the
+ * embedded broker) is ready before the first record. Topics that exist are left as they are.
+ */
+public final class VigilTopics {
+    private VigilTopics() {
+    }
+
+    /** The topics {@code vigil run} reads and writes. */
+    public static List<NewTopic> topics(final String inputTopic, final MonitoringConfig monitoring,
+                                        final int partitions, final short replicationFactor) {
+        final List<NewTopic> topics = new ArrayList<>();
+        topics.add(new NewTopic(inputTopic, partitions, replicationFactor));
+        // Dead letters are kept as long as events: someone has to look at them.
+        topics.add(new NewTopic(inputTopic + ".dlq", partitions, replicationFactor));
+        topics.add(new NewTopic(monitoring.topic(Topics.MESSAGE_SIGNALS), partitions, replicationFactor));
+        // One summary per conversation is what matters; compaction keeps the latest.
+        topics.add(new NewTopic(monitoring.topic(Topics.CONVERSATION_SUMMARIES), partitions, replicationFactor)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        topics.add(new NewTopic(monitoring.topic(Topics.AGGREGATES), partitions, replicationFactor));
+        topics.add(new NewTopic(monitoring.topic(Topics.ALERTS), partitions, replicationFactor));
+        topics.add(new NewTopic(monitoring.topic(Topics.ALERTS_DLQ), 1, replicationFactor));
+        return topics;
+    }
+
+    /** Creates whichever of {@code topics} do not exist yet; returns the names it created. */
+    public static Set<String> ensure(final Properties clientProperties, final List<NewTopic> topics) {
+        final Set<String> created = new java.util.TreeSet<>();
+        try (Admin admin = Admin.create(clientProperties)) {
+            final Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            final List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return created;
+            }
+            for (final var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(60, TimeUnit.SECONDS);
+                    created.add(entry.getKey());
+                } catch (final ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + entry.getKey() + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            return created;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + clientProperties.get("bootstrap.servers")
+                    + " to create topics: " + e.getMessage(), e);
+        }
+    }
+}
