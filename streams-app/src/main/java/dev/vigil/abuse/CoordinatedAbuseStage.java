@@ -8,6 +8,7 @@ import dev.vigil.schema.Role;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;
 import dev.vigil.topology.JsonSerde;
+import dev.vigil.topology.Metered;
 import dev.vigil.topology.MonitoringConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -127,13 +128,13 @@ public final class CoordinatedAbuseStage {
                 .repartition(Repartitioned.<String, CampaignInput>as(CANDIDATE_REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(inputSerde).withNumberOfPartitions(1))
                 .process(() -> new Merger(config, metrics), Named.as("coordinated-abuse-campaign-merger"),
-                        addStores(builder));
+                        addStores(builder, config));
     }
 
-    private static String[] addStores(final StreamsBuilder builder) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
+    private static String[] addStores(final StreamsBuilder builder, final MonitoringConfig config) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(PENDING_STORE),
                 Serdes.String(), new JsonSerde<>(PendingWindow.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CAMPAIGN_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(CAMPAIGN_STORE),
                 Serdes.String(), new JsonSerde<>(Campaign.class)));
         return new String[] {PENDING_STORE, CAMPAIGN_STORE};
     }
@@ -315,7 +316,7 @@ public final class CoordinatedAbuseStage {
                     c.accounts.size() + " accounts sent " + c.messages.size()
                             + " near-identical messages between " + Instant.ofEpochMilli(c.firstSeen) + " and "
                             + Instant.ofEpochMilli(c.lastSeen), e, "");
-            metrics.alertRaised(alert);
+            Metered.safely(() -> metrics.alertRaised(alert));
             context.forward(new Record<>(c.dedupKey, alert, w.windowEnd));
         }
 

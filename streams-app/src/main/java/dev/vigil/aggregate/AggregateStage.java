@@ -5,6 +5,7 @@ import dev.vigil.metrics.SafetyMetrics;
 import dev.vigil.schema.WindowAggregate;
 import dev.vigil.serde.VigilSerdes;
 import dev.vigil.topology.JsonSerde;
+import dev.vigil.topology.Metered;
 import dev.vigil.topology.MonitoringConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -75,7 +76,7 @@ public final class AggregateStage {
                     .toStream(Named.as("aggregate-results-" + label));
             finals.map((w, acc) -> {
                         final WindowAggregate a = publish(w, acc, spec, config.k());
-                        metrics.aggregateCell(a.getSuppressed());
+                        Metered.safely(() -> metrics.aggregateCell(a.getSuppressed()));
                         return KeyValue.pair(outputKey(a), a);
                     }, Named.as("aggregate-k-anonymity-" + label))
                     .to(config.topic(Topics.AGGREGATES), Produced.with(Serdes.String(), serdes.value(WindowAggregate.class))

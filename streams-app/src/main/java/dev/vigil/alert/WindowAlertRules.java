@@ -7,6 +7,7 @@ import dev.vigil.schema.AlertType;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;
 import dev.vigil.topology.JsonSerde;
+import dev.vigil.topology.Metered;
 import dev.vigil.topology.MonitoringConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -54,7 +55,7 @@ public final class WindowAlertRules {
     public static KStream<String, SafetyAlert> build(final StreamsBuilder builder,
                                                      final KStream<Windowed<String>, CellAccumulator> cells,
                                                      final MonitoringConfig config, final SafetyMetrics metrics) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BASELINE_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(BASELINE_STORE),
                 Serdes.String(), new JsonSerde<>(Baseline.class)));
         return cells.process(() -> new RulesProcessor(config, metrics), Named.as(PROCESSOR), BASELINE_STORE);
     }
@@ -248,7 +249,7 @@ public final class WindowAlertRules {
                 final String dedupKey = Alerts.dedupKey(type, dimension, value, "from-" + start);
                 final SafetyAlert alert = alerts.alert(type, severity, dedupKey, end, start, end, dimension, value,
                         summary, evidence, acc.classifierVersion);
-                metrics.alertRaised(alert);
+                Metered.safely(() -> metrics.alertRaised(alert));
                 context.forward(new Record<>(dedupKey, alert, end.toEpochMilli()));
             }
         }

@@ -14,6 +14,7 @@ import dev.vigil.schema.Role;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;
 import dev.vigil.serde.VigilSerdes;
+import dev.vigil.topology.Metered;
 import dev.vigil.topology.MonitoringConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -63,9 +64,9 @@ public final class ConversationStage {
     public static Outputs build(final StreamsBuilder builder, final KStream<String, MessageSignals> signals,
                                 final MonitoringConfig config, final VigilSerdes serdes,
                                 final SafetyMetrics metrics) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(STATE_STORE),
                 Serdes.String(), serdes.value(ConversationState.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(EXPIRY_STORE),
                 Serdes.String(), Serdes.String()));
         final KStream<String, Object> out = signals.process(() -> new StateProcessor(config, metrics),
                 Named.as(PROCESSOR), STATE_STORE, EXPIRY_STORE);
@@ -140,7 +141,7 @@ public final class ConversationStage {
         private void resolved(final ConversationState state, final MessageSignals m,
                               final ConversationAccumulator.Step step, final long ts) {
             final String outcome = step.outcome().name().toLowerCase(Locale.ROOT);
-            metrics.referralOutcome(outcome, step.level());
+            Metered.safely(() -> metrics.referralOutcome(outcome, step.level()));
             final Contribution c = base(state, Contribution.Kind.REFERRAL_OUTCOME);
             c.outcome = outcome;
             context.forward(new Record<>(state.getConversationId(), (Object) c, ts));
@@ -148,7 +149,7 @@ public final class ConversationStage {
                 return;
             }
             final SafetyAlert alert = referralAlert(state, m, step);
-            metrics.alertRaised(alert);
+            Metered.safely(() -> metrics.alertRaised(alert));
             context.forward(new Record<>(alert.getDedupKey(), (Object) alert, ts));
         }
 
@@ -243,7 +244,7 @@ public final class ConversationStage {
                 }
                 states.delete(e.value);
                 final ConversationSummary summary = accumulator.summarize(state, true);
-                metrics.conversationEnded(summary);
+                Metered.safely(() -> metrics.conversationEnded(summary));
                 // Stamped with the moment the conversation ended, not when the check ran, so a
                 // replay stamps it the same way.
                 final long endedAt = state.getLastEventTime().plus(config.inactivityGap()).toEpochMilli();

@@ -4,6 +4,9 @@ import dev.vigil.config.Topics;
 import dev.vigil.conversation.ConversationAccumulator;
 import dev.vigil.schema.CrisisLevel;
 
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.Stores;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -41,6 +44,8 @@ import java.util.Objects;
  * @param accountSampleSize     pseudonymous account ids listed in a campaign alert
  * @param pseudonymKey          key of the keyed hash that turns account ids into pseudonyms
  * @param runbookBaseUrl        base of the runbook links; the alert type in kebab case and ".md" follow
+ * @param persistentStores      RocksDB for the stages' own key-value stores (true), or in-memory ones
+ *                              restored from their changelogs on restart (tests, small deployments)
  */
 public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                                ConversationAccumulator.Rules conversationRules,
@@ -52,7 +57,8 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                                double sentimentDeclineShift, long sentimentMinConversations,
                                Duration abuseWindow, Duration abuseAdvance, int abuseHamming, int abuseMinAccounts,
                                int abuseBucketCap, Duration abuseClusterTtl, double abuseUpdateGrowth,
-                               int accountSampleSize, String pseudonymKey, String runbookBaseUrl) {
+                               int accountSampleSize, String pseudonymKey, String runbookBaseUrl,
+                               boolean persistentStores) {
 
     public static final String DEFAULT_RUNBOOK_BASE_URL =
             "https://github.com/vigil-safety/vigil/blob/main/docs/runbooks/";
@@ -122,6 +128,11 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         return aggregateWindows.get(alertWindow);
     }
 
+    /** Supplier of one of the stages' own key-value stores, persistent or in memory as configured. */
+    public KeyValueBytesStoreSupplier keyValueStore(final String name) {
+        return persistentStores ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+    }
+
     /** A copy with another output prefix (what a replay uses). */
     public MonitoringConfig withOutputPrefix(final String prefix) {
         return toBuilder().outputPrefix(prefix).build();
@@ -160,6 +171,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         private int accountSampleSize = 10;
         private String pseudonymKey = "vigil-default-pseudonym-key-change-me";
         private String runbookBaseUrl = DEFAULT_RUNBOOK_BASE_URL;
+        private boolean persistentStores = true;
 
         private Builder() {
         }
@@ -194,6 +206,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
             accountSampleSize = c.accountSampleSize;
             pseudonymKey = c.pseudonymKey;
             runbookBaseUrl = c.runbookBaseUrl;
+            persistentStores = c.persistentStores;
         }
 
         public Builder outputPrefix(final String v) { outputPrefix = v == null ? "" : v; return this; }
@@ -235,6 +248,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         public Builder accountSampleSize(final int v) { accountSampleSize = v; return this; }
         public Builder pseudonymKey(final String v) { pseudonymKey = v; return this; }
         public Builder runbookBaseUrl(final String v) { runbookBaseUrl = v; return this; }
+        public Builder persistentStores(final boolean v) { persistentStores = v; return this; }
 
         public MonitoringConfig build() {
             return new MonitoringConfig(outputPrefix, inactivityGap, conversationRules, aggregateWindows, grace, k,
@@ -242,7 +256,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                     referralRateThreshold, referralMinDisclosures, pushbackRatio, pushbackMinDelta,
                     pushbackMinReplies, sentimentDeclineShift, sentimentMinConversations, abuseWindow,
                     abuseAdvance, abuseHamming, abuseMinAccounts, abuseBucketCap, abuseClusterTtl,
-                    abuseUpdateGrowth, accountSampleSize, pseudonymKey, runbookBaseUrl);
+                    abuseUpdateGrowth, accountSampleSize, pseudonymKey, runbookBaseUrl, persistentStores);
         }
     }
 }
