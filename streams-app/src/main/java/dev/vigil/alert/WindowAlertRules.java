@@ -110,11 +110,15 @@ public final class WindowAlertRules {
             final Instant windowEnd = Instant.ofEpochMilli(record.key().window().end());
             final Judge judge = new Judge(b, dimension, value, windowStart, windowEnd, acc);
 
-            if (Dimensions.ALL.equals(dimension) || Dimensions.AFFECTIVE_CATEGORY.equals(dimension)) {
+            final boolean affective = Dimensions.AFFECTIVE_CATEGORY.equals(dimension) && !"none".equals(value);
+            // The task-use cell is most of "all"; judging both would report one surge twice.
+            if (Dimensions.ALL.equals(dimension) || affective) {
                 crisisSurge(judge);
+            }
+            if (Dimensions.AFFECTIVE_CATEGORY.equals(dimension)) {
                 pushbackAnomaly(judge);
             }
-            if (Dimensions.AFFECTIVE_CATEGORY.equals(dimension) && !"none".equals(value)) {
+            if (affective) {
                 sentimentDecline(judge);
             }
             if (Dimensions.MODEL.equals(dimension)) {

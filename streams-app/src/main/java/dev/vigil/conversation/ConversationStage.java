@@ -252,7 +252,10 @@ public final class ConversationStage {
                 final Contribution c = base(state, Contribution.Kind.ENDED);
                 c.category = Alerts.label(summary.getAffectiveCategory());
                 c.sentimentShift = summary.getSentimentShift();
-                context.forward(new Record<>(e.value, (Object) c, endedAt));
+                // The aggregates count it in the window where the end was noticed (stream time):
+                // after a quiet spell the true end time may lie in windows already closed, and a
+                // conversation lost from the sentiment-shift mean would bias it.
+                context.forward(new Record<>(e.value, (Object) c, streamTime));
             }
         }
 
