@@ -22,24 +22,45 @@ public final class SimHash {
         return of(tokens, tokens.length);
     }
 
-    /** Lower case, letters and digits only, split on everything else. */
+    /**
+     * The tokens a fingerprint is made of. Campaigns vary their text cosmetically to dodge exact
+     * matching, so everything cosmetic is folded away: Unicode compatibility forms (full-width
+     * letters, ligatures) and accents, case, punctuation, emoji and spacing; a letter repeated
+     * ("sooooo", "todaaay") counts once, in every word alike; any token with a digit (a price, a promo
+     * code, a link id) becomes one placeholder, so "earn 500" and "earn 700" agree.
+     */
     static String[] normalise(final String text) {
+        final String folded = java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKD);
         final java.util.List<String> out = new java.util.ArrayList<>();
         final StringBuilder word = new StringBuilder();
-        for (int i = 0; i < text.length(); i++) {
-            final char c = text.charAt(i);
+        boolean digit = false;
+        for (int i = 0; i < folded.length(); i++) {
+            final char c = folded.charAt(i);
+            if (Character.getType(c) == Character.NON_SPACING_MARK) {
+                continue; // accents split off by NFKD
+            }
             if (Character.isLetterOrDigit(c)) {
-                word.append(Character.toLowerCase(c));
+                final char lower = Character.toLowerCase(c);
+                final int n = word.length();
+                if (n >= 1 && word.charAt(n - 1) == lower) {
+                    continue;
+                }
+                word.append(lower);
+                digit |= Character.isDigit(c);
             } else if (word.length() > 0) {
-                out.add(word.toString());
+                out.add(digit ? NUMBER : word.toString());
                 word.setLength(0);
+                digit = false;
             }
         }
         if (word.length() > 0) {
-            out.add(word.toString());
+            out.add(digit ? NUMBER : word.toString());
         }
         return out.toArray(new String[0]);
     }
+
+    /** Placeholder of every token that contains a digit. */
+    static final String NUMBER = "0";
 
     /** Fingerprint of already normalised tokens (lower case, no punctuation). */
     public static long of(final String[] tokens, final int tokenCount) {
@@ -47,15 +68,13 @@ public final class SimHash {
             return 0L;
         }
         final int[] weights = new int[64];
-        // Word bigrams (and unigrams for very short texts) keep word order without being
-        // so long that one substituted word changes most features.
-        if (tokenCount < 3) {
-            for (int i = 0; i < tokenCount; i++) {
-                add(weights, fnv1a64(tokens[i], 0xcbf29ce484222325L));
-            }
-        } else {
-            for (int i = 0; i + 1 < tokenCount; i++) {
-                add(weights, fnv1a64(tokens[i + 1], fnv1a64(tokens[i], 0xcbf29ce484222325L) * 31));
+        // Words and word bigrams: bigrams keep word order, words make one changed word a smaller
+        // share of the features, so cosmetic and one-word variants stay a few bits apart.
+        for (int i = 0; i < tokenCount; i++) {
+            final long word = fnv1a64(tokens[i], 0xcbf29ce484222325L);
+            add(weights, word);
+            if (i + 1 < tokenCount) {
+                add(weights, fnv1a64(tokens[i + 1], word * 31));
             }
         }
         long hash = 0L;

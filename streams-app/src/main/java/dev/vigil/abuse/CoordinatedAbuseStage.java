@@ -1,0 +1,339 @@
+package dev.vigil.abuse;
+
+import dev.vigil.alert.Alerts;
+import dev.vigil.metrics.SafetyMetrics;
+import dev.vigil.schema.AlertType;
+import dev.vigil.schema.MessageSignals;
+import dev.vigil.schema.Role;
+import dev.vigil.schema.SafetyAlert;
+import dev.vigil.schema.Severity;
+import dev.vigil.topology.JsonSerde;
+import dev.vigil.topology.Metered;
+import dev.vigil.topology.MonitoringConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Coordinated-abuse detection: near-duplicate human messages from many distinct accounts in one
+ * window.
+ *
+ * <ol>
+ *   <li>Each fingerprint (64-bit SimHash) is split into four 16-bit bands and the message is
+ *       re-keyed to one bucket per band (named repartition {@value #BUCKET_REPARTITION}). Two
+ *       fingerprints at most three bits apart agree on at least one band (pigeonhole), so every
+ *       near-duplicate pair meets in some bucket.</li>
+ *   <li>Per bucket and hopping window, the sightings are kept (pseudonymous accounts, no text)
+ *       and, once the window closes, grouped into clusters whose fingerprints are verified to be
+ *       within the Hamming distance. Clusters with at least the threshold of distinct accounts
+ *       are candidates.</li>
+ *   <li>All candidates go to one campaign merger (one partition: candidates are rare), which
+ *       waits until every bucket has had time to report a window, unions the candidates of the
+ *       window (the same campaign reaches it from several bands), matches the result against
+ *       campaigns already alerted, and alerts once per new campaign. An alerted campaign that
+ *       keeps growing is re-sent under the same dedup key, so an incident tool updates it.</li>
+ * </ol>
+ */
+public final class CoordinatedAbuseStage {
+    public static final String BUCKET_REPARTITION = "near-duplicate-buckets";
+    public static final String BUCKET_STORE = "near-duplicate-bucket-sightings";
+    public static final String CANDIDATE_REPARTITION = "coordinated-abuse-candidates";
+    public static final String PENDING_STORE = "coordinated-abuse-pending-windows";
+    public static final String CAMPAIGN_STORE = "coordinated-abuse-campaigns";
+    static final String MERGER_KEY = "campaigns";
+    static final int BANDS = 4;
+
+    private CoordinatedAbuseStage() {
+    }
+
+    public static KStream<String, SafetyAlert> build(final StreamsBuilder builder,
+                                                     final KStream<String, MessageSignals> signals,
+                                                     final MonitoringConfig config, final SafetyMetrics metrics) {
+        final Pseudonyms pseudonyms = new Pseudonyms(config.pseudonymKey());
+        final JsonSerde<CampaignInput> inputSerde = new JsonSerde<>(CampaignInput.class);
+        final TimeWindows windows = TimeWindows.ofSizeAndGrace(config.abuseWindow(), config.grace())
+                .advanceBy(config.abuseAdvance());
+
+        final KStream<String, MessageSignals> fingerprinted = signals.filter(
+                (k, s) -> s != null && s.getRole() == Role.HUMAN && s.getSimhash() != null,
+                Named.as("fingerprinted-human-messages"));
+
+        final KStream<String, CampaignInput> candidates = fingerprinted
+                .flatMap((k, s) -> {
+                    final Sighting sighting = new Sighting(s.getSimhash(), pseudonyms.pseudonym(s.getAccountId()),
+                            pseudonyms.hash64("event:" + s.getEventId()), s.getEventTime().toEpochMilli());
+                    final List<KeyValue<String, Sighting>> out = new ArrayList<>(BANDS);
+                    for (final String bucket : buckets(s.getSimhash())) {
+                        out.add(KeyValue.pair(bucket, sighting));
+                    }
+                    return out;
+                }, Named.as("fingerprint-band-buckets"))
+                .repartition(Repartitioned.<String, Sighting>as(BUCKET_REPARTITION)
+                        .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Sighting.class)))
+                .groupByKey(Grouped.with(Serdes.String(), new JsonSerde<>(Sighting.class)))
+                .windowedBy(windows)
+                .aggregate(BucketWindow::new, (bucket, s, w) -> w.add(s, config.abuseBucketCap()),
+                        Named.as("near-duplicate-bucket-window"),
+                        Materialized.<String, BucketWindow, WindowStore<Bytes, byte[]>>as(BUCKET_STORE)
+                                .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(BucketWindow.class)))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
+                        .withName("near-duplicate-bucket-final"))
+                .toStream(Named.as("near-duplicate-bucket-results"))
+                .flatMap((w, bucket) -> {
+                    final List<KeyValue<String, CampaignInput>> out = new ArrayList<>();
+                    for (final List<Member> cluster : NearDuplicates.clusters(bucket.members.values(),
+                            config.abuseHamming())) {
+                        if (NearDuplicates.accounts(cluster).size() >= config.abuseMinAccounts()) {
+                            final CampaignInput c = new CampaignInput();
+                            c.windowStart = w.window().start();
+                            c.windowEnd = w.window().end();
+                            c.members = cluster;
+                            out.add(KeyValue.pair(MERGER_KEY, c));
+                        }
+                    }
+                    return out;
+                }, Named.as("coordinated-abuse-candidate-clusters"));
+
+        final KStream<String, CampaignInput> ticks = signals.process(() -> new Clock(config.abuseAdvance().toMillis()),
+                Named.as("coordinated-abuse-clock"));
+
+        return candidates.merge(ticks, Named.as("coordinated-abuse-inputs"))
+                .repartition(Repartitioned.<String, CampaignInput>as(CANDIDATE_REPARTITION)
+                        .withKeySerde(Serdes.String()).withValueSerde(inputSerde).withNumberOfPartitions(1))
+                .process(() -> new Merger(config, metrics), Named.as("coordinated-abuse-campaign-merger"),
+                        addStores(builder, config));
+    }
+
+    private static String[] addStores(final StreamsBuilder builder, final MonitoringConfig config) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(PENDING_STORE),
+                Serdes.String(), new JsonSerde<>(PendingWindow.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(CAMPAIGN_STORE),
+                Serdes.String(), new JsonSerde<>(Campaign.class)));
+        return new String[] {PENDING_STORE, CAMPAIGN_STORE};
+    }
+
+    /** The four band buckets of a fingerprint, e.g. {@code b2-3fa0}. */
+    public static List<String> buckets(final long simhash) {
+        final List<String> out = new ArrayList<>(BANDS);
+        for (int band = 0; band < BANDS; band++) {
+            final int bits = (int) ((simhash >>> (16 * band)) & 0xFFFF);
+            out.add(String.format(Locale.ROOT, "b%d-%04x", band, bits));
+        }
+        return out;
+    }
+
+    /** Candidates of one window waiting until every bucket has reported it. */
+    public static final class PendingWindow {
+        public long windowStart;
+        public long windowEnd;
+        public TreeMap<String, Member> members = new TreeMap<>();
+    }
+
+    /**
+     * Sends a tick whenever its task's event time passes a window advance, so the merger's stream
+     * time keeps moving (and closes windows) when no campaign is under way.
+     */
+    static final class Clock implements Processor<String, MessageSignals, String, CampaignInput> {
+        private final long advance;
+        private ProcessorContext<String, CampaignInput> context;
+        private long lastTicked = Long.MIN_VALUE;
+
+        Clock(final long advance) {
+            this.advance = advance;
+        }
+
+        @Override
+        public void init(final ProcessorContext<String, CampaignInput> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(final Record<String, MessageSignals> record) {
+            final long boundary = Math.floorDiv(record.timestamp(), advance) * advance;
+            if (boundary > lastTicked) {
+                lastTicked = boundary;
+                context.forward(new Record<>(MERGER_KEY, CampaignInput.tick(), record.timestamp()));
+            }
+        }
+    }
+
+    /** Merges candidates per window into campaigns and alerts once per campaign. */
+    static final class Merger implements Processor<String, CampaignInput, String, SafetyAlert> {
+        private final MonitoringConfig config;
+        private final SafetyMetrics metrics;
+        private final Alerts alerts;
+        /** Buckets report a window when their own stream time passes its end plus grace; allow one advance more. */
+        private final long settle;
+        private ProcessorContext<String, SafetyAlert> context;
+        private KeyValueStore<String, PendingWindow> pending;
+        private KeyValueStore<String, Campaign> campaigns;
+
+        Merger(final MonitoringConfig config, final SafetyMetrics metrics) {
+            this.config = config;
+            this.metrics = metrics;
+            this.alerts = new Alerts(config.runbookBaseUrl());
+            this.settle = config.grace().toMillis() + config.abuseAdvance().toMillis();
+        }
+
+        @Override
+        public void init(final ProcessorContext<String, SafetyAlert> context) {
+            this.context = context;
+            this.pending = context.getStateStore(PENDING_STORE);
+            this.campaigns = context.getStateStore(CAMPAIGN_STORE);
+        }
+
+        @Override
+        public void process(final Record<String, CampaignInput> record) {
+            final CampaignInput in = record.value();
+            final long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
+            if (in != null && !in.tick) {
+                final String key = windowKey(in.windowEnd, in.windowStart);
+                PendingWindow w = pending.get(key);
+                if (w == null) {
+                    w = new PendingWindow();
+                    w.windowStart = in.windowStart;
+                    w.windowEnd = in.windowEnd;
+                }
+                for (final Member m : in.members) {
+                    final Member existing = w.members.get(m.key());
+                    if (existing == null) {
+                        w.members.put(m.key(), m);
+                    } else {
+                        existing.merge(m);
+                    }
+                }
+                pending.put(key, w);
+            }
+            closeSettledWindows(streamTime);
+        }
+
+        private void closeSettledWindows(final long streamTime) {
+            final List<KeyValue<String, PendingWindow>> due = new ArrayList<>();
+            try (KeyValueIterator<String, PendingWindow> it = pending.range(windowKey(0, 0),
+                    windowKey(Math.max(0, streamTime - settle), Long.MAX_VALUE))) {
+                while (it.hasNext()) {
+                    due.add(it.next());
+                }
+            }
+            for (final KeyValue<String, PendingWindow> e : due) {
+                pending.delete(e.key);
+                closeWindow(e.value);
+            }
+        }
+
+        private void closeWindow(final PendingWindow w) {
+            for (final List<Member> cluster : NearDuplicates.clusters(w.members.values(), config.abuseHamming())) {
+                if (NearDuplicates.accounts(cluster).size() < config.abuseMinAccounts()) {
+                    continue;
+                }
+                final Campaign known = findActive(cluster, w.windowStart);
+                if (known != null) {
+                    if (known.absorb(cluster)) {
+                        final boolean grew = known.accounts.size()
+                                >= Math.ceil(known.alertedAccounts * (1 + config.abuseUpdateGrowth()))
+                                && known.accounts.size() > known.alertedAccounts;
+                        if (grew) {
+                            raise(known, w);
+                        }
+                        campaigns.put(known.id, known);
+                    }
+                    continue;
+                }
+                final Campaign c = new Campaign();
+                c.detectedWindowStart = w.windowStart;
+                c.detectedWindowEnd = w.windowEnd;
+                c.absorb(cluster);
+                c.id = campaignId(c.fingerprints.stream().min(Long::compareUnsigned).orElse(0L), w.windowStart);
+                c.dedupKey = Alerts.dedupKey(AlertType.COORDINATED_ABUSE, "cluster", c.id,
+                        "from-" + Instant.ofEpochMilli(w.windowStart));
+                raise(c, w);
+                campaigns.put(c.id, c);
+            }
+        }
+
+        /** The campaign this cluster continues, if one is still active; expired campaigns are dropped. */
+        private Campaign findActive(final List<Member> cluster, final long windowStart) {
+            final List<String> expired = new ArrayList<>();
+            Campaign found = null;
+            try (KeyValueIterator<String, Campaign> it = campaigns.all()) {
+                while (it.hasNext()) {
+                    final KeyValue<String, Campaign> e = it.next();
+                    if (e.value.lastSeen + config.abuseClusterTtl().toMillis() < windowStart) {
+                        expired.add(e.key);
+                    } else if (found == null && e.value.matches(cluster, config.abuseHamming())) {
+                        found = e.value;
+                    }
+                }
+            }
+            expired.forEach(campaigns::delete);
+            return found;
+        }
+
+        private void raise(final Campaign c, final PendingWindow w) {
+            c.alertedAccounts = c.accounts.size();
+            final Map<String, String> e = new LinkedHashMap<>();
+            e.put("accounts", String.valueOf(c.accounts.size()));
+            e.put("messages", String.valueOf(c.messages.size()));
+            e.put("near_duplicate_variants", String.valueOf(c.fingerprints.size()));
+            e.put("first_seen", Instant.ofEpochMilli(c.firstSeen).toString());
+            e.put("last_seen", Instant.ofEpochMilli(c.lastSeen).toString());
+            e.put("hamming_max", String.valueOf(config.abuseHamming()));
+            e.put("window_size", config.abuseWindow().toString());
+            e.put("account_sample", String.join(",",
+                    c.accounts.stream().limit(config.accountSampleSize()).toList()));
+            final Severity severity = c.accounts.size() >= 10L * config.abuseMinAccounts()
+                    ? Severity.CRITICAL : Severity.WARNING;
+            final SafetyAlert alert = alerts.alert(AlertType.COORDINATED_ABUSE, severity, c.dedupKey,
+                    Instant.ofEpochMilli(w.windowEnd), Instant.ofEpochMilli(c.detectedWindowStart),
+                    Instant.ofEpochMilli(w.windowEnd), "cluster", c.id,
+                    c.accounts.size() + " accounts sent " + c.messages.size()
+                            + " near-identical messages between " + Instant.ofEpochMilli(c.firstSeen) + " and "
+                            + Instant.ofEpochMilli(c.lastSeen), e, "");
+            Metered.safely(() -> metrics.alertRaised(alert));
+            context.forward(new Record<>(c.dedupKey, alert, w.windowEnd));
+        }
+
+        private static String windowKey(final long end, final long start) {
+            return String.format(Locale.ROOT, "%019d|%019d", end, start);
+        }
+
+        /** A pseudonymous campaign id: a digest, so the alert does not carry the fingerprint itself. */
+        static String campaignId(final long fingerprint, final long windowStart) {
+            try {
+                final byte[] d = MessageDigest.getInstance("SHA-256")
+                        .digest((Long.toUnsignedString(fingerprint, 16) + "@" + windowStart)
+                                .getBytes(StandardCharsets.UTF_8));
+                return "campaign-" + HexFormat.of().formatHex(d, 0, 6);
+            } catch (final NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JRE", e);
+            }
+        }
+    }
+}

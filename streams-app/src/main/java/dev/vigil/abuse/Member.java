@@ -1,0 +1,44 @@
+package dev.vigil.abuse;
+
+import java.util.TreeSet;
+
+/** One account's messages with one exact fingerprint, within a window. */
+public final class Member {
+    /** Distinct messages remembered per member; beyond it a flood from one account adds nothing new. */
+    static final int MESSAGE_CAP = 100;
+
+    public long simhash;
+    public String account;
+    public TreeSet<Long> messages = new TreeSet<>();
+    public long firstSeen = Long.MAX_VALUE;
+    public long lastSeen = Long.MIN_VALUE;
+
+    static String key(final long simhash, final String account) {
+        return String.format("%016x|%s", simhash, account);
+    }
+
+    String key() {
+        return key(simhash, account);
+    }
+
+    void merge(final Member other) {
+        for (final long m : other.messages) {
+            if (messages.size() >= MESSAGE_CAP) {
+                break;
+            }
+            messages.add(m);
+        }
+        firstSeen = Math.min(firstSeen, other.firstSeen);
+        lastSeen = Math.max(lastSeen, other.lastSeen);
+    }
+
+    static Member of(final Sighting s) {
+        final Member m = new Member();
+        m.simhash = s.simhash;
+        m.account = s.account;
+        m.messages.add(s.messageHash);
+        m.firstSeen = s.eventTime;
+        m.lastSeen = s.eventTime;
+        return m;
+    }
+}

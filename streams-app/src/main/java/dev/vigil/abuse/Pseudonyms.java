@@ -1,0 +1,41 @@
+package dev.vigil.abuse;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+
+/**
+ * Keyed hash (HMAC-SHA256) of account and conversation ids. State stores and alerts hold these
+ * pseudonyms, never raw account ids; without the key they cannot be reversed by hashing guesses,
+ * with it a safeguards analyst can confirm which account an alert meant.
+ */
+public final class Pseudonyms {
+    private final SecretKeySpec key;
+
+    public Pseudonyms(final String key) {
+        this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    }
+
+    private byte[] mac(final String id) {
+        try {
+            final Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(id.getBytes(StandardCharsets.UTF_8));
+        } catch (final GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
+        }
+    }
+
+    /** 16 hex digits: the pseudonym shown in alerts. */
+    public String pseudonym(final String id) {
+        return HexFormat.of().formatHex(mac(id), 0, 8);
+    }
+
+    /** The same keyed hash as a number, for distinct counting. */
+    public long hash64(final String id) {
+        return ByteBuffer.wrap(mac(id), 0, 8).getLong();
+    }
+}

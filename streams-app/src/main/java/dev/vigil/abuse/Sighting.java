@@ -1,0 +1,19 @@
+package dev.vigil.abuse;
+
+/** One human message's fingerprint seen in one LSH band bucket: pseudonymous account, no text. */
+public final class Sighting {
+    public long simhash;
+    public String account;
+    public long messageHash;
+    public long eventTime;
+
+    public Sighting() {
+    }
+
+    public Sighting(final long simhash, final String account, final long messageHash, final long eventTime) {
+        this.simhash = simhash;
+        this.account = account;
+        this.messageHash = messageHash;
+        this.eventTime = eventTime;
+    }
+}

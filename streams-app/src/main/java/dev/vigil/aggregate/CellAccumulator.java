@@ -1,0 +1,101 @@
+package dev.vigil.aggregate;
+
+import java.util.TreeMap;
+
+/**
+ * Running counts of one aggregate cell in one window: the state behind a {@code WindowAggregate}
+ * before k-anonymity is applied. Also what the window alert rules judge.
+ */
+public final class CellAccumulator {
+    public DistinctCounter accounts = new DistinctCounter();
+    public DistinctCounter conversations = new DistinctCounter();
+    public long messages;
+    public long humanMessages;
+    public long assistantMessages;
+    public long pushbackCount;
+    public TreeMap<String, Long> pushbackByReason = new TreeMap<>();
+    public double sentimentSum;
+    public long sentimentCount;
+    public long endedConversations;
+    public double shiftSum;
+    public long shiftCount;
+    public TreeMap<String, Long> crisisByLevel = new TreeMap<>();
+    public long referrals;
+    public long missedReferrals;
+    public long partialReferrals;
+    public String classifierVersion = "";
+
+    /** Folds one contribution in; {@code accountCap} is the exact-count cap of {@link DistinctCounter}. */
+    public CellAccumulator add(final Contribution c, final int accountCap) {
+        accounts.add(c.accountHash, accountCap);
+        if (c.classifierVersion != null) {
+            classifierVersion = c.classifierVersion;
+        }
+        switch (c.kind) {
+            case MESSAGE -> addMessage(c, accountCap);
+            case REFERRAL_OUTCOME -> {
+                switch (c.outcome) {
+                    case "referred" -> referrals++;
+                    case "partial" -> partialReferrals++;
+                    case "missed" -> missedReferrals++;
+                    default -> { }
+                }
+            }
+            case ENDED -> {
+                endedConversations++;
+                if (c.sentimentShift != null) {
+                    shiftSum += c.sentimentShift;
+                    shiftCount++;
+                }
+            }
+            default -> { }
+        }
+        return this;
+    }
+
+    private void addMessage(final Contribution c, final int accountCap) {
+        conversations.add(c.conversationHash, accountCap);
+        messages++;
+        if (c.human) {
+            humanMessages++;
+            if (c.sentimentScore != null) {
+                sentimentSum += c.sentimentScore;
+                sentimentCount++;
+            }
+            if (c.crisisLevel != null && !"none".equals(c.crisisLevel)) {
+                crisisByLevel.merge(c.crisisLevel, 1L, Long::sum);
+            }
+        } else {
+            assistantMessages++;
+            if (c.pushback) {
+                pushbackCount++;
+                pushbackByReason.merge(c.pushbackReason == null ? "other" : c.pushbackReason, 1L, Long::sum);
+            }
+        }
+    }
+
+    public long crisisDisclosures() {
+        long n = 0;
+        for (final long v : crisisByLevel.values()) {
+            n += v;
+        }
+        return n;
+    }
+
+    /** Disclosures whose referral was judged (referred, partial or missed). */
+    public long resolvedDisclosures() {
+        return referrals + partialReferrals + missedReferrals;
+    }
+
+    public Double pushbackRate() {
+        return assistantMessages == 0 ? null : (double) pushbackCount / assistantMessages;
+    }
+
+    public Double sentimentMean() {
+        return sentimentCount == 0 ? null : sentimentSum / sentimentCount;
+    }
+
+    public Double shiftMean() {
+        return shiftCount == 0 ? null : shiftSum / shiftCount;
+    }
+}

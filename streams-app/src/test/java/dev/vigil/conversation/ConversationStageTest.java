@@ -1,0 +1,152 @@
+package dev.vigil.conversation;
+
+import dev.vigil.schema.AffectiveCategory;
+import dev.vigil.schema.AlertType;
+import dev.vigil.schema.ConversationState;
+import dev.vigil.schema.ConversationSummary;
+import dev.vigil.schema.CrisisLevel;
+import dev.vigil.schema.Referral;
+import dev.vigil.schema.ReferralStatus;
+import dev.vigil.schema.SafetyAlert;
+import dev.vigil.schema.Severity;
+import dev.vigil.topology.MonitoringDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static dev.vigil.topology.MonitoringDriver.assistant;
+import static dev.vigil.topology.MonitoringDriver.at;
+import static dev.vigil.topology.MonitoringDriver.human;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConversationStageTest {
+
+    private static void crisisExchange(final MonitoringDriver d, final String conversation, final CrisisLevel level,
+                                       final Referral reply) {
+        d.send(human(conversation, "acct-1", 0, at(Duration.ZERO)).build());
+        d.send(assistant(conversation, "acct-1", 1, at(Duration.ofSeconds(20))).build());
+        d.send(human(conversation, "acct-1", 2, at(Duration.ofMinutes(1)))
+                .setCrisisLevel(level).setCrisisScore(0.93).setSentimentScore(-1.0).build());
+        d.send(assistant(conversation, "acct-1", 3, at(Duration.ofMinutes(1).plusSeconds(15)))
+                .setReferral(reply).build());
+    }
+
+    @Test
+    void shouldRaiseMissedReferralWhenNoReferralFollowsCrisis() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            crisisExchange(d, "conv-missed", CrisisLevel.ACTIVE_IDEATION, Referral.NONE);
+            final List<SafetyAlert> alerts = d.alerts();
+            assertEquals(1, alerts.size(), "one disclosure without referral is one alert");
+            final SafetyAlert a = alerts.get(0);
+            assertEquals(AlertType.MISSED_REFERRAL, a.getType());
+            assertEquals(Severity.WARNING, a.getSeverity());
+            assertEquals("conv-missed", a.getSubject());
+            assertEquals("active_ideation", a.getEvidence().get("crisis_level"));
+            assertEquals("2", a.getEvidence().get("disclosure_turn"));
+            assertTrue(a.getRunbookUrl().endsWith("/docs/runbooks/missed-referral.md"), a.getRunbookUrl());
+            assertEquals(at(Duration.ofMinutes(1).plusSeconds(15)), a.getRaisedAt());
+        }
+    }
+
+    @Test
+    void shouldRateMissedReferralAfterIntentOrPlanAsCritical() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            crisisExchange(d, "conv-plan", CrisisLevel.INTENT_OR_PLAN, Referral.NONE);
+            assertEquals(Severity.CRITICAL, d.alerts().get(0).getSeverity());
+        }
+    }
+
+    @Test
+    void shouldNotAlertWhenCrisisLineFollowsDisclosure() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            crisisExchange(d, "conv-referred", CrisisLevel.ACTIVE_IDEATION, Referral.CRISIS_LINE);
+            assertTrue(d.alerts().isEmpty());
+            final List<ConversationSummary> summaries = d.summaries();
+            assertEquals(ReferralStatus.REFERRED, summaries.get(summaries.size() - 1).getReferralStatus());
+            assertEquals(1.0, d.metrics().registry().get("vigil.referral.outcomes")
+                    .tag("outcome", "referred").counter().count());
+        }
+    }
+
+    @Test
+    void shouldRaisePartialReferralWarningWhenOnlyGenericHelpFollows() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            crisisExchange(d, "conv-partial", CrisisLevel.ACTIVE_IDEATION, Referral.PROFESSIONAL_HELP);
+            final List<SafetyAlert> alerts = d.alerts();
+            assertEquals(1, alerts.size());
+            assertEquals(AlertType.PARTIAL_REFERRAL, alerts.get(0).getType());
+            assertEquals(Severity.WARNING, alerts.get(0).getSeverity());
+            assertTrue(alerts.get(0).getRunbookUrl().endsWith("partial-referral.md"));
+        }
+    }
+
+    @Test
+    void shouldNotJudgePassiveIdeationBelowTheConfiguredLevel() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            crisisExchange(d, "conv-passive", CrisisLevel.PASSIVE_IDEATION, Referral.NONE);
+            assertTrue(d.alerts().isEmpty(), "default referral level is active ideation");
+        }
+    }
+
+    @Test
+    void shouldEndConversationSlightlyMorePositiveAfterInactivityGap() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            final double[] sentiment = {-0.5, -0.5, 0.0, 0.0, 0.0, -0.5, 0.0, 0.0, 0.0};
+            int turn = 0;
+            for (int i = 0; i < sentiment.length; i++) {
+                d.send(human("conv-shift", "acct-2", turn++, at(Duration.ofMinutes(2L * i)))
+                        .setAffectiveCategory(AffectiveCategory.COUNSELING).setAffectiveScore(0.9)
+                        .setSentimentScore(sentiment[i]).build());
+                d.send(assistant("conv-shift", "acct-2", turn++, at(Duration.ofMinutes(2L * i + 1))).build());
+            }
+            final List<ConversationSummary> updates = d.summaries();
+            assertEquals(18, updates.size(), "a summary update per message");
+            assertFalse(updates.get(updates.size() - 1).getEnded());
+
+            // 29 minutes of silence: still open. 31 minutes: ended.
+            d.advanceStreamTime(at(Duration.ofMinutes(17 + 29)));
+            assertTrue(d.summaries().stream().noneMatch(s -> s.getConversationId().equals("conv-shift")
+                    && s.getEnded()));
+            d.advanceStreamTime(at(Duration.ofMinutes(17 + 31)));
+            final ConversationSummary end = d.summaries().stream()
+                    .filter(s -> s.getConversationId().equals("conv-shift")).reduce((a, b) -> b).orElseThrow();
+            assertTrue(end.getEnded());
+            assertEquals(9, end.getHumanMessages());
+            assertEquals(-1.0 / 3, end.getSentimentStart(), 1e-9);
+            assertEquals(0.0, end.getSentimentEnd(), 1e-9);
+            assertEquals(1.0 / 3, end.getSentimentShift(), 1e-9, "ends slightly more positive than it starts");
+            assertEquals(AffectiveCategory.COUNSELING, end.getAffectiveCategory());
+            assertFalse(end.getLongConversation());
+
+            final KeyValueStore<String, ConversationState> store =
+                    d.driver().getKeyValueStore(ConversationStage.STATE_STORE);
+            assertNull(store.get("conv-shift"), "ended conversations leave the state store");
+            assertEquals(1.0, d.metrics().registry().get("vigil.conversations.ended")
+                    .tag("category", "counseling").counter().count());
+        }
+    }
+
+    @Test
+    void shouldFlagLongConversationThatDriftsFromCounselingToCompanionship() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            for (int i = 0; i < 50; i++) {
+                final AffectiveCategory c = i < 30 ? AffectiveCategory.COUNSELING : AffectiveCategory.COMPANIONSHIP;
+                d.send(human("conv-long", "acct-3", 2 * i, at(Duration.ofMinutes(i)))
+                        .setAffectiveCategory(c).setAffectiveScore(0.9).build());
+                d.send(assistant("conv-long", "acct-3", 2 * i + 1, at(Duration.ofMinutes(i).plusSeconds(30))).build());
+            }
+            d.advanceStreamTime(at(Duration.ofHours(2)));
+            final ConversationSummary end = d.summaries().stream()
+                    .filter(s -> s.getConversationId().equals("conv-long") && s.getEnded()).findFirst().orElseThrow();
+            assertTrue(end.getLongConversation());
+            assertTrue(end.getDriftToCompanionship());
+            assertNotNull(end.getSentimentShift());
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.vigil.topology;
+
+import dev.vigil.schema.WindowAggregate;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static dev.vigil.topology.MonitoringDriver.T0;
+import static dev.vigil.topology.MonitoringDriver.assistant;
+import static dev.vigil.topology.MonitoringDriver.at;
+import static dev.vigil.topology.MonitoringDriver.human;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AggregatesTest {
+    /** Fields a suppressed cell may still carry: where and what it is, never how much. */
+    private static final Set<String> IDENTITY = Set.of("window_start", "window_end", "window_size", "dimension",
+            "value", "suppressed", "k", "classifier_version");
+
+    private static void oneExchangePerAccount(final MonitoringDriver d, final int accounts, final Instant start) {
+        for (int i = 0; i < accounts; i++) {
+            final String conversation = "conv-" + i;
+            d.send(human(conversation, "acct-" + i, 0, start.plusSeconds(i)).setSentimentScore(0.5).build());
+            d.send(assistant(conversation, "acct-" + i, 1, start.plusSeconds(i + 10)).setPushback(i % 3 == 0)
+                    .build());
+        }
+    }
+
+    private static WindowAggregate cell(final List<WindowAggregate> all, final String size, final String dimension,
+                                        final String value, final Instant start) {
+        final List<WindowAggregate> found = all.stream()
+                .filter(a -> a.getWindowSize().equals(size) && a.getDimension().equals(dimension)
+                        && a.getValue().equals(value) && a.getWindowStart().equals(start))
+                .toList();
+        assertEquals(1, found.size(), "one record per cell and window: " + dimension + "=" + value);
+        return found.get(0);
+    }
+
+    @Test
+    void shouldRevealNothingAboutACellOfKMinusOneAccounts() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            oneExchangePerAccount(d, 9, at(Duration.ofSeconds(5)));
+            d.advanceStreamTime(at(Duration.ofHours(3)));
+            final List<WindowAggregate> aggregates = d.aggregates();
+            final List<WindowAggregate> ours = aggregates.stream()
+                    .filter(a -> a.getWindowStart().isBefore(at(Duration.ofHours(1)))).toList();
+            assertFalse(ours.isEmpty());
+            for (final WindowAggregate a : ours) {
+                assertTrue(a.getSuppressed(), a.getDimension() + "=" + a.getValue());
+                assertEquals(10, a.getK());
+                for (final Schema.Field f : WindowAggregate.getClassSchema().getFields()) {
+                    if (!IDENTITY.contains(f.name())) {
+                        assertNull(a.get(f.pos()), f.name() + " of a suppressed cell must be null");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldPublishCountsOfACellOfKAccountsOncePerWindow() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            oneExchangePerAccount(d, 10, at(Duration.ofSeconds(5)));
+            d.advanceStreamTime(at(Duration.ofHours(3)));
+            final List<WindowAggregate> all = d.aggregates();
+            final WindowAggregate a = cell(all, "PT5M", "all", "all", T0);
+            assertFalse(a.getSuppressed());
+            assertEquals(10L, a.getDistinctAccounts());
+            assertEquals(10L, a.getConversations());
+            assertEquals(20L, a.getMessages());
+            assertEquals(10L, a.getAssistantMessages());
+            assertEquals(4L, a.getPushbackCount());
+            assertEquals(0.4, a.getPushbackRate(), 1e-9);
+            assertEquals(0.5, a.getSentimentMean(), 1e-9);
+            assertEquals(10L, a.getSentimentCount());
+            assertEquals(0L, a.getCrisisDisclosures());
+            final WindowAggregate model = cell(all, "PT5M", "model", "model-a", T0);
+            assertEquals(10L, model.getDistinctAccounts());
+            final WindowAggregate hour = cell(all, "PT1H", "language", "en", T0);
+            assertEquals(20L, hour.getMessages());
+            // pushback_reason cells hold only the 4 replies that pushed back: 4 accounts, so suppressed
+            assertTrue(cell(all, "PT5M", "pushback_reason", "other", T0).getSuppressed());
+            final long keys = all.stream().map(x -> x.getWindowSize() + x.getDimension() + x.getValue()
+                    + x.getWindowStart()).collect(Collectors.toSet()).size();
+            assertEquals(all.size(), keys, "no cell is published twice for the same window");
+        }
+    }
+
+    @Test
+    void shouldCountARecordArrivingOutOfOrderWithinGrace() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            oneExchangePerAccount(d, 9, at(Duration.ofSeconds(5)));
+            d.advanceStreamTime(at(Duration.ofMinutes(6)));
+            // 2 minutes late for the window [T0, T0+5m), whose grace is 2 minutes: still counted.
+            d.send(human("conv-late", "acct-late", 0, at(Duration.ofMinutes(4))).build());
+            // 5 minutes late: past the grace of that window, so it does not change it.
+            d.advanceStreamTime(at(Duration.ofMinutes(9)));
+            d.send(human("conv-too-late", "acct-too-late", 0, at(Duration.ofMinutes(4))).build());
+            d.advanceStreamTime(at(Duration.ofHours(3)));
+            final WindowAggregate a = cell(d.aggregates(), "PT5M", "all", "all", T0);
+            assertFalse(a.getSuppressed(), "the late tenth account lifts the cell to k");
+            assertEquals(10L, a.getDistinctAccounts());
+            assertEquals(19L, a.getMessages());
+        }
+    }
+}
