@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ProduceCommand.class,
             TailCommand.class,
             SimulateCommand.class,
+            ReplayCommand.class,
         })
 public final class VigilCommand implements Runnable {
 

@@ -58,8 +58,9 @@ public final class VigilTopology {
             return new Settings(Topics.CONVERSATION_EVENTS, new EventValidator(), MonitoringConfig.defaults());
         }
 
+        /** The input's dead-letter topic; a replay (output prefix set) keeps its own. */
         public String deadLetterTopic() {
-            return inputTopic + ".dlq";
+            return monitoring.topic(inputTopic + ".dlq");
         }
     }
 
