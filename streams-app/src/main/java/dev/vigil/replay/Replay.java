@@ -256,7 +256,8 @@ public final class Replay implements AutoCloseable {
             return;
         }
         closed = true;
-        streams.close(Duration.ofSeconds(30));
+        // Leave the group now, so it is empty and can be deleted at once.
+        streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
         if (options.keepState()) {
             return;
         }
