@@ -268,17 +268,38 @@ public final class Replay implements AutoCloseable {
             if (!internal.isEmpty()) {
                 GroupOffsets.get(admin.deleteTopics(internal).all());
             }
+            deleteGroup(admin);
+        }
+    }
+
+    /** Deletes the replay's consumer group, waiting briefly for its member's departure to register. */
+    private void deleteGroup(final Admin admin) {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
             try {
                 admin.deleteConsumerGroups(List.of(options.applicationId())).all().get(30, TimeUnit.SECONDS);
+                return;
             } catch (final ExecutionException e) {
-                // Not there (nothing was ever committed) is fine.
-                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                if (e.getCause() instanceof GroupIdNotFoundException) {
+                    return;
+                }
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupNotEmptyException)
+                        || System.nanoTime() > deadline) {
                     LOG.warn("could not delete consumer group {}: {}", options.applicationId(), e.getMessage());
+                    return;
                 }
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             } catch (final java.util.concurrent.TimeoutException e) {
                 LOG.warn("timed out deleting consumer group {}", options.applicationId());
+                return;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
