@@ -82,7 +82,8 @@ public final class CoordinatedAbuseStage {
                 .advanceBy(config.abuseAdvance());
 
         final KStream<String, MessageSignals> fingerprinted = signals.filter(
-                (k, s) -> s != null && s.getRole() == Role.HUMAN && s.getSimhash() != null,
+                (k, s) -> s != null && s.getRole() == Role.HUMAN && s.getSimhash() != null
+                        && s.getSimhash() != SimHash.NONE,
                 Named.as("fingerprinted-human-messages"));
 
         final KStream<String, CampaignInput> candidates = fingerprinted
