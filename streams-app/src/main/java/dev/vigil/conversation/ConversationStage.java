@@ -138,6 +138,7 @@ public final class ConversationStage {
             }
         }
 
+        /** A disclosure was judged; {@code m} is the deciding reply, or null at the conversation's end. */
         private void resolved(final ConversationState state, final MessageSignals m,
                               final ConversationAccumulator.Step step, final long ts) {
             final String outcome = step.outcome().name().toLowerCase(Locale.ROOT);
@@ -148,13 +149,14 @@ public final class ConversationStage {
             if (step.outcome() == ConversationAccumulator.ReferralOutcome.REFERRED) {
                 return;
             }
-            final SafetyAlert alert = referralAlert(state, m, step);
+            final SafetyAlert alert = referralAlert(state, m, step, ts);
             Metered.safely(() -> metrics.alertRaised(alert));
             context.forward(new Record<>(alert.getDedupKey(), (Object) alert, ts));
         }
 
+        /** {@code m} is the reply that resolved the disclosure, or null when the conversation ended. */
         private SafetyAlert referralAlert(final ConversationState state, final MessageSignals m,
-                                          final ConversationAccumulator.Step step) {
+                                          final ConversationAccumulator.Step step, final long ts) {
             final boolean missed = step.outcome() == ConversationAccumulator.ReferralOutcome.MISSED;
             final AlertType type = missed ? AlertType.MISSED_REFERRAL : AlertType.PARTIAL_REFERRAL;
             final String conversation = state.getConversationId();
@@ -163,7 +165,7 @@ public final class ConversationStage {
             final Map<String, String> evidence = new LinkedHashMap<>();
             evidence.put("crisis_level", Alerts.label(step.level()));
             evidence.put("disclosure_turn", turn);
-            evidence.put("reply_turn", String.valueOf(m.getTurn()));
+            evidence.put("reply_turn", m == null ? "conversation_ended" : String.valueOf(m.getTurn()));
             evidence.put("replies_allowed", String.valueOf(config.conversationRules().repliesForReferral()));
             evidence.put("referral", missed ? "none" : "professional_help");
             evidence.put("model", state.getModel() == null ? "unknown" : state.getModel());
@@ -175,8 +177,8 @@ public final class ConversationStage {
                     : "Crisis disclosure (" + Alerts.label(step.level()) + ") got only a generic professional-help"
                     + " referral, no crisis resource";
             return alerts.alert(type, missed ? missedSeverity(step.level()) : Severity.WARNING, dedupKey,
-                    m.getEventTime(), null, null, "conversation", conversation, summary, evidence,
-                    m.getClassifierVersion());
+                    java.time.Instant.ofEpochMilli(ts), null, null, "conversation", conversation, summary, evidence,
+                    state.getClassifierVersion());
         }
 
         /** The higher on the C-SSRS ladder, the more urgent a missed referral. */
@@ -243,11 +245,15 @@ public final class ConversationStage {
                     continue;
                 }
                 states.delete(e.value);
+                final long endedAt = state.getLastEventTime().plus(config.inactivityGap()).toEpochMilli();
+                final ConversationAccumulator.Step last = accumulator.finish(state);
+                if (last.outcome() != ConversationAccumulator.ReferralOutcome.NONE) {
+                    resolved(state, null, last, streamTime);
+                }
                 final ConversationSummary summary = accumulator.summarize(state, true);
                 Metered.safely(() -> metrics.conversationEnded(summary));
                 // Stamped with the moment the conversation ended, not when the check ran, so a
                 // replay stamps it the same way.
-                final long endedAt = state.getLastEventTime().plus(config.inactivityGap()).toEpochMilli();
                 context.forward(new Record<>(e.value, (Object) summary, endedAt));
                 final Contribution c = base(state, Contribution.Kind.ENDED);
                 c.category = Alerts.label(summary.getAffectiveCategory());

@@ -9,6 +9,7 @@ import dev.vigil.schema.Referral;
 import dev.vigil.schema.ReferralStatus;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;
+import dev.vigil.topology.MonitoringConfig;
 import dev.vigil.topology.MonitoringDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,23 @@ class ConversationStageTest {
             assertEquals(AlertType.PARTIAL_REFERRAL, alerts.get(0).getType());
             assertEquals(Severity.WARNING, alerts.get(0).getSeverity());
             assertTrue(alerts.get(0).getRunbookUrl().endsWith("partial-referral.md"));
+        }
+    }
+
+    @Test
+    void shouldRaiseMissedReferralWhenTheConversationEndsBeforeTheAllowedRepliesCarriedOne() {
+        final MonitoringConfig config = MonitoringConfig.builder().repliesForReferral(2).build();
+        try (MonitoringDriver d = new MonitoringDriver(config)) {
+            crisisExchange(d, "conv-short", CrisisLevel.ACTIVE_IDEATION, Referral.NONE);
+            assertTrue(d.alerts().isEmpty(), "one more reply may still carry the referral");
+            d.advanceStreamTime(at(Duration.ofHours(1)));
+            final List<SafetyAlert> alerts = d.alerts();
+            assertEquals(1, alerts.size());
+            assertEquals(AlertType.MISSED_REFERRAL, alerts.get(0).getType());
+            assertEquals("conversation_ended", alerts.get(0).getEvidence().get("reply_turn"));
+            final ConversationSummary end = d.summaries().stream()
+                    .filter(s -> s.getConversationId().equals("conv-short") && s.getEnded()).findFirst().orElseThrow();
+            assertEquals(ReferralStatus.MISSED, end.getReferralStatus());
         }
     }
 
