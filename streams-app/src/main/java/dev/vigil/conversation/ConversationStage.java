@@ -10,6 +10,7 @@ import dev.vigil.schema.ConversationState;
 import dev.vigil.schema.ConversationSummary;
 import dev.vigil.schema.CrisisLevel;
 import dev.vigil.schema.MessageSignals;
+import dev.vigil.schema.PushbackReason;
 import dev.vigil.schema.Role;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;
@@ -19,6 +20,7 @@ import dev.vigil.topology.MonitoringConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -30,6 +32,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,10 +75,10 @@ public final class ConversationStage {
                 Named.as(PROCESSOR), STATE_STORE, EXPIRY_STORE);
         final Map<String, KStream<String, Object>> branches = out.split(Named.as("conversation-"))
                 .branch((k, v) -> v instanceof ConversationSummary,
-                        org.apache.kafka.streams.kstream.Branched.as("summaries"))
+                        Branched.as("summaries"))
                 .branch((k, v) -> v instanceof SafetyAlert,
-                        org.apache.kafka.streams.kstream.Branched.as("referral-alerts"))
-                .defaultBranch(org.apache.kafka.streams.kstream.Branched.as("contributions"));
+                        Branched.as("referral-alerts"))
+                .defaultBranch(Branched.as("contributions"));
         return new Outputs(
                 branches.get("conversation-summaries").mapValues(v -> (ConversationSummary) v,
                         Named.as("conversation-summary-records")),
@@ -177,7 +180,7 @@ public final class ConversationStage {
                     : "Crisis disclosure (" + Alerts.label(step.level()) + ") got only a generic professional-help"
                     + " referral, no crisis resource";
             return alerts.alert(type, missed ? missedSeverity(step.level()) : Severity.WARNING, dedupKey,
-                    java.time.Instant.ofEpochMilli(ts), null, null, "conversation", conversation, summary, evidence,
+                    Instant.ofEpochMilli(ts), null, null, "conversation", conversation, summary, evidence,
                     state.getClassifierVersion());
         }
 
@@ -205,7 +208,7 @@ public final class ConversationStage {
                 c.category = Alerts.label(before);
                 c.pushback = Boolean.TRUE.equals(m.getPushback());
                 c.pushbackReason = c.pushback ? Alerts.label(m.getPushbackReason() == null
-                        ? dev.vigil.schema.PushbackReason.OTHER : m.getPushbackReason()) : null;
+                        ? PushbackReason.OTHER : m.getPushbackReason()) : null;
             }
             if (m.getLanguage() != null) {
                 c.language = m.getLanguage();
