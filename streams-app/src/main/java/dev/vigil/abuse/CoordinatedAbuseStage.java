@@ -180,7 +180,9 @@ public final class CoordinatedAbuseStage {
             final long boundary = Math.floorDiv(record.timestamp(), advance) * advance;
             if (boundary > lastTicked) {
                 lastTicked = boundary;
-                context.forward(new Record<>(MERGER_KEY, CampaignInput.tick(), record.timestamp()));
+                // Stamped with the boundary, not the record: after a restart the clock (held in
+                // memory) ticks the same boundary again, which then changes nothing downstream.
+                context.forward(new Record<>(MERGER_KEY, CampaignInput.tick(), boundary));
             }
         }
     }

@@ -23,7 +23,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -53,8 +52,6 @@ public final class ConversationStage {
     public static final String STATE_STORE = "conversation-state";
     /** Conversations ordered by last activity, so closing them is a range scan, not a full scan. */
     public static final String EXPIRY_STORE = "conversation-expiry";
-    /** How often (stream time) inactive conversations are looked for. */
-    static final Duration CLOSE_CHECK_INTERVAL = Duration.ofSeconds(10);
 
     private ConversationStage() {
     }
@@ -112,7 +109,6 @@ public final class ConversationStage {
             this.context = context;
             this.states = context.getStateStore(STATE_STORE);
             this.expiry = context.getStateStore(EXPIRY_STORE);
-            context.schedule(CLOSE_CHECK_INTERVAL, PunctuationType.STREAM_TIME, this::closeInactive);
         }
 
         @Override
@@ -121,6 +117,12 @@ public final class ConversationStage {
             if (m == null) {
                 return;
             }
+            // Stream time only moves when a record arrives, so checking first thing misses
+            // nothing, and a conversation resumed after the gap is closed before its new message
+            // opens a new one, whatever other traffic the partition carries. (A stream-time
+            // punctuation would fire at points that depend on when the task last started, so a
+            // restarted run would stamp ended conversations differently.)
+            closeInactive(Math.max(context.currentStreamTimeMs(), record.timestamp()));
             final String id = m.getConversationId();
             ConversationState state = states.get(id);
             if (state == null) {
@@ -229,7 +231,11 @@ public final class ConversationStage {
             return c;
         }
 
-        /** Ends every conversation whose last message is at least the gap older than stream time. */
+        /**
+         * Ends every conversation whose last message is at least the gap older than stream time.
+         * Outputs are stamped from event time only (the end, or the stream time that revealed
+         * it), so a replay or a restarted run stamps them identically.
+         */
         private void closeInactive(final long streamTime) {
             final long cutoff = streamTime - config.inactivityGap().toMillis();
             if (cutoff < 0) {

@@ -151,6 +151,21 @@ class ConversationStageTest {
     }
 
     @Test
+    void shouldEndAConversationResumedAfterTheGapBeforeCountingItsNewMessage() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            d.send(human("conv-resumed", "acct-4", 0, at(Duration.ZERO)).build());
+            d.send(assistant("conv-resumed", "acct-4", 1, at(Duration.ofMinutes(1))).build());
+            d.send(human("conv-resumed", "acct-4", 2, at(Duration.ofMinutes(45))).build());
+            final List<ConversationSummary> s = d.summaries();
+            assertEquals(4, s.size());
+            assertTrue(s.get(2).getEnded(), "the first session ends when the resumed message arrives");
+            assertEquals(2, s.get(2).getHumanMessages() + s.get(2).getAssistantMessages());
+            assertFalse(s.get(3).getEnded());
+            assertEquals(1, s.get(3).getHumanMessages(), "the resumed conversation starts afresh");
+        }
+    }
+
+    @Test
     void shouldFlagLongConversationThatDriftsFromCounselingToCompanionship() {
         try (MonitoringDriver d = new MonitoringDriver()) {
             for (int i = 0; i < 50; i++) {
