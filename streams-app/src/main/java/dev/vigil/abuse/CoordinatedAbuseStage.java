@@ -192,7 +192,7 @@ public final class CoordinatedAbuseStage {
         private final MonitoringConfig config;
         private final SafetyMetrics metrics;
         private final Alerts alerts;
-        /** Buckets report a window when their own stream time passes its end plus grace; allow one advance more. */
+        /** Buckets report a window when their own stream time passes its end plus grace; allow the merge delay more. */
         private final long settle;
         private ProcessorContext<String, SafetyAlert> context;
         private KeyValueStore<String, PendingWindow> pending;
@@ -202,7 +202,7 @@ public final class CoordinatedAbuseStage {
             this.config = config;
             this.metrics = metrics;
             this.alerts = new Alerts(config.runbookBaseUrl());
-            this.settle = config.grace().toMillis() + config.abuseAdvance().toMillis();
+            this.settle = config.grace().toMillis() + config.abuseMergeDelay().toMillis();
         }
 
         @Override
