@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,6 +39,18 @@ public final class SafetyMetrics {
     public static final String ALERTS = "vigil.alerts.raised";
     public static final String DEAD_LETTERS = "vigil.dead.letters";
     public static final String AGGREGATE_CELLS = "vigil.aggregate.cells";
+    /** Ended conversations that were affective use, by category (the share the research tracks). */
+    public static final String AFFECTIVE_CONVERSATIONS = "vigil.conversations.affective";
+    /** Pushback messages of ended conversations, by the conversation's category and the reason. */
+    public static final String CONVERSATION_PUSHBACK = "vigil.conversation.pushback";
+    /** Assistant messages of ended conversations by category: the denominator of the pushback rate. */
+    public static final String CONVERSATION_ASSISTANT_MESSAGES = "vigil.conversation.assistant.messages";
+    /** Ended conversations with at least one pushback, by category (the "under 10%" figure). */
+    public static final String CONVERSATIONS_WITH_PUSHBACK = "vigil.conversations.with.pushback";
+    /** Alert deliveries of the router, by destination and outcome (delivered, retried, dead_lettered, rejected). */
+    public static final String ALERT_DELIVERIES = "vigil.alert.deliveries";
+    /** Time from an alert being read to it being accepted by a destination, retries included. */
+    public static final String ALERT_DELIVERY_LATENCY = "vigil.alert.delivery.latency";
 
     private final MeterRegistry registry;
 
@@ -67,7 +80,8 @@ public final class SafetyMetrics {
         }
         if (s.getRole() == Role.HUMAN) {
             if (s.getSentimentScore() != null) {
-                DistributionSummary.builder(SENTIMENT).serviceLevelObjectives(-0.6, -0.2, 0.2, 0.6, 1.0)
+                DistributionSummary.builder(SENTIMENT).tag("category", label(s.getAffectiveCategory()))
+                        .serviceLevelObjectives(-0.6, -0.2, 0.2, 0.6, 1.0)
                         .minimumExpectedValue(-1.0).maximumExpectedValue(1.0)
                         .register(registry).record(s.getSentimentScore());
             }
@@ -95,6 +109,20 @@ public final class SafetyMetrics {
         final String category = label(s.getAffectiveCategory());
         registry.counter(CONVERSATIONS_ENDED, "category", category, "affective", Boolean.toString(s.getAffective()))
                 .increment();
+        if (s.getAffective()) {
+            registry.counter(AFFECTIVE_CONVERSATIONS, "category", category).increment();
+        }
+        registry.counter(CONVERSATION_ASSISTANT_MESSAGES, "category", category).increment(s.getAssistantMessages());
+        if (s.getPushbackCount() > 0) {
+            registry.counter(CONVERSATIONS_WITH_PUSHBACK, "category", category).increment();
+        }
+        if (s.getPushbackByReason() != null) {
+            for (final Map.Entry<String, Integer> e : s.getPushbackByReason().entrySet()) {
+                // Reasons arrive as enum names; lower-case them like every other label.
+                registry.counter(CONVERSATION_PUSHBACK, "category", category,
+                        "reason", e.getKey().toLowerCase(Locale.ROOT)).increment(e.getValue());
+            }
+        }
         if (s.getSentimentShift() != null) {
             DistributionSummary.builder(SENTIMENT_SHIFT).tag("category", category)
                     .serviceLevelObjectives(-1.0, -0.5, -0.2, 0.0, 0.2, 0.5, 1.0, 2.0)
@@ -114,6 +142,22 @@ public final class SafetyMetrics {
     /** An aggregate cell was published; {@code suppressed} when it covered fewer than k accounts. */
     public void aggregateCell(final boolean suppressed) {
         registry.counter(AGGREGATE_CELLS, "suppressed", Boolean.toString(suppressed)).increment();
+    }
+
+    /**
+     * The router finished with one alert at one destination. {@code outcome} is one of
+     * delivered, retried (one failed attempt that will be retried), dead_lettered, rejected.
+     */
+    public void alertDelivery(final String destination, final String outcome) {
+        registry.counter(ALERT_DELIVERIES, "destination", destination, "outcome", outcome).increment();
+    }
+
+    /** How long one alert took to be accepted by a destination, retries and waits included. */
+    public void alertDeliveryLatency(final String destination, final Duration took) {
+        Timer.builder(ALERT_DELIVERY_LATENCY).tag("destination", destination)
+                .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+                        Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2))
+                .register(registry).record(took);
     }
 
     public Counter counter(final String name, final String... tags) {
