@@ -29,13 +29,26 @@ public final class SafetyMetrics {
     public static final String MESSAGES_CLASSIFIED = "vigil.messages.classified";
     public static final String CLASSIFIER_LATENCY = "vigil.classifier.latency";
     public static final String END_TO_END_LAG = "vigil.signal.lag";
-    public static final String SENTIMENT = "vigil.sentiment.score";
+    /**
+     * Human-message sentiment as a histogram of {@code score + 1} (0..2). Micrometer histograms
+     * take no negative values, so the -1..+1 score is offset by {@link #SENTIMENT_OFFSET}: queries
+     * subtract it again (mean = sum / count - 1).
+     */
+    public static final String SENTIMENT = "vigil.sentiment.offset.score";
+    public static final double SENTIMENT_OFFSET = 1.0;
+    /** Human messages by five-point sentiment class and category. */
+    public static final String SENTIMENT_MESSAGES = "vigil.sentiment.messages";
     public static final String CRISIS_DISCLOSURES = "vigil.crisis.disclosures";
     public static final String PUSHBACK = "vigil.pushback";
     public static final String REFERRALS = "vigil.referrals";
     public static final String REFERRAL_OUTCOMES = "vigil.referral.outcomes";
     public static final String CONVERSATIONS_ENDED = "vigil.conversations.ended";
-    public static final String SENTIMENT_SHIFT = "vigil.conversation.sentiment.shift";
+    /**
+     * Sentiment shift (last three minus first three human messages, -2..+2) of ended conversations,
+     * as a histogram of {@code shift + 2}, for the same reason as {@link #SENTIMENT}.
+     */
+    public static final String SENTIMENT_SHIFT = "vigil.conversation.sentiment.shift.offset";
+    public static final double SENTIMENT_SHIFT_OFFSET = 2.0;
     public static final String ALERTS = "vigil.alerts.raised";
     public static final String DEAD_LETTERS = "vigil.dead.letters";
     public static final String AGGREGATE_CELLS = "vigil.aggregate.cells";
@@ -79,11 +92,16 @@ public final class SafetyMetrics {
                     .publishPercentileHistogram().register(registry).record(lag);
         }
         if (s.getRole() == Role.HUMAN) {
+            final String category = label(s.getAffectiveCategory());
             if (s.getSentimentScore() != null) {
-                DistributionSummary.builder(SENTIMENT).tag("category", label(s.getAffectiveCategory()))
-                        .serviceLevelObjectives(-0.6, -0.2, 0.2, 0.6, 1.0)
-                        .minimumExpectedValue(-1.0).maximumExpectedValue(1.0)
-                        .register(registry).record(s.getSentimentScore());
+                // Buckets at the five-point class boundaries (-0.6, -0.2, 0.2, 0.6, 1.0), offset.
+                DistributionSummary.builder(SENTIMENT).tag("category", category)
+                        .serviceLevelObjectives(0.4, 0.8, 1.2, 1.6, 2.0)
+                        .register(registry).record(clamp(s.getSentimentScore(), -1.0, 1.0) + SENTIMENT_OFFSET);
+            }
+            if (s.getSentiment() != null) {
+                registry.counter(SENTIMENT_MESSAGES, "category", category, "sentiment", label(s.getSentiment()))
+                        .increment();
             }
             if (s.getCrisisLevel() != null && !"NONE".equals(s.getCrisisLevel().name())) {
                 registry.counter(CRISIS_DISCLOSURES, "level", label(s.getCrisisLevel())).increment();
@@ -124,9 +142,11 @@ public final class SafetyMetrics {
             }
         }
         if (s.getSentimentShift() != null) {
+            // Buckets at shifts -1, -0.5, -0.2, 0, 0.2, 0.5, 1 and 2, offset by 2.
             DistributionSummary.builder(SENTIMENT_SHIFT).tag("category", category)
-                    .serviceLevelObjectives(-1.0, -0.5, -0.2, 0.0, 0.2, 0.5, 1.0, 2.0)
-                    .register(registry).record(s.getSentimentShift());
+                    .serviceLevelObjectives(1.0, 1.5, 1.8, 2.0, 2.2, 2.5, 3.0, 4.0)
+                    .register(registry)
+                    .record(clamp(s.getSentimentShift(), -2.0, 2.0) + SENTIMENT_SHIFT_OFFSET);
         }
     }
 
@@ -162,6 +182,10 @@ public final class SafetyMetrics {
 
     public Counter counter(final String name, final String... tags) {
         return registry.counter(name, tags);
+    }
+
+    private static double clamp(final double v, final double min, final double max) {
+        return Math.max(min, Math.min(max, v));
     }
 
     private static String label(final Enum<?> e) {
