@@ -2,7 +2,7 @@
 # Installs the programs Vigil's tests run for real, only when they are missing, so the script is
 # safe to run on every CI job. Needs root (or sudo) on a Debian/Ubuntu machine.
 #   prometheus               -> prometheus, promtool (rule unit tests, full-stack IT)
-#   prometheus-alertmanager  -> alertmanager, amtool (routing tests, full-stack IT)
+#   prometheus-alertmanager  -> prometheus-alertmanager, amtool (routing tests, full-stack IT)
 set -euo pipefail
 
 SUDO=""
@@ -12,16 +12,21 @@ fi
 
 missing=()
 need() {
-  # $1 = a program the tests call, $2 = the Debian package that provides it
-  if ! command -v "$1" >/dev/null 2>&1; then
-    missing+=("$2")
-  fi
+  # $1 = a program the tests call (or "a|b": either name will do), $2 = the Debian package
+  local name
+  for name in ${1//|/ }; do
+    if command -v "$name" >/dev/null 2>&1; then
+      return 0
+    fi
+  done
+  missing+=("$2")
 }
 
 need promtool prometheus
 need prometheus prometheus
 need amtool prometheus-alertmanager
-need alertmanager prometheus-alertmanager
+# Debian names the server prometheus-alertmanager; upstream tarballs name it alertmanager.
+need "prometheus-alertmanager|alertmanager" prometheus-alertmanager
 
 if [ "${#missing[@]}" -gt 0 ]; then
   # de-duplicate while keeping order

@@ -75,6 +75,9 @@ public final class SafetyTrafficFixture {
             if (crisis) {
                 metrics.referralOutcome(status.name(), CrisisLevel.ACTIVE_IDEATION);
                 if (status == ReferralStatus.MISSED || status == ReferralStatus.PARTIAL) {
+                    // What the alert router reports for the alert it delivers.
+                    metrics.alertDelivery("pagerduty", "delivered");
+                    metrics.alertDeliveryLatency("pagerduty", java.time.Duration.ofMillis(80 + random.nextInt(400)));
                     metrics.alertRaised(alert(status == ReferralStatus.MISSED ? AlertType.MISSED_REFERRAL
                             : AlertType.PARTIAL_REFERRAL, status == ReferralStatus.MISSED ? Severity.CRITICAL
                             : Severity.WARNING, id, now));

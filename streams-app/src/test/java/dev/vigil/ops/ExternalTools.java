@@ -29,17 +29,23 @@ public final class ExternalTools {
         return root.toAbsolutePath().normalize();
     }
 
-    public static Path require(final String tool) {
+    /**
+     * The first of {@code names} found on the PATH (Debian installs Alertmanager as
+     * {@code prometheus-alertmanager}, upstream tarballs as {@code alertmanager}); fails if none is.
+     */
+    public static Path require(final String... names) {
         final String path = System.getenv("PATH");
         if (path != null) {
-            for (final String dir : path.split(File.pathSeparator)) {
-                final Path candidate = Path.of(dir, tool);
-                if (Files.isExecutable(candidate)) {
-                    return candidate;
+            for (final String tool : names) {
+                for (final String dir : path.split(File.pathSeparator)) {
+                    final Path candidate = Path.of(dir, tool);
+                    if (Files.isExecutable(candidate)) {
+                        return candidate;
+                    }
                 }
             }
         }
-        return fail(tool + " is not installed: run deploy/ci/install-test-deps.sh "
+        return fail(String.join(" / ", names) + " is not installed: run deploy/ci/install-test-deps.sh "
                 + "(Debian packages prometheus and prometheus-alertmanager)");
     }
 

@@ -97,8 +97,13 @@ final class SimulatedVigil implements AutoCloseable {
 
     private void startTraffic() {
         final SafetyTrafficFixture fixture = new SafetyTrafficFixture(metrics.safety(), 42);
+        final java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();
         traffic.scheduleAtFixedRate(() -> {
             try {
+                if (ticks.getAndIncrement() % 20 == 1) {
+                    // A GC now and then, so the GC pause series exist as in any long-running JVM.
+                    System.gc();
+                }
                 fixture.conversations(25, Instant.now());
                 for (int i = 0; i < 50; i++) {
                     producer.send(new ProducerRecord<>("sim-events", "c" + (i % 17), "{}"));
