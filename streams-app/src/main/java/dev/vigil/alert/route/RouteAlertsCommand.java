@@ -123,6 +123,7 @@ public final class RouteAlertsCommand implements Callable<Integer> {
     int httpPort;
 
     private final Map<String, String> env;
+    private volatile AlertRouterLoop running;
 
     public RouteAlertsCommand() {
         this(System.getenv());
@@ -153,6 +154,7 @@ public final class RouteAlertsCommand implements Callable<Integer> {
                     metrics::scrape,
                     () -> loop.isRunning() ? KafkaStreams.State.RUNNING : KafkaStreams.State.NOT_RUNNING,
                     new RecentAlerts(), new CurrentAggregates());
+            running = loop;
             final CountDownLatch done = new CountDownLatch(1);
             final Thread worker = new Thread(() -> {
                 loop.run();
@@ -166,6 +168,14 @@ public final class RouteAlertsCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Stops a running {@link #call()} the way the shutdown hook does (for tests and embedding). */
+    void stop() {
+        final AlertRouterLoop loop = running;
+        if (loop != null) {
+            loop.close();
+        }
     }
 
     List<Destination> destinations() throws IOException {

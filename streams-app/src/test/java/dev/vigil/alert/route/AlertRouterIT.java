@@ -151,6 +151,47 @@ class AlertRouterIT {
         assertEquals("deserialization_failed", garbage.get(AlertRouterLoop.HEADER_REASON));
     }
 
+    @Test
+    void shouldDeliverSignedWebhooksThroughTheRouteAlertsCommandWithTheSecretFromTheEnvironment() throws Exception {
+        kafka.createTopics(1, "cli.alerts", "cli.alerts.dlq");
+        final VigilSerdes serdes = VigilSerdes.registry(SchemaRegistries.forUrl("mock://router-cli-it", Map.of()));
+        final List<SafetyAlert> alerts = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                "bootstrap.servers", kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            final Serializer<SafetyAlert> ser = serdes.value(SafetyAlert.class).serializer();
+            for (int i = 0; i < 3; i++) {
+                final SafetyAlert a = SafetyTrafficFixture.alert(AlertType.COORDINATED_ABUSE, Severity.WARNING,
+                        "cluster-" + i, Instant.parse("2026-03-01T10:00:00Z"));
+                alerts.add(a);
+                producer.send(new ProducerRecord<>("cli.alerts", null, ser.serialize("cli.alerts", a))).get();
+            }
+        }
+        try (IncidentReceiver hook = new IncidentReceiver((k, n) -> n == 1 ? IncidentReceiver.Answer.status(503)
+                : IncidentReceiver.Answer.ok())) {
+            final RouteAlertsCommand command = new RouteAlertsCommand(Map.of("VIGIL_WEBHOOK_SECRET", "cli-secret"));
+            final picocli.CommandLine cl = new picocli.CommandLine(command);
+            final Thread t = new Thread(() -> cl.execute("--bootstrap-servers", kafka.bootstrapServers(),
+                    "--schema-registry-url", "mock://router-cli-it", "--alerts-topic", "cli.alerts",
+                    "--dlq-topic", "cli.alerts.dlq", "--group-id", "router-cli-it", "--http-port", "0",
+                    "--webhook-url", hook.uri("/vigil").toString(), "--initial-backoff", "PT0.05S"), "route-alerts-cli");
+            t.start();
+            try {
+                await("three webhooks accepted").atMost(Duration.ofSeconds(60))
+                        .until(() -> hook.incidentKeys().size() == 3);
+            } finally {
+                command.stop();
+                t.join(10_000);
+            }
+            for (final SafetyAlert a : alerts) {
+                assertEquals(1, hook.accepted(a.getDedupKey()), a.getDedupKey());
+                final IncidentReceiver.Received r = hook.receivedFor(a.getDedupKey()).get(1);
+                final String ts = r.headers().getFirst(WebhookDestination.TIMESTAMP_HEADER);
+                assertEquals(WebhookDestination.signature("cli-secret".getBytes(StandardCharsets.UTF_8), ts,
+                        AlertJson.write(r.body())), r.headers().getFirst(WebhookDestination.SIGNATURE_HEADER));
+            }
+        }
+    }
+
     private static AlertRouterLoop router(final VigilSerdes serdes, final IncidentReceiver tool) {
         final SafetyMetrics metrics = new SafetyMetrics(new SimpleMeterRegistry());
         final RetryPolicy policy = new RetryPolicy(1000, Duration.ofMillis(50), Duration.ofMillis(300),
