@@ -121,24 +121,29 @@ class FullStackObservabilityIT {
         await("samples for rate windows").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> resultCount(prometheus, "count_over_time(up{job=\"vigil\"}[5m]) >= 15") == 1);
 
-        final List<String> problems = new ArrayList<>();
+        final List<String> problems = new CopyOnWriteArrayList<>();
         final List<String> dashboardExprs = dashboardExpressions();
         assertTrue(dashboardExprs.size() >= 30, "dashboards have " + dashboardExprs.size() + " queries");
-        // Data can lag a scrape or two behind (a histogram's first bucket, a GC): retry a while.
-        await("every dashboard query returns data").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(3))
-                .until(() -> {
-                    problems.clear();
-                    for (final String expr : dashboardExprs) {
-                        final JsonNode r = query(prometheus, expr);
-                        if (!"success".equals(r.path("status").asText())) {
-                            problems.add("does not parse: " + expr + " -> " + r.path("error").asText());
-                        } else if (r.path("data").path("result").isEmpty()) {
-                            problems.add("no data: " + expr);
+        // Data can lag a scrape or two behind (a histogram's first bucket, a GC): retry a while,
+        // then report every query that still fails.
+        try {
+            await("every dashboard query returns data").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(3))
+                    .until(() -> {
+                        problems.clear();
+                        for (final String expr : dashboardExprs) {
+                            final JsonNode r = query(prometheus, expr);
+                            if (!"success".equals(r.path("status").asText())) {
+                                problems.add("does not parse: " + expr + " -> " + r.path("error").asText());
+                            } else if (r.path("data").path("result").isEmpty()) {
+                                problems.add("no data: " + expr);
+                            }
                         }
-                    }
-                    return problems.isEmpty();
-                });
-        assertTrue(problems.isEmpty(), String.join("\n", problems));
+                        return problems.isEmpty();
+                    });
+        } catch (final org.awaitility.core.ConditionTimeoutException e) {
+            // Fall through to the assertion below, which names the failing queries.
+        }
+        assertTrue(problems.isEmpty(), "dashboard queries failing:\n" + String.join("\n", problems));
 
         for (final String expr : ruleExpressions()) {
             final JsonNode r = query(prometheus, expr);
@@ -264,7 +269,7 @@ class FullStackObservabilityIT {
 
     private List<String> ruleHealthProblems(final String prometheus) throws Exception {
         final JsonNode r = JSON.readTree(get(prometheus + "/api/v1/rules").body());
-        final List<String> problems = new ArrayList<>();
+        final List<String> problems = new CopyOnWriteArrayList<>();
         int rules = 0;
         for (final JsonNode group : r.path("data").path("groups")) {
             for (final JsonNode rule : group.path("rules")) {

@@ -81,6 +81,18 @@ class AlertDelivererTest {
     }
 
     @Test
+    void shouldReadRetryAfterAsSecondsOrAnHttpDate() {
+        final java.util.function.Function<String, java.net.http.HttpHeaders> h = v ->
+                java.net.http.HttpHeaders.of(Map.of("Retry-After", List.of(v)), (a, b) -> true);
+        assertEquals(Duration.ofSeconds(7), AlertDeliverer.retryAfter(h.apply("7")).orElseThrow());
+        final String inTenSeconds = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(10));
+        final long waited = AlertDeliverer.retryAfter(h.apply(inTenSeconds)).orElseThrow().toSeconds();
+        assertTrue(waited >= 8 && waited <= 10, "HTTP-date Retry-After gave " + waited + " s");
+        assertTrue(AlertDeliverer.retryAfter(h.apply("soon")).isEmpty(), "unreadable falls back to backoff");
+    }
+
+    @Test
     void shouldNotRetryAClientErrorOtherThan429() throws Exception {
         try (IncidentReceiver r = new IncidentReceiver((k, n) -> IncidentReceiver.Answer.status(400))) {
             final DeliveryResult result = new AlertDeliverer(fast, metrics).deliver(pagerDuty(r, 50),
