@@ -1,45 +1,30 @@
 #!/usr/bin/env bash
-# Installs the programs Vigil's tests run for real, only when they are missing, so the script is
-# safe to run on every CI job. Needs root (or sudo) on a Debian/Ubuntu machine.
-#   prometheus               -> prometheus, promtool (rule unit tests, full-stack IT)
-#   prometheus-alertmanager  -> prometheus-alertmanager, amtool (routing tests, full-stack IT)
+# Installs what the test command needs beyond Maven's own downloads. Idempotent: each step
+# checks first and does nothing when its result is already there.
 set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO="sudo"
-fi
-
-missing=()
-need() {
-  # $1 = a program the tests call (or "a|b": either name will do), $2 = the Debian package
-  local name
-  for name in ${1//|/ }; do
-    if command -v "$name" >/dev/null 2>&1; then
-      return 0
-    fi
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
-  missing+=("$2")
+  if (( ${#missing[@]} )); then
+    echo "install-test-deps: apt-get install ${missing[*]}" >&2
+    local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
 }
 
-need promtool prometheus
-need prometheus prometheus
-need amtool prometheus-alertmanager
-# Debian names the server prometheus-alertmanager; upstream tarballs name it alertmanager.
-need "prometheus-alertmanager|alertmanager" prometheus-alertmanager
+# registry: Confluent's own Python client (legacy confluent_kafka.avro serializer) cross-checks
+# the bytes Vigil writes (streams-app ConfluentPythonClientIT), and a real Apicurio registry
+# built from Maven Central serves the Confluent API to the registry ITs.
+# python3-requests: confluent_kafka.avro imports it, but Debian's package does not depend on it.
+apt_install python3-confluent-kafka python3-avro python3-requests
+"$root/deploy/apicurio/build.sh"
 
-if [ "${#missing[@]}" -gt 0 ]; then
-  # de-duplicate while keeping order
-  packages=$(printf '%s\n' "${missing[@]}" | awk '!seen[$0]++' | tr '\n' ' ')
-  echo "install-test-deps: installing ${packages}"
-  $SUDO apt-get update
-  # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends ${packages}
-  # The Debian packages start services on install where an init system runs; tests start their
-  # own processes on other ports, so a system service is harmless but not needed.
-else
-  echo "install-test-deps: prometheus and alertmanager tools already present"
-fi
-
-promtool --version 2>&1 | head -1
-amtool --version 2>&1 | head -1
+# ops: the real Prometheus tools. prometheus -> prometheus, promtool (rule unit tests, the
+# full-stack IT); prometheus-alertmanager -> prometheus-alertmanager (Debian's name for the
+# server), amtool (routing tests). PrometheusRulesIT and FullStackObservabilityIT fail without them.
+apt_install prometheus prometheus-alertmanager
