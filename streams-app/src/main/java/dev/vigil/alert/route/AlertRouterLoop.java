@@ -54,6 +54,7 @@ public final class AlertRouterLoop implements Runnable, AutoCloseable {
     private final AlertRouter router;
     private final SafetyMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean failed = new AtomicBoolean(false);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Thread thread;
@@ -72,6 +73,11 @@ public final class AlertRouterLoop implements Runnable, AutoCloseable {
         this.alerts = alerts;
         this.router = router;
         this.metrics = metrics;
+    }
+
+    /** True when the loop ended on an error rather than on {@link #close()}. */
+    public boolean failed() {
+        return failed.get();
     }
 
     public boolean isRunning() {
@@ -119,7 +125,14 @@ public final class AlertRouterLoop implements Runnable, AutoCloseable {
             // Stopping: the record in hand is neither committed nor dead-lettered; it is read again.
             LOG.info("alert router stopping");
         } catch (final ExecutionException e) {
-            LOG.error("could not write to {}: stopping without committing", dlqTopic, e.getCause());
+            failed.set(true);
+            LOG.error("could not write to {}: stopping without committing ({})", dlqTopic,
+                    e.getCause().getClass().getName());
+        } catch (final RuntimeException e) {
+            // Authorization, lost broker, ...: stop so the orchestrator restarts us; nothing was committed
+            // for the record in hand, so it is delivered after the restart.
+            failed.set(true);
+            LOG.error("alert router stopped: {}", e.getClass().getName());
         } finally {
             running.set(false);
             stopped.countDown();

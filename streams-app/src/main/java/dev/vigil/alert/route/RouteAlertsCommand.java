@@ -166,8 +166,8 @@ public final class RouteAlertsCommand implements Callable<Integer> {
             if (http != null) {
                 http.close();
             }
+            return loop.failed() ? 1 : 0;
         }
-        return 0;
     }
 
     /** Stops a running {@link #call()} the way the shutdown hook does (for tests and embedding). */
