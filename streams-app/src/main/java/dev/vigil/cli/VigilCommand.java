@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Streaming safety monitor for AI chat products.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            dev.vigil.alert.route.RouteAlertsCommand.class,
         })
 public final class VigilCommand implements Runnable {
 

@@ -18,7 +18,10 @@ public final class SchemaRegistries {
         if (url.startsWith(MOCK_SCHEME)) {
             return InMemorySchemaRegistry.named(url.substring(MOCK_SCHEME.length()));
         }
-        // The REST client is added by the registry work (HttpSchemaRegistryClient).
-        throw new IllegalArgumentException("unsupported schema registry URL: " + url);
+        if (url.startsWith("http://") || url.startsWith("https://")) {
+            return new HttpSchemaRegistryClient(url, config);
+        }
+        throw new IllegalArgumentException("unsupported schema registry URL '" + url
+                + "': use mock://name (in-memory, tests) or the http(s) URL of a Confluent-compatible registry");
     }
 }
