@@ -263,7 +263,7 @@ public final class CoordinatedAbuseStage {
                                 >= Math.ceil(known.alertedAccounts * (1 + config.abuseUpdateGrowth()))
                                 && known.accounts.size() > known.alertedAccounts;
                         if (grew) {
-                            raise(known, w);
+                            raise(known, w, false);
                         }
                         campaigns.put(known.id, known);
                     }
@@ -276,7 +276,7 @@ public final class CoordinatedAbuseStage {
                 c.id = campaignId(c.fingerprints.stream().min(Long::compareUnsigned).orElse(0L), w.windowStart);
                 c.dedupKey = Alerts.dedupKey(AlertType.COORDINATED_ABUSE, "cluster", c.id,
                         "from-" + Instant.ofEpochMilli(w.windowStart));
-                raise(c, w);
+                raise(c, w, true);
                 campaigns.put(c.id, c);
             }
         }
@@ -299,7 +299,8 @@ public final class CoordinatedAbuseStage {
             return found;
         }
 
-        private void raise(final Campaign c, final PendingWindow w) {
+        /** Sends the campaign's alert; {@code first} is false for a re-send of a grown campaign. */
+        private void raise(final Campaign c, final PendingWindow w, final boolean first) {
             c.alertedAccounts = c.accounts.size();
             final Map<String, String> e = new LinkedHashMap<>();
             e.put("accounts", String.valueOf(c.accounts.size()));
@@ -319,7 +320,10 @@ public final class CoordinatedAbuseStage {
                     c.accounts.size() + " accounts sent " + c.messages.size()
                             + " near-identical messages between " + Instant.ofEpochMilli(c.firstSeen) + " and "
                             + Instant.ofEpochMilli(c.lastSeen), e, "");
-            Metered.safely(() -> metrics.alertRaised(alert));
+            if (first) {
+                // A re-send updates the same incident; counting it would inflate the alert rate.
+                Metered.safely(() -> metrics.alertRaised(alert));
+            }
             context.forward(new Record<>(c.dedupKey, alert, w.windowEnd));
         }
 
