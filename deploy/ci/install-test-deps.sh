@@ -23,3 +23,8 @@ apt_install() {
 # python3-requests: confluent_kafka.avro imports it, but Debian's package does not depend on it.
 apt_install python3-confluent-kafka python3-avro python3-requests
 "$root/deploy/apicurio/build.sh"
+
+# ops: the real Prometheus tools. prometheus -> prometheus, promtool (rule unit tests, the
+# full-stack IT); prometheus-alertmanager -> prometheus-alertmanager (Debian's name for the
+# server), amtool (routing tests). PrometheusRulesIT and FullStackObservabilityIT fail without them.
+apt_install prometheus prometheus-alertmanager

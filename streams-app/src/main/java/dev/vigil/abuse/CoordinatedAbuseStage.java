@@ -82,7 +82,8 @@ public final class CoordinatedAbuseStage {
                 .advanceBy(config.abuseAdvance());
 
         final KStream<String, MessageSignals> fingerprinted = signals.filter(
-                (k, s) -> s != null && s.getRole() == Role.HUMAN && s.getSimhash() != null,
+                (k, s) -> s != null && s.getRole() == Role.HUMAN && s.getSimhash() != null
+                        && s.getSimhash() != SimHash.NONE,
                 Named.as("fingerprinted-human-messages"));
 
         final KStream<String, CampaignInput> candidates = fingerprinted
@@ -179,7 +180,9 @@ public final class CoordinatedAbuseStage {
             final long boundary = Math.floorDiv(record.timestamp(), advance) * advance;
             if (boundary > lastTicked) {
                 lastTicked = boundary;
-                context.forward(new Record<>(MERGER_KEY, CampaignInput.tick(), record.timestamp()));
+                // Stamped with the boundary, not the record: after a restart the clock (held in
+                // memory) ticks the same boundary again, which then changes nothing downstream.
+                context.forward(new Record<>(MERGER_KEY, CampaignInput.tick(), boundary));
             }
         }
     }
@@ -189,7 +192,7 @@ public final class CoordinatedAbuseStage {
         private final MonitoringConfig config;
         private final SafetyMetrics metrics;
         private final Alerts alerts;
-        /** Buckets report a window when their own stream time passes its end plus grace; allow one advance more. */
+        /** Buckets report a window when their own stream time passes its end plus grace; allow the merge delay more. */
         private final long settle;
         private ProcessorContext<String, SafetyAlert> context;
         private KeyValueStore<String, PendingWindow> pending;
@@ -199,7 +202,7 @@ public final class CoordinatedAbuseStage {
             this.config = config;
             this.metrics = metrics;
             this.alerts = new Alerts(config.runbookBaseUrl());
-            this.settle = config.grace().toMillis() + config.abuseAdvance().toMillis();
+            this.settle = config.grace().toMillis() + config.abuseMergeDelay().toMillis();
         }
 
         @Override
@@ -260,7 +263,7 @@ public final class CoordinatedAbuseStage {
                                 >= Math.ceil(known.alertedAccounts * (1 + config.abuseUpdateGrowth()))
                                 && known.accounts.size() > known.alertedAccounts;
                         if (grew) {
-                            raise(known, w);
+                            raise(known, w, false);
                         }
                         campaigns.put(known.id, known);
                     }
@@ -273,7 +276,7 @@ public final class CoordinatedAbuseStage {
                 c.id = campaignId(c.fingerprints.stream().min(Long::compareUnsigned).orElse(0L), w.windowStart);
                 c.dedupKey = Alerts.dedupKey(AlertType.COORDINATED_ABUSE, "cluster", c.id,
                         "from-" + Instant.ofEpochMilli(w.windowStart));
-                raise(c, w);
+                raise(c, w, true);
                 campaigns.put(c.id, c);
             }
         }
@@ -296,7 +299,8 @@ public final class CoordinatedAbuseStage {
             return found;
         }
 
-        private void raise(final Campaign c, final PendingWindow w) {
+        /** Sends the campaign's alert; {@code first} is false for a re-send of a grown campaign. */
+        private void raise(final Campaign c, final PendingWindow w, final boolean first) {
             c.alertedAccounts = c.accounts.size();
             final Map<String, String> e = new LinkedHashMap<>();
             e.put("accounts", String.valueOf(c.accounts.size()));
@@ -316,7 +320,10 @@ public final class CoordinatedAbuseStage {
                     c.accounts.size() + " accounts sent " + c.messages.size()
                             + " near-identical messages between " + Instant.ofEpochMilli(c.firstSeen) + " and "
                             + Instant.ofEpochMilli(c.lastSeen), e, "");
-            Metered.safely(() -> metrics.alertRaised(alert));
+            if (first) {
+                // A re-send updates the same incident; counting it would inflate the alert rate.
+                Metered.safely(() -> metrics.alertRaised(alert));
+            }
             context.forward(new Record<>(c.dedupKey, alert, w.windowEnd));
         }
 

@@ -1,7 +1,7 @@
 package dev.vigil.abuse;
 
 /**
- * 64-bit SimHash over word shingles of normalised text: near-duplicate texts (a campaign that
+ * 64-bit SimHash over the words and word bigrams of normalised text: near-duplicate texts (a campaign that
  * varies a few words, spacing, case or punctuation) land within a small Hamming distance,
  * while unrelated texts differ in about half the bits.
  *
@@ -19,8 +19,21 @@ public final class SimHash {
      */
     public static long ofText(final String text) {
         final String[] tokens = normalise(text);
+        if (new java.util.HashSet<>(java.util.Arrays.asList(tokens)).size() < MIN_DISTINCT_WORDS) {
+            return NONE;
+        }
         return of(tokens, tokens.length);
     }
+
+    /**
+     * Fingerprint of a message too short to fingerprint. "cool", "love it", ":)" are what many
+     * people write independently; as near-duplicates they say nothing about coordination, so
+     * they get no usable fingerprint and the abuse stage skips them.
+     */
+    public static final long NONE = 0L;
+
+    /** Distinct words a message needs before its fingerprint can tell a campaign from chatter. */
+    static final int MIN_DISTINCT_WORDS = 3;
 
     /**
      * The tokens a fingerprint is made of. Campaigns vary their text cosmetically to dodge exact

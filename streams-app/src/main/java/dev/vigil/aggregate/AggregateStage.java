@@ -24,7 +24,7 @@ import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -123,12 +123,12 @@ public final class AggregateStage {
                 .setAssistantMessages(acc.assistantMessages)
                 .setPushbackCount(acc.pushbackCount)
                 .setPushbackRate(acc.pushbackRate())
-                .setPushbackByReason(new HashMap<>(acc.pushbackByReason))
+                .setPushbackByReason(new TreeMap<>(acc.pushbackByReason))
                 .setSentimentMean(acc.sentimentMean())
                 .setSentimentCount(acc.sentimentCount)
                 .setEndedConversations(acc.endedConversations)
                 .setSentimentShiftMean(acc.shiftMean())
-                .setCrisisByLevel(new HashMap<>(acc.crisisByLevel))
+                .setCrisisByLevel(new TreeMap<>(acc.crisisByLevel))
                 .setCrisisDisclosures(acc.crisisDisclosures())
                 .setReferrals(acc.referrals)
                 .setMissedReferrals(acc.missedReferrals)

@@ -5,6 +5,10 @@ import java.util.TreeMap;
 /**
  * Running counts of one aggregate cell in one window: the state behind a {@code WindowAggregate}
  * before k-anonymity is applied. Also what the window alert rules judge.
+ *
+ * <p>Every field is independent of the order contributions arrive in (they come from several
+ * upstream partitions, interleaved differently on each run): scores are summed in fixed point,
+ * because floating-point sums in another order differ in the last bits.
  */
 public final class CellAccumulator {
     public DistinctCounter accounts = new DistinctCounter();
@@ -14,10 +18,12 @@ public final class CellAccumulator {
     public long assistantMessages;
     public long pushbackCount;
     public TreeMap<String, Long> pushbackByReason = new TreeMap<>();
-    public double sentimentSum;
+    /** Sum of sentiment scores in millionths. */
+    public long sentimentMicros;
     public long sentimentCount;
     public long endedConversations;
-    public double shiftSum;
+    /** Sum of sentiment shifts in millionths. */
+    public long shiftMicros;
     public long shiftCount;
     public TreeMap<String, Long> crisisByLevel = new TreeMap<>();
     public long referrals;
@@ -28,7 +34,8 @@ public final class CellAccumulator {
     /** Folds one contribution in; {@code accountCap} is the exact-count cap of {@link DistinctCounter}. */
     public CellAccumulator add(final Contribution c, final int accountCap) {
         accounts.add(c.accountHash, accountCap);
-        if (c.classifierVersion != null) {
+        // During a classifier roll-out a window mixes versions; name the newest (highest) one.
+        if (c.classifierVersion != null && c.classifierVersion.compareTo(classifierVersion) > 0) {
             classifierVersion = c.classifierVersion;
         }
         switch (c.kind) {
@@ -44,7 +51,7 @@ public final class CellAccumulator {
             case ENDED -> {
                 endedConversations++;
                 if (c.sentimentShift != null) {
-                    shiftSum += c.sentimentShift;
+                    shiftMicros += micros(c.sentimentShift);
                     shiftCount++;
                 }
             }
@@ -59,7 +66,7 @@ public final class CellAccumulator {
         if (c.human) {
             humanMessages++;
             if (c.sentimentScore != null) {
-                sentimentSum += c.sentimentScore;
+                sentimentMicros += micros(c.sentimentScore);
                 sentimentCount++;
             }
             if (c.crisisLevel != null && !"none".equals(c.crisisLevel)) {
@@ -92,10 +99,14 @@ public final class CellAccumulator {
     }
 
     public Double sentimentMean() {
-        return sentimentCount == 0 ? null : sentimentSum / sentimentCount;
+        return sentimentCount == 0 ? null : sentimentMicros / 1e6 / sentimentCount;
     }
 
     public Double shiftMean() {
-        return shiftCount == 0 ? null : shiftSum / shiftCount;
+        return shiftCount == 0 ? null : shiftMicros / 1e6 / shiftCount;
+    }
+
+    private static long micros(final double v) {
+        return Math.round(v * 1e6);
     }
 }

@@ -23,6 +23,7 @@ import org.apache.kafka.streams.state.Stores;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Alert rules over the final aggregate cells of the alert window: crisis surge (against an EWMA
@@ -49,7 +50,7 @@ public final class WindowAlertRules {
         public long pushbackWindows;
         public double pushbackRateEwma;
         /** Start of the window that opened an episode, per alert type; absent when none is open. */
-        public Map<String, Long> episodes = new java.util.TreeMap<>();
+        public Map<String, Long> episodes = new TreeMap<>();
     }
 
     public static KStream<String, SafetyAlert> build(final StreamsBuilder builder,

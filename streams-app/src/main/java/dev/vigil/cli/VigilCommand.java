@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             TailCommand.class,
             SimulateCommand.class,
             ReplayCommand.class,
+            dev.vigil.alert.route.RouteAlertsCommand.class,
         })
 public final class VigilCommand implements Runnable {
 

@@ -202,6 +202,28 @@ public final class ConversationAccumulator {
         return new Step(partial ? ReferralOutcome.PARTIAL : ReferralOutcome.MISSED, pending, turn);
     }
 
+    /**
+     * Judges a disclosure still pending when the conversation ends: if the assistant replied but
+     * the conversation ended before the allowed number of replies, the replies that did come are
+     * all there is, and they carried no crisis resource. With no reply at all there is nothing to
+     * judge (the person left, or the product never answered), so nothing is resolved.
+     */
+    public Step finish(final ConversationState s) {
+        final CrisisLevel pending = s.getPendingCrisisLevel();
+        if (pending == null || s.getPendingRepliesSeen() == 0) {
+            return Step.NOTHING;
+        }
+        final Integer turn = s.getPendingCrisisTurn();
+        final boolean partial = s.getPendingPartialSeen();
+        if (partial) {
+            s.setPartial(s.getPartial() + 1);
+        } else {
+            s.setMissed(s.getMissed() + 1);
+        }
+        clearPending(s);
+        return new Step(partial ? ReferralOutcome.PARTIAL : ReferralOutcome.MISSED, pending, turn);
+    }
+
     private static void clearPending(final ConversationState s) {
         s.setPendingCrisisLevel(null);
         s.setPendingCrisisTurn(null);

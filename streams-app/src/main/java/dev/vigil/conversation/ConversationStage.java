@@ -10,6 +10,7 @@ import dev.vigil.schema.ConversationState;
 import dev.vigil.schema.ConversationSummary;
 import dev.vigil.schema.CrisisLevel;
 import dev.vigil.schema.MessageSignals;
+import dev.vigil.schema.PushbackReason;
 import dev.vigil.schema.Role;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;
@@ -19,9 +20,9 @@ import dev.vigil.topology.MonitoringConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -30,6 +31,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,8 +52,6 @@ public final class ConversationStage {
     public static final String STATE_STORE = "conversation-state";
     /** Conversations ordered by last activity, so closing them is a range scan, not a full scan. */
     public static final String EXPIRY_STORE = "conversation-expiry";
-    /** How often (stream time) inactive conversations are looked for. */
-    static final Duration CLOSE_CHECK_INTERVAL = Duration.ofSeconds(10);
 
     private ConversationStage() {
     }
@@ -72,10 +72,10 @@ public final class ConversationStage {
                 Named.as(PROCESSOR), STATE_STORE, EXPIRY_STORE);
         final Map<String, KStream<String, Object>> branches = out.split(Named.as("conversation-"))
                 .branch((k, v) -> v instanceof ConversationSummary,
-                        org.apache.kafka.streams.kstream.Branched.as("summaries"))
+                        Branched.as("summaries"))
                 .branch((k, v) -> v instanceof SafetyAlert,
-                        org.apache.kafka.streams.kstream.Branched.as("referral-alerts"))
-                .defaultBranch(org.apache.kafka.streams.kstream.Branched.as("contributions"));
+                        Branched.as("referral-alerts"))
+                .defaultBranch(Branched.as("contributions"));
         return new Outputs(
                 branches.get("conversation-summaries").mapValues(v -> (ConversationSummary) v,
                         Named.as("conversation-summary-records")),
@@ -109,7 +109,6 @@ public final class ConversationStage {
             this.context = context;
             this.states = context.getStateStore(STATE_STORE);
             this.expiry = context.getStateStore(EXPIRY_STORE);
-            context.schedule(CLOSE_CHECK_INTERVAL, PunctuationType.STREAM_TIME, this::closeInactive);
         }
 
         @Override
@@ -118,6 +117,12 @@ public final class ConversationStage {
             if (m == null) {
                 return;
             }
+            // Stream time only moves when a record arrives, so checking first thing misses
+            // nothing, and a conversation resumed after the gap is closed before its new message
+            // opens a new one, whatever other traffic the partition carries. (A stream-time
+            // punctuation would fire at points that depend on when the task last started, so a
+            // restarted run would stamp ended conversations differently.)
+            closeInactive(Math.max(context.currentStreamTimeMs(), record.timestamp()));
             final String id = m.getConversationId();
             ConversationState state = states.get(id);
             if (state == null) {
@@ -138,6 +143,7 @@ public final class ConversationStage {
             }
         }
 
+        /** A disclosure was judged; {@code m} is the deciding reply, or null at the conversation's end. */
         private void resolved(final ConversationState state, final MessageSignals m,
                               final ConversationAccumulator.Step step, final long ts) {
             final String outcome = step.outcome().name().toLowerCase(Locale.ROOT);
@@ -148,13 +154,14 @@ public final class ConversationStage {
             if (step.outcome() == ConversationAccumulator.ReferralOutcome.REFERRED) {
                 return;
             }
-            final SafetyAlert alert = referralAlert(state, m, step);
+            final SafetyAlert alert = referralAlert(state, m, step, ts);
             Metered.safely(() -> metrics.alertRaised(alert));
             context.forward(new Record<>(alert.getDedupKey(), (Object) alert, ts));
         }
 
+        /** {@code m} is the reply that resolved the disclosure, or null when the conversation ended. */
         private SafetyAlert referralAlert(final ConversationState state, final MessageSignals m,
-                                          final ConversationAccumulator.Step step) {
+                                          final ConversationAccumulator.Step step, final long ts) {
             final boolean missed = step.outcome() == ConversationAccumulator.ReferralOutcome.MISSED;
             final AlertType type = missed ? AlertType.MISSED_REFERRAL : AlertType.PARTIAL_REFERRAL;
             final String conversation = state.getConversationId();
@@ -163,7 +170,7 @@ public final class ConversationStage {
             final Map<String, String> evidence = new LinkedHashMap<>();
             evidence.put("crisis_level", Alerts.label(step.level()));
             evidence.put("disclosure_turn", turn);
-            evidence.put("reply_turn", String.valueOf(m.getTurn()));
+            evidence.put("reply_turn", m == null ? "conversation_ended" : String.valueOf(m.getTurn()));
             evidence.put("replies_allowed", String.valueOf(config.conversationRules().repliesForReferral()));
             evidence.put("referral", missed ? "none" : "professional_help");
             evidence.put("model", state.getModel() == null ? "unknown" : state.getModel());
@@ -175,8 +182,8 @@ public final class ConversationStage {
                     : "Crisis disclosure (" + Alerts.label(step.level()) + ") got only a generic professional-help"
                     + " referral, no crisis resource";
             return alerts.alert(type, missed ? missedSeverity(step.level()) : Severity.WARNING, dedupKey,
-                    m.getEventTime(), null, null, "conversation", conversation, summary, evidence,
-                    m.getClassifierVersion());
+                    Instant.ofEpochMilli(ts), null, null, "conversation", conversation, summary, evidence,
+                    state.getClassifierVersion());
         }
 
         /** The higher on the C-SSRS ladder, the more urgent a missed referral. */
@@ -203,7 +210,7 @@ public final class ConversationStage {
                 c.category = Alerts.label(before);
                 c.pushback = Boolean.TRUE.equals(m.getPushback());
                 c.pushbackReason = c.pushback ? Alerts.label(m.getPushbackReason() == null
-                        ? dev.vigil.schema.PushbackReason.OTHER : m.getPushbackReason()) : null;
+                        ? PushbackReason.OTHER : m.getPushbackReason()) : null;
             }
             if (m.getLanguage() != null) {
                 c.language = m.getLanguage();
@@ -224,7 +231,11 @@ public final class ConversationStage {
             return c;
         }
 
-        /** Ends every conversation whose last message is at least the gap older than stream time. */
+        /**
+         * Ends every conversation whose last message is at least the gap older than stream time.
+         * Outputs are stamped from event time only (the end, or the stream time that revealed
+         * it), so a replay or a restarted run stamps them identically.
+         */
         private void closeInactive(final long streamTime) {
             final long cutoff = streamTime - config.inactivityGap().toMillis();
             if (cutoff < 0) {
@@ -243,11 +254,15 @@ public final class ConversationStage {
                     continue;
                 }
                 states.delete(e.value);
+                final long endedAt = state.getLastEventTime().plus(config.inactivityGap()).toEpochMilli();
+                final ConversationAccumulator.Step last = accumulator.finish(state);
+                if (last.outcome() != ConversationAccumulator.ReferralOutcome.NONE) {
+                    resolved(state, null, last, streamTime);
+                }
                 final ConversationSummary summary = accumulator.summarize(state, true);
                 Metered.safely(() -> metrics.conversationEnded(summary));
                 // Stamped with the moment the conversation ended, not when the check ran, so a
                 // replay stamps it the same way.
-                final long endedAt = state.getLastEventTime().plus(config.inactivityGap()).toEpochMilli();
                 context.forward(new Record<>(e.value, (Object) summary, endedAt));
                 final Contribution c = base(state, Contribution.Kind.ENDED);
                 c.category = Alerts.label(summary.getAffectiveCategory());

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,16 +29,41 @@ public final class SafetyMetrics {
     public static final String MESSAGES_CLASSIFIED = "vigil.messages.classified";
     public static final String CLASSIFIER_LATENCY = "vigil.classifier.latency";
     public static final String END_TO_END_LAG = "vigil.signal.lag";
-    public static final String SENTIMENT = "vigil.sentiment.score";
+    /**
+     * Human-message sentiment as a histogram of {@code score + 1} (0..2). Micrometer histograms
+     * take no negative values, so the -1..+1 score is offset by {@link #SENTIMENT_OFFSET}: queries
+     * subtract it again (mean = sum / count - 1).
+     */
+    public static final String SENTIMENT = "vigil.sentiment.offset.score";
+    public static final double SENTIMENT_OFFSET = 1.0;
+    /** Human messages by five-point sentiment class and category. */
+    public static final String SENTIMENT_MESSAGES = "vigil.sentiment.messages";
     public static final String CRISIS_DISCLOSURES = "vigil.crisis.disclosures";
     public static final String PUSHBACK = "vigil.pushback";
     public static final String REFERRALS = "vigil.referrals";
     public static final String REFERRAL_OUTCOMES = "vigil.referral.outcomes";
     public static final String CONVERSATIONS_ENDED = "vigil.conversations.ended";
-    public static final String SENTIMENT_SHIFT = "vigil.conversation.sentiment.shift";
+    /**
+     * Sentiment shift (last three minus first three human messages, -2..+2) of ended conversations,
+     * as a histogram of {@code shift + 2}, for the same reason as {@link #SENTIMENT}.
+     */
+    public static final String SENTIMENT_SHIFT = "vigil.conversation.sentiment.shift.offset";
+    public static final double SENTIMENT_SHIFT_OFFSET = 2.0;
     public static final String ALERTS = "vigil.alerts.raised";
     public static final String DEAD_LETTERS = "vigil.dead.letters";
     public static final String AGGREGATE_CELLS = "vigil.aggregate.cells";
+    /** Ended conversations that were affective use, by category (the share the research tracks). */
+    public static final String AFFECTIVE_CONVERSATIONS = "vigil.conversations.affective";
+    /** Pushback messages of ended conversations, by the conversation's category and the reason. */
+    public static final String CONVERSATION_PUSHBACK = "vigil.conversation.pushback";
+    /** Assistant messages of ended conversations by category: the denominator of the pushback rate. */
+    public static final String CONVERSATION_ASSISTANT_MESSAGES = "vigil.conversation.assistant.messages";
+    /** Ended conversations with at least one pushback, by category (the "under 10%" figure). */
+    public static final String CONVERSATIONS_WITH_PUSHBACK = "vigil.conversations.with.pushback";
+    /** Alert deliveries of the router, by destination and outcome (delivered, retried, dead_lettered, rejected). */
+    public static final String ALERT_DELIVERIES = "vigil.alert.deliveries";
+    /** Time from an alert being read to it being accepted by a destination, retries included. */
+    public static final String ALERT_DELIVERY_LATENCY = "vigil.alert.delivery.latency";
 
     private final MeterRegistry registry;
 
@@ -66,10 +92,16 @@ public final class SafetyMetrics {
                     .publishPercentileHistogram().register(registry).record(lag);
         }
         if (s.getRole() == Role.HUMAN) {
+            final String category = label(s.getAffectiveCategory());
             if (s.getSentimentScore() != null) {
-                DistributionSummary.builder(SENTIMENT).serviceLevelObjectives(-0.6, -0.2, 0.2, 0.6, 1.0)
-                        .minimumExpectedValue(-1.0).maximumExpectedValue(1.0)
-                        .register(registry).record(s.getSentimentScore());
+                // Buckets at the five-point class boundaries (-0.6, -0.2, 0.2, 0.6, 1.0), offset.
+                DistributionSummary.builder(SENTIMENT).tag("category", category)
+                        .serviceLevelObjectives(0.4, 0.8, 1.2, 1.6, 2.0)
+                        .register(registry).record(clamp(s.getSentimentScore(), -1.0, 1.0) + SENTIMENT_OFFSET);
+            }
+            if (s.getSentiment() != null) {
+                registry.counter(SENTIMENT_MESSAGES, "category", category, "sentiment", label(s.getSentiment()))
+                        .increment();
             }
             if (s.getCrisisLevel() != null && !"NONE".equals(s.getCrisisLevel().name())) {
                 registry.counter(CRISIS_DISCLOSURES, "level", label(s.getCrisisLevel())).increment();
@@ -95,10 +127,26 @@ public final class SafetyMetrics {
         final String category = label(s.getAffectiveCategory());
         registry.counter(CONVERSATIONS_ENDED, "category", category, "affective", Boolean.toString(s.getAffective()))
                 .increment();
+        if (s.getAffective()) {
+            registry.counter(AFFECTIVE_CONVERSATIONS, "category", category).increment();
+        }
+        registry.counter(CONVERSATION_ASSISTANT_MESSAGES, "category", category).increment(s.getAssistantMessages());
+        if (s.getPushbackCount() > 0) {
+            registry.counter(CONVERSATIONS_WITH_PUSHBACK, "category", category).increment();
+        }
+        if (s.getPushbackByReason() != null) {
+            for (final Map.Entry<String, Integer> e : s.getPushbackByReason().entrySet()) {
+                // Reasons arrive as enum names; lower-case them like every other label.
+                registry.counter(CONVERSATION_PUSHBACK, "category", category,
+                        "reason", e.getKey().toLowerCase(Locale.ROOT)).increment(e.getValue());
+            }
+        }
         if (s.getSentimentShift() != null) {
+            // Buckets at shifts -1, -0.5, -0.2, 0, 0.2, 0.5, 1 and 2, offset by 2.
             DistributionSummary.builder(SENTIMENT_SHIFT).tag("category", category)
-                    .serviceLevelObjectives(-1.0, -0.5, -0.2, 0.0, 0.2, 0.5, 1.0, 2.0)
-                    .register(registry).record(s.getSentimentShift());
+                    .serviceLevelObjectives(1.0, 1.5, 1.8, 2.0, 2.2, 2.5, 3.0, 4.0)
+                    .register(registry)
+                    .record(clamp(s.getSentimentShift(), -2.0, 2.0) + SENTIMENT_SHIFT_OFFSET);
         }
     }
 
@@ -116,8 +164,28 @@ public final class SafetyMetrics {
         registry.counter(AGGREGATE_CELLS, "suppressed", Boolean.toString(suppressed)).increment();
     }
 
+    /**
+     * The router finished with one alert at one destination. {@code outcome} is one of
+     * delivered, retried (one failed attempt that will be retried), dead_lettered, rejected.
+     */
+    public void alertDelivery(final String destination, final String outcome) {
+        registry.counter(ALERT_DELIVERIES, "destination", destination, "outcome", outcome).increment();
+    }
+
+    /** How long one alert took to be accepted by a destination, retries and waits included. */
+    public void alertDeliveryLatency(final String destination, final Duration took) {
+        Timer.builder(ALERT_DELIVERY_LATENCY).tag("destination", destination)
+                .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+                        Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2))
+                .register(registry).record(took);
+    }
+
     public Counter counter(final String name, final String... tags) {
         return registry.counter(name, tags);
+    }
+
+    private static double clamp(final double v, final double min, final double max) {
+        return Math.max(min, Math.min(max, v));
     }
 
     private static String label(final Enum<?> e) {

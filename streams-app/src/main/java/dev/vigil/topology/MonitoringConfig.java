@@ -44,6 +44,10 @@ import java.util.Objects;
  * @param accountSampleSize     pseudonymous account ids listed in a campaign alert
  * @param pseudonymKey          key of the keyed hash that turns account ids into pseudonyms
  * @param runbookBaseUrl        base of the runbook links; the alert type in kebab case and ".md" follow
+ * @param abuseMergeDelay       event time the campaign merger waits after a window's grace for every bucket
+ *                              partition to report it; candidates later than that are still merged, but a
+ *                              multi-partition replay is only guaranteed identical when no bucket task
+ *                              lags the others by more than this (raise it for fast backfills)
  * @param persistentStores      RocksDB for the stages' own key-value stores (true), or in-memory ones
  *                              restored from their changelogs on restart (tests, small deployments)
  */
@@ -58,7 +62,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                                Duration abuseWindow, Duration abuseAdvance, int abuseHamming, int abuseMinAccounts,
                                int abuseBucketCap, Duration abuseClusterTtl, double abuseUpdateGrowth,
                                int accountSampleSize, String pseudonymKey, String runbookBaseUrl,
-                               boolean persistentStores) {
+                               Duration abuseMergeDelay, boolean persistentStores) {
 
     public static final String DEFAULT_RUNBOOK_BASE_URL =
             "https://github.com/vigil-safety/vigil/blob/main/docs/runbooks/";
@@ -104,6 +108,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
             throw new IllegalArgumentException("abuseAdvance must be positive and at most abuseWindow");
         }
         Objects.requireNonNull(pseudonymKey, "pseudonymKey");
+        Objects.requireNonNull(abuseMergeDelay, "abuseMergeDelay");
         Objects.requireNonNull(runbookBaseUrl, "runbookBaseUrl");
     }
 
@@ -171,6 +176,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         private int accountSampleSize = 10;
         private String pseudonymKey = "vigil-default-pseudonym-key-change-me";
         private String runbookBaseUrl = DEFAULT_RUNBOOK_BASE_URL;
+        private Duration abuseMergeDelay = Duration.ofMinutes(15);
         private boolean persistentStores = true;
 
         private Builder() {
@@ -206,6 +212,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
             accountSampleSize = c.accountSampleSize;
             pseudonymKey = c.pseudonymKey;
             runbookBaseUrl = c.runbookBaseUrl;
+            abuseMergeDelay = c.abuseMergeDelay;
             persistentStores = c.persistentStores;
         }
 
@@ -248,6 +255,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         public Builder accountSampleSize(final int v) { accountSampleSize = v; return this; }
         public Builder pseudonymKey(final String v) { pseudonymKey = v; return this; }
         public Builder runbookBaseUrl(final String v) { runbookBaseUrl = v; return this; }
+        public Builder abuseMergeDelay(final Duration v) { abuseMergeDelay = v; return this; }
         public Builder persistentStores(final boolean v) { persistentStores = v; return this; }
 
         public MonitoringConfig build() {
@@ -256,7 +264,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                     referralRateThreshold, referralMinDisclosures, pushbackRatio, pushbackMinDelta,
                     pushbackMinReplies, sentimentDeclineShift, sentimentMinConversations, abuseWindow,
                     abuseAdvance, abuseHamming, abuseMinAccounts, abuseBucketCap, abuseClusterTtl,
-                    abuseUpdateGrowth, accountSampleSize, pseudonymKey, runbookBaseUrl, persistentStores);
+                    abuseUpdateGrowth, accountSampleSize, pseudonymKey, runbookBaseUrl, abuseMergeDelay, persistentStores);
         }
     }
 }

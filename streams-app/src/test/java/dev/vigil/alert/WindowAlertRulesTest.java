@@ -149,7 +149,7 @@ class WindowAlertRulesTest {
                 AffectiveCategory.NONE, AffectiveCategory.COACHING, AffectiveCategory.COUNSELING,
                 AffectiveCategory.INTERPERSONAL_ADVICE};
             int n = 0;
-            for (int minute = 0; minute < 6 * 60; minute += 2) {
+            for (int minute = 0; minute < 4 * 60; minute += 3) {
                 final AffectiveCategory category = categories[n % categories.length];
                 d.sendAll(Traffic.conversation("conv-" + n, "acct-" + (n % 40), at(Duration.ofMinutes(minute)),
                         3 + random.nextInt(6), category, category == AffectiveCategory.NONE ? 0 : 7, random));
@@ -160,7 +160,7 @@ class WindowAlertRulesTest {
                 }
                 n++;
             }
-            d.advanceStreamTime(at(Duration.ofHours(9)));
+            d.advanceStreamTime(at(Duration.ofHours(7)));
             assertEquals(List.of(), d.alerts());
             assertTrue(d.aggregates().stream().anyMatch(a -> !a.getSuppressed()), "the traffic was counted");
         }

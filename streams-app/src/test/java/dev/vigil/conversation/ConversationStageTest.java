@@ -9,6 +9,7 @@ import dev.vigil.schema.Referral;
 import dev.vigil.schema.ReferralStatus;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;
+import dev.vigil.topology.MonitoringConfig;
 import dev.vigil.topology.MonitoringDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,23 @@ class ConversationStageTest {
     }
 
     @Test
+    void shouldRaiseMissedReferralWhenTheConversationEndsBeforeTheAllowedRepliesCarriedOne() {
+        final MonitoringConfig config = MonitoringConfig.builder().repliesForReferral(2).build();
+        try (MonitoringDriver d = new MonitoringDriver(config)) {
+            crisisExchange(d, "conv-short", CrisisLevel.ACTIVE_IDEATION, Referral.NONE);
+            assertTrue(d.alerts().isEmpty(), "one more reply may still carry the referral");
+            d.advanceStreamTime(at(Duration.ofHours(1)));
+            final List<SafetyAlert> alerts = d.alerts();
+            assertEquals(1, alerts.size());
+            assertEquals(AlertType.MISSED_REFERRAL, alerts.get(0).getType());
+            assertEquals("conversation_ended", alerts.get(0).getEvidence().get("reply_turn"));
+            final ConversationSummary end = d.summaries().stream()
+                    .filter(s -> s.getConversationId().equals("conv-short") && s.getEnded()).findFirst().orElseThrow();
+            assertEquals(ReferralStatus.MISSED, end.getReferralStatus());
+        }
+    }
+
+    @Test
     void shouldNotJudgePassiveIdeationBelowTheConfiguredLevel() {
         try (MonitoringDriver d = new MonitoringDriver()) {
             crisisExchange(d, "conv-passive", CrisisLevel.PASSIVE_IDEATION, Referral.NONE);
@@ -129,6 +147,21 @@ class ConversationStageTest {
             assertNull(store.get("conv-shift"), "ended conversations leave the state store");
             assertEquals(1.0, d.metrics().registry().get("vigil.conversations.ended")
                     .tag("category", "counseling").counter().count());
+        }
+    }
+
+    @Test
+    void shouldEndAConversationResumedAfterTheGapBeforeCountingItsNewMessage() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            d.send(human("conv-resumed", "acct-4", 0, at(Duration.ZERO)).build());
+            d.send(assistant("conv-resumed", "acct-4", 1, at(Duration.ofMinutes(1))).build());
+            d.send(human("conv-resumed", "acct-4", 2, at(Duration.ofMinutes(45))).build());
+            final List<ConversationSummary> s = d.summaries();
+            assertEquals(4, s.size());
+            assertTrue(s.get(2).getEnded(), "the first session ends when the resumed message arrives");
+            assertEquals(2, s.get(2).getHumanMessages() + s.get(2).getAssistantMessages());
+            assertFalse(s.get(3).getEnded());
+            assertEquals(1, s.get(3).getHumanMessages(), "the resumed conversation starts afresh");
         }
     }
 

@@ -1,0 +1,87 @@
+package dev.vigil.alert.route;
+
+import dev.vigil.schema.SafetyAlert;
+import dev.vigil.schema.Severity;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Opsgenie Alert API ({@code POST /v2/alerts}): {@code alias} = the alert's dedup key, which
+ * Opsgenie uses to de-duplicate open alerts, so a retry never opens a second one.
+ */
+public final class OpsgenieDestination implements Destination {
+    public static final URI DEFAULT_ENDPOINT = URI.create("https://api.opsgenie.com/v2/alerts");
+
+    private final URI endpoint;
+    private final String apiKey;
+    private final Severity minimumSeverity;
+    private final double ratePerSecond;
+
+    /** @param apiKey the API integration key (a secret: from the environment or a file) */
+    public OpsgenieDestination(final URI endpoint, final String apiKey, final Severity minimumSeverity,
+                               final double ratePerSecond) {
+        this.endpoint = endpoint;
+        this.apiKey = apiKey;
+        this.minimumSeverity = minimumSeverity;
+        this.ratePerSecond = ratePerSecond;
+    }
+
+    static String priority(final Severity s) {
+        return switch (s) {
+            case CRITICAL -> "P1";
+            case WARNING -> "P3";
+            case INFO -> "P5";
+        };
+    }
+
+    @Override
+    public String name() {
+        return "opsgenie";
+    }
+
+    @Override
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public Severity minimumSeverity() {
+        return minimumSeverity;
+    }
+
+    @Override
+    public double ratePerSecond() {
+        return ratePerSecond;
+    }
+
+    @Override
+    public HttpRequest.Builder request(final SafetyAlert a) {
+        final Map<String, String> details = new LinkedHashMap<>();
+        AlertJson.details(a).forEach((k, v) -> {
+            if (v instanceof Map<?, ?> map) {
+                map.forEach((ek, ev) -> details.put("evidence." + ek, String.valueOf(ev)));
+            } else {
+                details.put(k, String.valueOf(v));
+            }
+        });
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", AlertJson.truncate(a.getSummary(), 130));
+        body.put("alias", AlertJson.truncate(a.getDedupKey(), 512));
+        body.put("description", a.getSummary() + "\nRunbook: " + a.getRunbookUrl());
+        body.put("tags", List.of("vigil", a.getType().name().toLowerCase(Locale.ROOT),
+                a.getSeverity().name().toLowerCase(Locale.ROOT)));
+        body.put("details", details);
+        body.put("entity", a.getSubjectKind());
+        body.put("source", "vigil");
+        body.put("priority", priority(a.getSeverity()));
+        return HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/json")
+                .header("Authorization", "GenieKey " + apiKey)
+                .POST(HttpRequest.BodyPublishers.ofString(AlertJson.write(body)));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.vigil.alert.route;
+
+import dev.vigil.schema.SafetyAlert;
+import dev.vigil.schema.Severity;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PagerDuty Events API v2: one {@code trigger} event per alert, {@code dedup_key} = the alert's
+ * dedup key, so PagerDuty folds every retry and redelivery into the one incident.
+ */
+public final class PagerDutyDestination implements Destination {
+    public static final URI DEFAULT_ENDPOINT = URI.create("https://events.pagerduty.com/v2/enqueue");
+
+    private final URI endpoint;
+    private final String routingKey;
+    private final Severity minimumSeverity;
+    private final double ratePerSecond;
+
+    /** @param routingKey the integration's routing key (a secret: from the environment or a file) */
+    public PagerDutyDestination(final URI endpoint, final String routingKey, final Severity minimumSeverity,
+                                final double ratePerSecond) {
+        this.endpoint = endpoint;
+        this.routingKey = routingKey;
+        this.minimumSeverity = minimumSeverity;
+        this.ratePerSecond = ratePerSecond;
+    }
+
+    /** PagerDuty's payload severities are critical, error, warning and info. */
+    static String severity(final Severity s) {
+        return switch (s) {
+            case CRITICAL -> "critical";
+            case WARNING -> "warning";
+            case INFO -> "info";
+        };
+    }
+
+    @Override
+    public String name() {
+        return "pagerduty";
+    }
+
+    @Override
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public Severity minimumSeverity() {
+        return minimumSeverity;
+    }
+
+    @Override
+    public double ratePerSecond() {
+        return ratePerSecond;
+    }
+
+    @Override
+    public HttpRequest.Builder request(final SafetyAlert a) {
+        final Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("summary", AlertJson.truncate(a.getSummary(), 1024));
+        payload.put("source", "vigil");
+        payload.put("severity", severity(a.getSeverity()));
+        payload.put("timestamp", a.getRaisedAt().toString());
+        payload.put("component", a.getSubjectKind());
+        payload.put("group", a.getType().name().toLowerCase(java.util.Locale.ROOT));
+        payload.put("class", a.getType().name());
+        payload.put("custom_details", AlertJson.details(a));
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("routing_key", routingKey);
+        body.put("event_action", "trigger");
+        body.put("dedup_key", a.getDedupKey());
+        body.put("payload", payload);
+        body.put("links", List.of(Map.of("href", a.getRunbookUrl(), "text", "Runbook")));
+        body.put("client", "Vigil");
+        return HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(AlertJson.write(body)));
+    }
+}

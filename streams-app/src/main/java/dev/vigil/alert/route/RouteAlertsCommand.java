@@ -1,0 +1,226 @@
+package dev.vigil.alert.route;
+
+import dev.vigil.config.Topics;
+import dev.vigil.http.CurrentAggregates;
+import dev.vigil.http.RecentAlerts;
+import dev.vigil.http.VigilHttpServer;
+import dev.vigil.metrics.VigilMetrics;
+import dev.vigil.schema.SafetyAlert;
+import dev.vigil.schema.Severity;
+import dev.vigil.serde.SchemaRegistries;
+import dev.vigil.serde.VigilSerdes;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code vigil route-alerts}: delivers {@code safety.alerts} to PagerDuty, Opsgenie, Slack and a
+ * signed webhook. A destination is on when its secret is set. Secrets come from the environment
+ * (or files, for Kubernetes secrets mounted as volumes) and never from flags, so they never show
+ * in {@code ps} or shell history, and they are never logged.
+ *
+ * <ul>
+ *   <li>{@code VIGIL_PAGERDUTY_ROUTING_KEY} or {@code --pagerduty-routing-key-file}</li>
+ *   <li>{@code VIGIL_OPSGENIE_API_KEY} or {@code --opsgenie-api-key-file}</li>
+ *   <li>{@code VIGIL_SLACK_WEBHOOK_URL} or {@code --slack-webhook-url-file}</li>
+ *   <li>{@code VIGIL_WEBHOOK_SECRET} or {@code --webhook-secret-file}, with {@code --webhook-url}</li>
+ * </ul>
+ * Kafka client settings pass through: {@code --kafka-property ssl.truststore.location=...} or
+ * {@code KAFKA_SSL_TRUSTSTORE_LOCATION=...}.
+ */
+@Command(name = "route-alerts", mixinStandardHelpOptions = true,
+        description = "Deliver safety alerts to PagerDuty, Opsgenie, Slack and webhooks.")
+public final class RouteAlertsCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", defaultValue = "http://localhost:8081",
+            description = "Confluent-compatible schema registry (mock://name in tests).")
+    String schemaRegistryUrl;
+
+    @Option(names = "--group-id", defaultValue = "vigil-alert-router", description = "Consumer group.")
+    String groupId;
+
+    @Option(names = "--alerts-topic", defaultValue = Topics.ALERTS, description = "Topic of safety alerts.")
+    String alertsTopic;
+
+    @Option(names = "--dlq-topic", defaultValue = Topics.ALERTS_DLQ, description = "Where undeliverable alerts go.")
+    String dlqTopic;
+
+    @Option(names = "--kafka-property", description = "Extra Kafka client setting key=value (repeatable).")
+    Map<String, String> kafkaProperties = new HashMap<>();
+
+    @Option(names = "--pagerduty-url", description = "PagerDuty Events API v2 endpoint.")
+    URI pagerDutyUrl = PagerDutyDestination.DEFAULT_ENDPOINT;
+
+    @Option(names = "--pagerduty-routing-key-file", description = "File holding the routing key.")
+    Path pagerDutyKeyFile;
+
+    @Option(names = "--pagerduty-min-severity", defaultValue = "CRITICAL",
+            description = "Lowest severity paged (INFO, WARNING, CRITICAL).")
+    Severity pagerDutyMinSeverity;
+
+    @Option(names = "--opsgenie-url", description = "Opsgenie Alert API endpoint.")
+    URI opsgenieUrl = OpsgenieDestination.DEFAULT_ENDPOINT;
+
+    @Option(names = "--opsgenie-api-key-file", description = "File holding the Opsgenie API key.")
+    Path opsgenieKeyFile;
+
+    @Option(names = "--opsgenie-min-severity", defaultValue = "WARNING", description = "Lowest severity sent.")
+    Severity opsgenieMinSeverity;
+
+    @Option(names = "--slack-webhook-url-file", description = "File holding the Slack incoming webhook URL.")
+    Path slackUrlFile;
+
+    @Option(names = "--slack-min-severity", defaultValue = "WARNING", description = "Lowest severity posted.")
+    Severity slackMinSeverity;
+
+    @Option(names = "--webhook-url", description = "Generic webhook receiving signed JSON alerts.")
+    URI webhookUrl;
+
+    @Option(names = "--webhook-secret-file", description = "File holding the webhook HMAC secret.")
+    Path webhookSecretFile;
+
+    @Option(names = "--webhook-min-severity", defaultValue = "INFO", description = "Lowest severity sent.")
+    Severity webhookMinSeverity;
+
+    @Option(names = "--max-attempts", defaultValue = "8", description = "Attempts per alert and destination.")
+    int maxAttempts;
+
+    @Option(names = "--initial-backoff", defaultValue = "PT0.5S", description = "First retry delay (ISO-8601).")
+    Duration initialBackoff;
+
+    @Option(names = "--max-backoff", defaultValue = "PT60S", description = "Longest retry delay (ISO-8601).")
+    Duration maxBackoff;
+
+    @Option(names = "--request-timeout", defaultValue = "PT10S", description = "Timeout of one request (ISO-8601).")
+    Duration requestTimeout;
+
+    @Option(names = "--rate-per-second", defaultValue = "2",
+            description = "Most requests per second to any one destination (Slack is held to 1).")
+    double ratePerSecond;
+
+    @Option(names = "--http-host", defaultValue = "0.0.0.0", description = "Address of /metrics and /health.")
+    String httpHost;
+
+    @Option(names = "--http-port", defaultValue = "8082", description = "Port of /metrics and /health (0: none).")
+    int httpPort;
+
+    private final Map<String, String> env;
+    private volatile AlertRouterLoop running;
+
+    public RouteAlertsCommand() {
+        this(System.getenv());
+    }
+
+    RouteAlertsCommand(final Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        final List<Destination> destinations = destinations();
+        if (destinations.isEmpty()) {
+            System.err.println("route-alerts: no destination configured; set VIGIL_PAGERDUTY_ROUTING_KEY, "
+                    + "VIGIL_OPSGENIE_API_KEY, VIGIL_SLACK_WEBHOOK_URL or --webhook-url with VIGIL_WEBHOOK_SECRET");
+            return 2;
+        }
+        final Map<String, Object> kafka = kafkaConfig();
+        try (VigilMetrics metrics = VigilMetrics.create()) {
+            final AlertDeliverer deliverer = new AlertDeliverer(
+                    new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, requestTimeout, Duration.ofMinutes(5)),
+                    metrics.safety());
+            final AlertRouter router = new AlertRouter(destinations, deliverer, metrics.safety());
+            final VigilSerdes serdes = VigilSerdes.registry(SchemaRegistries.forUrl(schemaRegistryUrl, Map.of()));
+            final AlertRouterLoop loop = new AlertRouterLoop(kafka, groupId, alertsTopic, dlqTopic,
+                    serdes.value(SafetyAlert.class).deserializer(), router, metrics.safety());
+            final VigilHttpServer http = httpPort == 0 ? null : VigilHttpServer.start(httpHost, httpPort,
+                    metrics::scrape,
+                    () -> loop.isRunning() ? KafkaStreams.State.RUNNING : KafkaStreams.State.NOT_RUNNING,
+                    new RecentAlerts(), new CurrentAggregates());
+            running = loop;
+            final CountDownLatch done = new CountDownLatch(1);
+            final Thread worker = new Thread(() -> {
+                loop.run();
+                done.countDown();
+            }, "vigil-alert-router");
+            Runtime.getRuntime().addShutdownHook(new Thread(loop::close, "vigil-alert-router-shutdown"));
+            worker.start();
+            done.await();
+            if (http != null) {
+                http.close();
+            }
+            return loop.failed() ? 1 : 0;
+        }
+    }
+
+    /** Stops a running {@link #call()} the way the shutdown hook does (for tests and embedding). */
+    void stop() {
+        final AlertRouterLoop loop = running;
+        if (loop != null) {
+            loop.close();
+        }
+    }
+
+    List<Destination> destinations() throws IOException {
+        final List<Destination> out = new ArrayList<>();
+        final String pdKey = secret("VIGIL_PAGERDUTY_ROUTING_KEY", pagerDutyKeyFile);
+        if (pdKey != null) {
+            out.add(new PagerDutyDestination(pagerDutyUrl, pdKey, pagerDutyMinSeverity, ratePerSecond));
+        }
+        final String ogKey = secret("VIGIL_OPSGENIE_API_KEY", opsgenieKeyFile);
+        if (ogKey != null) {
+            out.add(new OpsgenieDestination(opsgenieUrl, ogKey, opsgenieMinSeverity, ratePerSecond));
+        }
+        final String slack = secret("VIGIL_SLACK_WEBHOOK_URL", slackUrlFile);
+        if (slack != null) {
+            // Slack allows about one message per second per webhook.
+            out.add(new SlackDestination(URI.create(slack), slackMinSeverity, Math.min(1.0, ratePerSecond)));
+        }
+        if (webhookUrl != null) {
+            final String secret = secret("VIGIL_WEBHOOK_SECRET", webhookSecretFile);
+            if (secret == null) {
+                throw new IllegalArgumentException("--webhook-url needs VIGIL_WEBHOOK_SECRET or --webhook-secret-file");
+            }
+            out.add(new WebhookDestination(webhookUrl, secret, webhookMinSeverity, ratePerSecond));
+        }
+        return out;
+    }
+
+    private String secret(final String variable, final Path file) throws IOException {
+        if (file != null) {
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        }
+        final String value = env.get(variable);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /** Bootstrap servers, then {@code KAFKA_*} variables, then {@code --kafka-property}: later wins. */
+    Map<String, Object> kafkaConfig() {
+        final Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        env.forEach((k, v) -> {
+            if (k.startsWith("KAFKA_") && k.length() > "KAFKA_".length()) {
+                config.put(k.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        config.putAll(kafkaProperties);
+        return config;
+    }
+}

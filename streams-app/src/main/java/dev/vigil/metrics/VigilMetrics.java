@@ -1,0 +1,88 @@
+package dev.vigil.metrics;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.streams.KafkaStreams;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The process's one Prometheus registry: Vigil's domain metrics ({@link SafetyMetrics}), JVM and
+ * process metrics, and the Kafka Streams client metrics through Micrometer's
+ * {@link KafkaStreamsMetrics} binder. {@link #scrape()} is what {@code /metrics} serves.
+ *
+ * <p>Close it on shutdown: the GC and Kafka binders hold listeners and a scheduler.
+ */
+public final class VigilMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry;
+    private final SafetyMetrics safety;
+    private final List<AutoCloseable> binders = new ArrayList<>();
+
+    private VigilMetrics(final PrometheusMeterRegistry registry) {
+        this.registry = registry;
+        this.safety = new SafetyMetrics(registry);
+    }
+
+    /** A registry with the JVM and process metrics bound, ready for {@link #bindKafkaStreams}. */
+    public static VigilMetrics create() {
+        final VigilMetrics metrics = new VigilMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        metrics.bindJvm();
+        return metrics;
+    }
+
+    private void bindJvm() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        final JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        binders.add(gc);
+    }
+
+    /**
+     * Exposes a Kafka Streams client's own metrics (thread state, process rate, consumer lag,
+     * restore progress, ...) as {@code kafka_stream_*}, {@code kafka_consumer_*} and so on. Call it
+     * once per {@link KafkaStreams} instance, before or after {@code start()}.
+     */
+    public KafkaStreamsMetrics bindKafkaStreams(final KafkaStreams streams) {
+        final KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+        binder.bindTo(registry);
+        binders.add(binder);
+        return binder;
+    }
+
+    public SafetyMetrics safety() {
+        return safety;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        for (final AutoCloseable binder : binders) {
+            try {
+                binder.close();
+            } catch (final Exception e) {
+                // Shutting down: a binder that fails to close must not stop the others.
+            }
+        }
+        registry.close();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.vigil.ops;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real single-node KRaft broker in the test JVM (Kafka's own test kit, combined
+ * broker+controller, replication factor 1), for ITs that need a broker and no Docker.
+ */
+public final class InJvmKafka implements AutoCloseable {
+    private final KafkaClusterTestKit cluster;
+
+    private InJvmKafka(final KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    public static InJvmKafka start() throws Exception {
+        final KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        try {
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+        } catch (final Exception e) {
+            cluster.close();
+            throw e;
+        }
+        return new InJvmKafka(cluster);
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
+    }
+
+    public void createTopics(final int partitions, final String... names) throws Exception {
+        try (Admin admin = admin()) {
+            final List<NewTopic> topics = Arrays.stream(names)
+                    .map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+            admin.createTopics(topics).all().get();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.vigil.topology;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class MonitoringConfigTest {
+    @Test
+    void shouldDefaultToTheIssuesSettings() {
+        final MonitoringConfig c = MonitoringConfig.defaults();
+        assertEquals(Duration.ofMinutes(30), c.inactivityGap());
+        assertEquals(10, c.k());
+        assertEquals(new MonitoringConfig.WindowSpec(Duration.ofMinutes(5), Duration.ofMinutes(1)),
+                c.aggregateWindows().get(0));
+        assertEquals(Duration.ofHours(1), c.aggregateWindows().get(1).size());
+        assertEquals(Duration.ofHours(1), c.abuseWindow());
+        assertEquals(5, c.abuseMinAccounts());
+        assertEquals(3, c.abuseHamming());
+        assertEquals("safety.alerts", c.topic("safety.alerts"));
+    }
+
+    @Test
+    void shouldOverrideOneValueAndKeepTheRest() {
+        final MonitoringConfig c = MonitoringConfig.defaults().toBuilder().k(25).outputPrefix("backfill.x").build();
+        assertEquals(25, c.k());
+        assertEquals("backfill.x.safety.aggregates", c.topic("safety.aggregates"));
+        assertEquals(MonitoringConfig.defaults().inactivityGap(), c.inactivityGap());
+        assertEquals(c, c.toBuilder().build());
+    }
+
+    @Test
+    void shouldRejectSettingsThatBreakTheGuarantees() {
+        // Four 16-bit bands only guarantee a shared band for three differing bits.
+        assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder().abuseHamming(4).build());
+        // Publication is decided on the exact count.
+        assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder().k(50).exactAccountCap(20).build());
+        assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder()
+                .aggregateWindows(List.of(new MonitoringConfig.WindowSpec(Duration.ofMinutes(5), Duration.ofMinutes(5))))
+                .alertWindow(1).build());
+    }
+}
