@@ -43,13 +43,7 @@ mkdir -p "$run"
 
 # --- 1. Kafka broker -----------------------------------------------------------------------
 lib="${VIGIL_LOCAL_LIB_DIR:-$here/run/lib}"
-if [[ ! -f "$lib/.complete" ]]; then
-  log "fetching the broker's jars (kafka_2.13, kafka-tools, log4j) into $lib ..."
-  rm -rf "$lib"
-  (cd "$root" && mvn -B -q -f "$here/pom.xml" dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$lib") >&2
-  touch "$lib/.complete"
-fi
+VIGIL_LOCAL_LIB_DIR="$lib" "$here/fetch-jars.sh"
 
 data="$run/kafka-data"
 [[ $clean -eq 1 ]] && rm -rf "$data"

@@ -91,7 +91,9 @@ public final class VigilApp implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(CLOSE_TIMEOUT);
+        // Leave the group: otherwise the next start waits out the old member's session timeout
+        // (45 s by default) before it gets its partitions back.
+        streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
         stopped.countDown();
     }
 }

@@ -115,6 +115,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats the storage directories unless an earlier run already did. */
     private static void format(final KafkaConfig config, final Path dataDir) {
+        if (Files.isRegularFile(Path.of(config.metadataLogDir(), "meta.properties"))
+                && Files.isRegularFile(dataDir.resolve("logs").resolve("meta.properties"))) {
+            // Formatted by an earlier run: keep its cluster id and data.
+            return;
+        }
         try {
             Files.createDirectories(dataDir);
             final ByteArrayOutputStream out = new ByteArrayOutputStream();

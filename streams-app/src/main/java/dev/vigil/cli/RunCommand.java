@@ -102,6 +102,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--registry-port", defaultValue = "8081", description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
+    @Option(names = "--keep-data", description = {"Keep the embedded broker's data and local state from the last run.",
+        "Off by default: the embedded registry keeps schemas in memory, so an earlier run's records",
+        "would carry schema ids the new registry does not know."})
+    boolean keepData;
+
     @Option(names = "--demo", description = "Also run the traffic simulator against this monitor.")
     boolean demo;
 
@@ -136,7 +141,13 @@ public final class RunCommand implements Callable<Integer> {
             String bootstrap = bootstrapServers;
             String registryUrl = schemaRegistryUrl;
             if (embedded) {
-                out.println("Starting the embedded Kafka broker (data in " + dataDir.resolve("kafka") + ") ...");
+                if (!keepData) {
+                    // A fresh stack each run: the registry's ids live only as long as this process.
+                    deleteRecursively(dataDir.resolve("kafka"));
+                    deleteRecursively(stateDir != null ? stateDir : dataDir.resolve("state"));
+                }
+                out.println("Starting the embedded Kafka broker (data in " + dataDir.resolve("kafka")
+                        + (keepData ? ", kept from the last run" : ", fresh") + ") ...");
                 final EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), brokerPort, controllerPort, Map.of());
                 started.push(kafka);
                 bootstrap = kafka.bootstrapServers();
@@ -230,6 +241,17 @@ public final class RunCommand implements Callable<Integer> {
         out.println("  Metrics:          Micrometer/Prometheus registry in this process (names in dev.vigil.metrics.SafetyMetrics)");
         out.println("Stop with Ctrl-C.");
         out.flush();
+    }
+
+    private static void deleteRecursively(final Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (final Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
     }
 
     private synchronized void closeAll() {

@@ -130,6 +130,8 @@ public final class TailCommand implements Callable<Integer> {
                         break;
                     }
                 }
+                // Tail is usually stopped with Ctrl-C: what was read must already be out.
+                System.out.flush();
             }
         }
         System.out.flush();
