@@ -51,14 +51,11 @@ final class PublishingWindowProducer implements Producer<byte[], byte[]> {
         if (outputTopics.contains(record.topic()) && record.timestamp() != null
                 && !range.publishes(record.timestamp())) {
             withheld.incrementAndGet();
-            // Offset -1: Kafka Streams tracks offsets only of its changelogs, never of sinks.
-            final RecordMetadata metadata = new RecordMetadata(
+            // The callback is not called: nothing was written, and Kafka Streams' callback only
+            // records written offsets (of changelogs; it warns about a sink offset of -1).
+            return CompletableFuture.completedFuture(new RecordMetadata(
                     new TopicPartition(record.topic(), record.partition() == null ? 0 : record.partition()),
-                    -1, 0, record.timestamp(), -1, -1);
-            if (callback != null) {
-                callback.onCompletion(metadata, null);
-            }
-            return CompletableFuture.completedFuture(metadata);
+                    -1, 0, record.timestamp(), -1, -1));
         }
         return delegate.send(record, callback);
     }

@@ -262,6 +262,12 @@ public final class Replay implements AutoCloseable {
             return;
         }
         streams.cleanUp();
+        // cleanUp() leaves the application's directory when its process-metadata file remains.
+        try {
+            org.apache.kafka.common.utils.Utils.delete(options.streams().stateDir().resolve(options.applicationId()).toFile());
+        } catch (final java.io.IOException e) {
+            LOG.warn("could not delete the replay's state directory: {}", e.getMessage());
+        }
         try (Admin admin = Admin.create(client)) {
             final Set<String> internal = GroupOffsets.internalTopics(admin, options.applicationId(),
                     Set.of("-changelog", "-repartition"));
