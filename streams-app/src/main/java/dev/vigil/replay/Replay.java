@@ -278,7 +278,7 @@ public final class Replay implements AutoCloseable {
         }
     }
 
-    /** Deletes the replay's consumer group, waiting briefly for its member's departure to register. */
+    /** Deletes the replay's consumer group (removing members whose departure has not registered). */
     private void deleteGroup(final Admin admin) {
         final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
@@ -292,6 +292,19 @@ public final class Replay implements AutoCloseable {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupNotEmptyException)
                         || System.nanoTime() > deadline) {
                     LOG.warn("could not delete consumer group {}: {}", options.applicationId(), e.getMessage());
+                    return;
+                }
+                // The application is closed, but its member's departure has not registered (a
+                // stream thread's consumer does not always leave): remove the group's members,
+                // rather than wait out their session timeout.
+                try {
+                    admin.removeMembersFromConsumerGroup(options.applicationId(),
+                            new org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions())
+                            .all().get(30, TimeUnit.SECONDS);
+                } catch (final ExecutionException | java.util.concurrent.TimeoutException removeFailed) {
+                    // Retried below, until the deadline.
+                } catch (final InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
                     return;
                 }
             } catch (final InterruptedException e) {

@@ -84,6 +84,8 @@ class ReplayIT {
     private static final String INPUT = "conversation-events";
     private static final String REGISTRY = "mock://replay-it";
     private static final Duration CONVERSATION_EVERY = Duration.ofMinutes(6);
+    /** Input partitions: one, so live and replay see the same order (see the class comment). */
+    private static final int PARTITIONS = Integer.getInteger("vigil.replay.it.partitions", 1);
     /** Short windows and gap, k small enough that cells are published with counts. */
     private static final MonitoringConfig MONITORING = MonitoringConfig.builder()
             .aggregateWindows(List.of(new MonitoringConfig.WindowSpec(Duration.ofMinutes(20), Duration.ofMinutes(10)),
@@ -124,7 +126,7 @@ class ReplayIT {
         cluster.waitForReadyBrokers();
         stateDir = Files.createTempDirectory("replay-it-state");
         serdes = VigilSerdes.registry(SchemaRegistries.forUrl(REGISTRY, Map.of()));
-        VigilTopics.ensure(client(), VigilTopics.topics(INPUT, MONITORING, 1, (short) 1));
+        VigilTopics.ensure(client(), VigilTopics.topics(INPUT, MONITORING, PARTITIONS, (short) 1));
 
         live = new VigilApp(VigilTopology.build(new VigilTopology.Settings(INPUT, new EventValidator(), MONITORING),
                 new KeywordTestClassifier(), serdes, SafetyMetrics.noop()), streams("vigil"));
@@ -382,8 +384,8 @@ class ReplayIT {
     // --- running and reading ----------------------------------------------------------------
 
     private static StreamsSettings streams(final String applicationId) {
-        return new StreamsSettings(applicationId, cluster.bootstrapServers(), REGISTRY, stateDir, 100, (short) 1, 1,
-                1, Map.of());
+        return new StreamsSettings(applicationId, cluster.bootstrapServers(), REGISTRY, stateDir, 100, (short) 1,
+                PARTITIONS, 1, Map.of());
     }
 
     private static Replay.Options options(final String name, final Instant from, final Instant to,
