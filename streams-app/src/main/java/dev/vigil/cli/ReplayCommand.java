@@ -111,12 +111,23 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return replayOrCompare();
+        } catch (final IllegalArgumentException | IllegalStateException e) {
+            // User-fixable (bad time, unknown classifier version, missing topic, name in use): one line.
+            System.err.println("vigil replay: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int replayOrCompare() throws Exception {
         final EmbeddedStackFile.Stack stack = connection.resolve();
         final VigilSerdes serdes = VigilSerdes.registry(SchemaRegistries.forUrl(stack.schemaRegistryUrl(),
                 connection.clientConfig()));
         if (compare != null) {
-            final ReplayComparison c = ReplayComparison.read(connection.clientProperties(stack), serdes,
-                    prefixOf(compare.get(0)), prefixOf(compare.get(1)));
+            final ReplayComparison c;
+            c = ReplayComparison.read(connection.clientProperties(stack), serdes, prefixOf(compare.get(0)),
+                    prefixOf(compare.get(1)));
             if (json) {
                 System.out.println(c.toJson());
             } else {
@@ -144,10 +155,14 @@ public final class ReplayCommand implements Callable<Integer> {
         try (Replay replay = new Replay(options, classifier, serdes, SafetyMetrics.noop())) {
             System.err.printf(Locale.ROOT, "replay %s: %,d input records planned over %d partitions%n", runName,
                     replay.plan().records(), replay.plan().start().size());
+            // Ctrl-C stops the replay and cleans up as a finished one would (unless --keep-state).
+            final Thread hook = new Thread(replay::close, "vigil-replay-shutdown-hook");
+            Runtime.getRuntime().addShutdownHook(hook);
             replay.start();
             final boolean console = System.console() != null;
             final Replay.Result result = replay.awaitCompletion(timeout, Duration.ofSeconds(console ? 1 : 10),
                     p -> progress(p, console));
+            Runtime.getRuntime().removeShutdownHook(hook);
             if (console) {
                 System.err.println();
             }
@@ -155,9 +170,6 @@ public final class ReplayCommand implements Callable<Integer> {
                     runName, result.records(), Progress.clock(result.elapsed()), result.outputPrefix(),
                     result.outputTopics().size(), keepState ? "; state kept" : "; internal topics and local state deleted");
             return 0;
-        } catch (final IllegalStateException | IllegalArgumentException e) {
-            System.err.println("vigil replay: " + e.getMessage());
-            return 1;
         }
     }
 
