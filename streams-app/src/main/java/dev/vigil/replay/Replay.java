@@ -112,10 +112,10 @@ public final class Replay implements AutoCloseable {
             for (final NewTopic t : VigilTopics.topics(options.inputTopic(), monitoring, partitions, rf)) {
                 // The live input and its dead-letter topic are not the replay's to create.
                 if (t.name().startsWith(options.outputPrefix() + ".")) {
-                    topics.add(t);
+                    topics.add(keptUntilDeleted(t));
                 }
             }
-            topics.add(new NewTopic(settings.deadLetterTopic(), partitions, rf));
+            topics.add(keptUntilDeleted(new NewTopic(settings.deadLetterTopic(), partitions, rf)));
             VigilTopics.ensure(client, topics);
             this.outputTopics = new LinkedHashSet<>();
             topics.forEach(t -> outputTopics.add(t.name()));
@@ -136,6 +136,17 @@ public final class Replay implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                     .SHUTDOWN_CLIENT;
         });
+    }
+
+    /**
+     * No time-based retention on a replay's output: its records carry the (past) event times of
+     * the history replayed, so a retention of, say, seven days would delete a backfill of last
+     * month within minutes of writing it. The analyst deletes the topics when done.
+     */
+    private static NewTopic keptUntilDeleted(final NewTopic t) {
+        final Map<String, String> configs = new java.util.HashMap<>(t.configs() == null ? Map.of() : t.configs());
+        configs.put(org.apache.kafka.common.config.TopicConfig.RETENTION_MS_CONFIG, "-1");
+        return new NewTopic(t.name(), t.numPartitions(), t.replicationFactor()).configs(configs);
     }
 
     public static String outputPrefix(final String name) {

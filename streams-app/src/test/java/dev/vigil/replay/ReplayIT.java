@@ -172,6 +172,14 @@ class ReplayIT {
         assertEquals(1, TopicReader.readBytes(client(), Topics.prefixed(result.outputPrefix(), INPUT + ".dlq")).size());
         assertEquals(1, TopicReader.readBytes(client(), INPUT + ".dlq").size());
         assertCleanedUp("full");
+        // A backfill of the past must not be deleted by time-based retention right after it is written.
+        try (Admin admin = Admin.create(client())) {
+            final var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                    Topics.prefixed(result.outputPrefix(), Topics.AGGREGATES));
+            assertEquals("-1", admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+                    .get(resource).get("retention.ms").value());
+        }
     }
 
     @Test
