@@ -81,8 +81,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the topics Vigil creates (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--replication-factor", defaultValue = "1",
-            description = "Replication factor of the topics Vigil creates, internal ones too (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--replication-factor", defaultValue = "-1",
+            description = {"Replication factor of the topics Vigil creates, internal ones too",
+                "(default: the broker's default.replication.factor; 1 on the embedded broker)."})
     short replicationFactor;
 
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
