@@ -18,7 +18,7 @@ import java.util.Properties;
  * @param stateDir          where local state stores live
  * @param commitIntervalMs  how often a transaction commits; with exactly-once this bounds the
  *                          latency from input to visible output
- * @param replicationFactor of the topics Vigil creates, internal ones included
+ * @param replicationFactor of the topics Vigil creates, internal ones included (-1: the broker's default)
  * @param partitions        of the topics Vigil creates
  * @param threads           stream threads
  * @param clientConfig      Kafka client settings passed through untouched (TLS, SASL, ...)

@@ -10,6 +10,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -24,20 +25,26 @@ public final class VigilTopics {
     private VigilTopics() {
     }
 
-    /** The topics {@code vigil run} reads and writes. */
+    /**
+     * The topics {@code vigil run} reads and writes.
+     *
+     * @param rf replication factor of every topic; 0 or less uses the broker's default
+     */
     public static List<NewTopic> topics(final String inputTopic, final MonitoringConfig monitoring,
-                                        final int partitions, final short replicationFactor) {
+                                        final int partitions, final short rf) {
+        final Optional<Integer> count = Optional.of(partitions);
+        final Optional<Short> replicationFactor = rf > 0 ? Optional.of(rf) : Optional.empty();
         final List<NewTopic> topics = new ArrayList<>();
-        topics.add(new NewTopic(inputTopic, partitions, replicationFactor));
+        topics.add(new NewTopic(inputTopic, count, replicationFactor));
         // Dead letters are kept as long as events: someone has to look at them.
-        topics.add(new NewTopic(inputTopic + ".dlq", partitions, replicationFactor));
-        topics.add(new NewTopic(monitoring.topic(Topics.MESSAGE_SIGNALS), partitions, replicationFactor));
+        topics.add(new NewTopic(inputTopic + ".dlq", count, replicationFactor));
+        topics.add(new NewTopic(monitoring.topic(Topics.MESSAGE_SIGNALS), count, replicationFactor));
         // One summary per conversation is what matters; compaction keeps the latest.
-        topics.add(new NewTopic(monitoring.topic(Topics.CONVERSATION_SUMMARIES), partitions, replicationFactor)
+        topics.add(new NewTopic(monitoring.topic(Topics.CONVERSATION_SUMMARIES), count, replicationFactor)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        topics.add(new NewTopic(monitoring.topic(Topics.AGGREGATES), partitions, replicationFactor));
-        topics.add(new NewTopic(monitoring.topic(Topics.ALERTS), partitions, replicationFactor));
-        topics.add(new NewTopic(monitoring.topic(Topics.ALERTS_DLQ), 1, replicationFactor));
+        topics.add(new NewTopic(monitoring.topic(Topics.AGGREGATES), count, replicationFactor));
+        topics.add(new NewTopic(monitoring.topic(Topics.ALERTS), count, replicationFactor));
+        topics.add(new NewTopic(monitoring.topic(Topics.ALERTS_DLQ), Optional.of(1), replicationFactor));
         return topics;
     }
 

@@ -38,7 +38,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code vigil run}: the monitor. With no {@code --bootstrap-servers} it brings up its own
@@ -81,8 +80,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the topics Vigil creates (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--replication-factor", defaultValue = "1",
-            description = "Replication factor of the topics Vigil creates, internal ones too (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--replication-factor", defaultValue = "-1",
+            description = {"Replication factor of the topics Vigil creates, internal ones too",
+                "(default: the broker's default.replication.factor; 1 on the embedded broker)."})
     short replicationFactor;
 
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
@@ -131,11 +131,9 @@ public final class RunCommand implements Callable<Integer> {
         if (System.getProperty("vigil.broker.log") == null) {
             System.setProperty("vigil.broker.log", dataDir.resolve("broker.log").toString());
         }
-        final CountDownLatch shutdown = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            closeAll();
-            shutdown.countDown();
-        }, "vigil-shutdown-hook"));
+        // Ctrl-C or SIGTERM: close in reverse order of start (demo traffic, Streams with its last
+        // commit, registry, broker). The main thread is waiting in app.awaitStop() meanwhile.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "vigil-shutdown-hook"));
         try {
             final boolean embedded = bootstrapServers == null;
             String bootstrap = bootstrapServers;
@@ -194,8 +192,6 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("vigil run: " + e.getMessage());
             closeAll();
             return 1;
-        } finally {
-            shutdown.countDown();
         }
     }
 

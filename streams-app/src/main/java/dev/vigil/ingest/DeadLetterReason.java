@@ -20,7 +20,9 @@ public enum DeadLetterReason {
     /** A field has a value outside its domain (negative turn, timestamp not after the epoch). */
     INVALID_FIELD,
     /** The record has no value at all (a tombstone on an event topic). */
-    NULL_VALUE;
+    NULL_VALUE,
+    /** The classifier failed on this event; the event is kept here rather than halting its partition. */
+    CLASSIFIER_ERROR;
 
     /** {@code MISSING_FIELD} becomes {@code missing-field}. */
     public String code() {

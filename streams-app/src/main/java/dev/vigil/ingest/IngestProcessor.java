@@ -56,7 +56,7 @@ public final class IngestProcessor implements FixedKeyProcessor<String, byte[], 
         }
         // Event time is the event's own timestamp, whatever the producer put on the record, so a
         // replay windows exactly like the live run did.
-        context.forward(record.withValue(Ingested.valid(event)).withTimestamp(event.getTimestamp().toEpochMilli()));
+        context.forward(record.withValue(Ingested.valid(event, bytes)).withTimestamp(event.getTimestamp().toEpochMilli()));
     }
 
     private void reject(final FixedKeyRecord<String, byte[]> record, final Rejection rejection) {
@@ -78,7 +78,7 @@ public final class IngestProcessor implements FixedKeyProcessor<String, byte[], 
      * Our own message and the exception types only: Avro's deeper messages can quote parts of
      * the bytes, and the error header must never carry text.
      */
-    static String describe(final Throwable e) {
+    public static String describe(final Throwable e) {
         final StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
         if (e.getMessage() != null && e instanceof org.apache.kafka.common.errors.SerializationException) {
             sb.append(": ").append(e.getMessage());

@@ -2,6 +2,8 @@ package dev.vigil.topology;
 
 import dev.vigil.classify.MessageClassifier;
 import dev.vigil.config.Topics;
+import dev.vigil.ingest.DeadLetterReason;
+import dev.vigil.ingest.DeadLetters;
 import dev.vigil.ingest.EventValidator;
 import dev.vigil.ingest.Ingested;
 import dev.vigil.ingest.IngestProcessor;
@@ -23,9 +25,11 @@ import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Vigil's whole topology: raw input bytes, ingestion and validation (bad records to the
@@ -42,6 +46,7 @@ public final class VigilTopology {
     public static final String INGEST = "ingest";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
     public static final String CLASSIFY = "classify";
+    public static final String CLASSIFY_DEAD_LETTER_SINK = "classify-dead-letter-sink";
     public static final String SIGNALS_SINK = "message-signals-sink";
     /** Repartition topic for signals of records whose key was not their conversation id. */
     public static final String REKEYED = "message-signals-rekeyed";
@@ -100,9 +105,18 @@ public final class VigilTopology {
                 .mapValues(Ingested::originalValue, Named.as("dead-letter-original-bytes"))
                 .to(settings.deadLetterTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(DEAD_LETTER_SINK));
 
-        final Map<String, KStream<String, MessageSignals>> byKey = ingested.get("ingest-accepted")
-                .mapValues(Ingested::event, Named.as("accepted-events"))
+        final Map<String, KStream<String, Classified>> classified = ingested.get("ingest-accepted")
                 .processValues(() -> new ClassifyProcessor(classifier, metrics), Named.as(CLASSIFY))
+                .split(Named.as("classify-"))
+                .branch((key, c) -> c.signals() == null, Branched.as("failed"))
+                .defaultBranch(Branched.as("ok"));
+        classified.get("classify-failed")
+                .mapValues(Classified::originalValue, Named.as("classify-failure-original-bytes"))
+                .to(settings.deadLetterTopic(), Produced.with(Serdes.String(), Serdes.ByteArray())
+                        .withName(CLASSIFY_DEAD_LETTER_SINK));
+
+        final Map<String, KStream<String, MessageSignals>> byKey = classified.get("classify-ok")
+                .mapValues(Classified::signals, Named.as("message-signals"))
                 .split(Named.as("signals-"))
                 .branch((key, s) -> s.getConversationId().equals(key), Branched.as("keyed"))
                 .defaultBranch(Branched.as("rekey"));
@@ -123,11 +137,19 @@ public final class VigilTopology {
         return signals;
     }
 
-    /** Runs the classifier on each event and records what it found; the text stops here. */
-    static final class ClassifyProcessor implements FixedKeyProcessor<String, ConversationEvent, MessageSignals> {
+    /** The classifier's result for one event: its signals, or why it failed plus the original bytes. */
+    record Classified(MessageSignals signals, byte[] originalValue) {
+    }
+
+    /**
+     * Runs the classifier on each event and records what it found; the text stops here. An
+     * exception from the classifier sends that one event to the dead-letter topic: rethrowing
+     * would make Kafka Streams retry the same record forever and halt its partition.
+     */
+    static final class ClassifyProcessor implements FixedKeyProcessor<String, Ingested, Classified> {
         private final MessageClassifier classifier;
         private final SafetyMetrics metrics;
-        private FixedKeyProcessorContext<String, MessageSignals> context;
+        private FixedKeyProcessorContext<String, Classified> context;
 
         ClassifyProcessor(final MessageClassifier classifier, final SafetyMetrics metrics) {
             this.classifier = classifier;
@@ -135,17 +157,30 @@ public final class VigilTopology {
         }
 
         @Override
-        public void init(final FixedKeyProcessorContext<String, MessageSignals> context) {
+        public void init(final FixedKeyProcessorContext<String, Classified> context) {
             this.context = context;
         }
 
         @Override
-        public void process(final FixedKeyRecord<String, ConversationEvent> record) {
+        public void process(final FixedKeyRecord<String, Ingested> record) {
             final long start = System.nanoTime();
-            final MessageSignals signals = classifier.classify(record.value());
+            final MessageSignals signals;
+            try {
+                signals = classifier.classify(record.value().event());
+            } catch (final RuntimeException e) {
+                final DeadLetterReason reason = DeadLetterReason.CLASSIFIER_ERROR;
+                final Optional<RecordMetadata> meta = context.recordMetadata();
+                metrics.deadLetter(reason.code());
+                context.forward(record.withValue(new Classified(null, record.value().originalValue()))
+                        .withHeaders(DeadLetters.fromTopic(record.headers(), reason, IngestProcessor.describe(e),
+                                meta.map(RecordMetadata::topic).orElse("unknown"),
+                                meta.map(RecordMetadata::partition).orElse(-1),
+                                meta.map(RecordMetadata::offset).orElse(-1L))));
+                return;
+            }
             final long nanos = System.nanoTime() - start;
             metrics.messageClassified(signals, nanos, Instant.now());
-            context.forward(record.withValue(signals));
+            context.forward(record.withValue(new Classified(signals, null)));
         }
     }
 }

@@ -153,6 +153,44 @@ class VigilTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterAnEventTheClassifierFailsOnAndKeepGoing() {
+        driver.close();
+        final VigilSerdes serdes = VigilSerdes.registry(registry);
+        final KeywordTestClassifier keywords = new KeywordTestClassifier();
+        final dev.vigil.classify.MessageClassifier failing = new dev.vigil.classify.MessageClassifier() {
+            @Override
+            public MessageSignals classify(final ConversationEvent event) {
+                if (event.getText().contains("boom")) {
+                    throw new IllegalStateException("model failed");
+                }
+                return keywords.classify(event);
+            }
+
+            @Override
+            public String version() {
+                return keywords.version();
+            }
+        };
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(VigilTopology.build(VigilTopology.Settings.defaults(), failing, serdes, metrics), props);
+        input = driver.createInputTopic(Topics.CONVERSATION_EVENTS, new StringSerializer(), new ByteArraySerializer());
+        signals = driver.createOutputTopic(Topics.MESSAGE_SIGNALS, new StringDeserializer(),
+                serdes.value(MessageSignals.class).deserializer());
+        deadLetters = driver.createOutputTopic(Topics.CONVERSATION_EVENTS_DLQ, new StringDeserializer(), new ByteArrayDeserializer());
+
+        final byte[] poison = framed(Events.event("c4", 0, Role.HUMAN, "boom", T0));
+        input.pipeInput("c4", poison, T0);
+        input.pipeInput("c4", framed(Events.event("c4", 1, Role.HUMAN, "fine now", T0.plusSeconds(1))), T0);
+
+        final TestRecord<String, byte[]> dead = deadLetters.readRecord();
+        assertArrayEquals(poison, dead.value());
+        assertEquals("classifier-error", DeadLetters.header(dead.headers(), DeadLetters.REASON));
+        assertEquals(1, signals.readRecordsToList().size(), "the next event is classified");
+    }
+
+    @Test
     void shouldNameEveryProcessorSourceAndSink() {
         final var settings = VigilTopology.Settings.defaults();
         final TopologyDescription description = VigilTopology.build(settings, new KeywordTestClassifier(),

@@ -9,7 +9,7 @@ import org.testcontainers.kafka.KafkaContainer;
  * whole class is skipped, and reported as skipped, not passed.
  */
 @Testcontainers(disabledWithoutDocker = true)
-class TestcontainersBrokerIT extends BrokerScenarios {
+class ContainerKafkaBrokerIT extends BrokerScenarios {
     @Container
     private static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.2")
             .withEnv("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
