@@ -81,8 +81,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--replication-factor", defaultValue = "1",
-            description = "Replication factor of the topics the replay creates (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--replication-factor", defaultValue = "-1",
+            description = "Replication factor of the topics the replay creates, internal ones too "
+                    + "(default: the broker's default.replication.factor).")
     short replicationFactor;
 
     @Option(names = "--max-text-chars", defaultValue = "" + EventValidator.DEFAULT_MAX_TEXT_CHARS,
