@@ -28,3 +28,7 @@ apt_install python3-confluent-kafka python3-avro python3-requests
 # full-stack IT); prometheus-alertmanager -> prometheus-alertmanager (Debian's name for the
 # server), amtool (routing tests). PrometheusRulesIT and FullStackObservabilityIT fail without them.
 apt_install prometheus prometheus-alertmanager
+
+# runtime: the local stack's Kafka broker process runs from Maven Central jars
+# (kafka_2.13, kafka-tools, log4j binding), copied into deploy/local/run/lib for LocalStackIT.
+"$root/deploy/local/fetch-jars.sh"

@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
         description = "Streaming safety monitor for AI chat products.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            RunCommand.class,
+            ProduceCommand.class,
+            TailCommand.class,
+            SimulateCommand.class,
             dev.vigil.alert.route.RouteAlertsCommand.class,
         })
 public final class VigilCommand implements Runnable {
@@ -27,6 +31,15 @@ public final class VigilCommand implements Runnable {
     public static CommandLine commandLine() {
         final CommandLine cl = new CommandLine(new VigilCommand());
         cl.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
+        // A problem the user can fix (bad flag value, nothing to connect to) is one line, not a
+        // stack trace.
+        cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                command.getErr().println("vigil " + command.getCommandName() + ": " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
         return cl;
     }
 

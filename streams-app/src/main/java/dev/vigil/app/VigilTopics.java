@@ -1,0 +1,80 @@
+package dev.vigil.app;
+
+import dev.vigil.config.Topics;
+import dev.vigil.topology.MonitoringConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Creates the topics of Vigil's data flow through the Admin API, so a fresh cluster (or the
+ * embedded broker) is ready before the first record. Topics that exist are left as they are.
+ */
+public final class VigilTopics {
+    private VigilTopics() {
+    }
+
+    /**
+     * The topics {@code vigil run} reads and writes.
+     *
+     * @param rf replication factor of every topic; 0 or less uses the broker's default
+     */
+    public static List<NewTopic> topics(final String inputTopic, final MonitoringConfig monitoring,
+                                        final int partitions, final short rf) {
+        final Optional<Integer> count = Optional.of(partitions);
+        final Optional<Short> replicationFactor = rf > 0 ? Optional.of(rf) : Optional.empty();
+        final List<NewTopic> topics = new ArrayList<>();
+        topics.add(new NewTopic(inputTopic, count, replicationFactor));
+        // Dead letters are kept as long as events: someone has to look at them.
+        topics.add(new NewTopic(inputTopic + ".dlq", count, replicationFactor));
+        topics.add(new NewTopic(monitoring.topic(Topics.MESSAGE_SIGNALS), count, replicationFactor));
+        // One summary per conversation is what matters; compaction keeps the latest.
+        topics.add(new NewTopic(monitoring.topic(Topics.CONVERSATION_SUMMARIES), count, replicationFactor)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        topics.add(new NewTopic(monitoring.topic(Topics.AGGREGATES), count, replicationFactor));
+        topics.add(new NewTopic(monitoring.topic(Topics.ALERTS), count, replicationFactor));
+        topics.add(new NewTopic(monitoring.topic(Topics.ALERTS_DLQ), Optional.of(1), replicationFactor));
+        return topics;
+    }
+
+    /** Creates whichever of {@code topics} do not exist yet; returns the names it created. */
+    public static Set<String> ensure(final Properties clientProperties, final List<NewTopic> topics) {
+        final Set<String> created = new java.util.TreeSet<>();
+        try (Admin admin = Admin.create(clientProperties)) {
+            final Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            final List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return created;
+            }
+            for (final var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(60, TimeUnit.SECONDS);
+                    created.add(entry.getKey());
+                } catch (final ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + entry.getKey() + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            return created;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + clientProperties.get("bootstrap.servers")
+                    + " to create topics: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.vigil.ingest;
+
+import dev.vigil.metrics.SafetyMetrics;
+import dev.vigil.schema.ConversationEvent;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+import java.util.Optional;
+
+/**
+ * Reads the raw bytes of an input record into a {@link ConversationEvent} and checks it. Valid
+ * events leave with the event's own timestamp as record time; everything else leaves as a
+ * rejection whose headers name the reason, topic, partition and offset, so the topology can
+ * write the original bytes to the dead-letter topic. Nothing is dropped and nothing throws:
+ * one bad record must not stop the monitor.
+ */
+public final class IngestProcessor implements FixedKeyProcessor<String, byte[], Ingested> {
+    private final Deserializer<ConversationEvent> deserializer;
+    private final EventValidator validator;
+    private final SafetyMetrics metrics;
+    private FixedKeyProcessorContext<String, Ingested> context;
+
+    public IngestProcessor(final Deserializer<ConversationEvent> deserializer, final EventValidator validator,
+                           final SafetyMetrics metrics) {
+        this.deserializer = deserializer;
+        this.validator = validator;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(final FixedKeyProcessorContext<String, Ingested> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(final FixedKeyRecord<String, byte[]> record) {
+        final byte[] bytes = record.value();
+        if (bytes == null) {
+            reject(record, new Rejection(DeadLetterReason.NULL_VALUE, "record has no value"));
+            return;
+        }
+        final ConversationEvent event;
+        try {
+            event = deserializer.deserialize(topic(), record.headers(), bytes);
+        } catch (final RuntimeException e) {
+            reject(record, new Rejection(DeadLetterReason.UNDESERIALIZABLE, describe(e)));
+            return;
+        }
+        final Rejection rejection = validator.check(event);
+        if (rejection != null) {
+            reject(record, rejection);
+            return;
+        }
+        // Event time is the event's own timestamp, whatever the producer put on the record, so a
+        // replay windows exactly like the live run did.
+        context.forward(record.withValue(Ingested.valid(event, bytes)).withTimestamp(event.getTimestamp().toEpochMilli()));
+    }
+
+    private void reject(final FixedKeyRecord<String, byte[]> record, final Rejection rejection) {
+        final Optional<RecordMetadata> meta = context.recordMetadata();
+        metrics.deadLetter(rejection.reason().code());
+        context.forward(record
+                .withValue(Ingested.rejected(rejection, record.value()))
+                .withHeaders(DeadLetters.fromTopic(record.headers(), rejection.reason(), rejection.error(),
+                        meta.map(RecordMetadata::topic).orElse("unknown"),
+                        meta.map(RecordMetadata::partition).orElse(-1),
+                        meta.map(RecordMetadata::offset).orElse(-1L))));
+    }
+
+    private String topic() {
+        return context.recordMetadata().map(RecordMetadata::topic).orElse("");
+    }
+
+    /**
+     * Our own message and the exception types only: Avro's deeper messages can quote parts of
+     * the bytes, and the error header must never carry text.
+     */
+    public static String describe(final Throwable e) {
+        final StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
+        if (e.getMessage() != null && e instanceof org.apache.kafka.common.errors.SerializationException) {
+            sb.append(": ").append(e.getMessage());
+        }
+        Throwable cause = e.getCause();
+        for (int depth = 0; cause != null && depth < 3; depth++, cause = cause.getCause()) {
+            sb.append(" <- ").append(cause.getClass().getSimpleName());
+        }
+        return sb.toString();
+    }
+}
