@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
         description = "Streaming safety monitor for AI chat products.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ClassifyCommand.class,
+            EvalCommand.class,
+            TrainCommand.class,
         })
 public final class VigilCommand implements Runnable {
 

@@ -1,0 +1,307 @@
+package dev.vigil.classify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.schema.ConversationEvent;
+import dev.vigil.schema.Role;
+import dev.vigil.schema.Sentiment;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Trains the linear heads from the labelled data layout: logistic regression (softmax for the
+ * multi-class heads) with AdaGrad over the shared hashed features, fixed seeds and a fixed example
+ * order, so the same data always gives the same weights.
+ *
+ * <p>What each head learns from:
+ * <ul>
+ *   <li>sentiment: sentiment-sst5 (train split, five classes) and polarity-goemotions (train
+ *       split; a polarity label allows either of its two classes, "negative" = very negative or
+ *       negative);</li>
+ *   <li>crisis: crisis-cssrs messages labelled with their user's risk;</li>
+ *   <li>affective: human messages of the affective set labelled with their conversation's
+ *       family, plus CoCoNot's task prompts as non-affective;</li>
+ *   <li>pushback: CoCoNot's paired responses, plus pushback-xstest unless held out.</li>
+ * </ul>
+ */
+final class Trainer {
+    static final long SEED = 20260105L;
+
+    /** Which data a training run may use; cross-validation leaves one fold out. */
+    record Plan(Set<Head> heads, Predicate<String> heldIn, boolean pushbackFromXstest) {
+        static Plan all() {
+            return new Plan(EnumSet.allOf(Head.class), id -> true, true);
+        }
+    }
+
+    /** One training example for one head. */
+    record Example(int[] index, float[] value, int allowed, float target, float weight) {
+    }
+
+    private final Path data;
+    private final PrintStream log;
+    private final Map<String, LabelledData> cache = new HashMap<>();
+    private final StandardClassifier featuriser = Classifiers.withModels(new LinearModels());
+
+    Trainer(final Path data, final PrintStream log) {
+        this.data = data;
+        this.log = log;
+    }
+
+    LabelledData folder(final String name) throws IOException {
+        final LabelledData cached = cache.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        final Path dir = data.resolve(name);
+        if (!LabelledData.isTaskFolder(dir)) {
+            throw new IOException("training needs " + dir + " (events.jsonl and labels.jsonl)");
+        }
+        final LabelledData d = LabelledData.read(dir);
+        cache.put(name, d);
+        return d;
+    }
+
+    LinearModels train(final Plan plan) throws IOException {
+        return trainInto(new LinearModels(), plan);
+    }
+
+    /** Fits the plan's heads into a copy of {@code base}; other heads keep base's weights. */
+    LinearModels trainInto(final LinearModels base, final Plan plan) throws IOException {
+        final LinearModels models = base.copy();
+        for (final Head head : plan.heads()) {
+            final long start = System.nanoTime();
+            final List<Example> examples = examples(head, plan);
+            fit(models, head, examples, epochs(head), 0.25);
+            log.printf(Locale.ROOT, "  %-10s %7d examples  %5.1f s%n", head.name().toLowerCase(Locale.ROOT),
+                    examples.size(), (System.nanoTime() - start) / 1e9);
+        }
+        return models.quantised();
+    }
+
+    private static int epochs(final Head head) {
+        return switch (head) {
+            case SENTIMENT -> 4;
+            case CRISIS -> 4;
+            case AFFECTIVE -> 3;
+            case PUSHBACK -> 6;
+        };
+    }
+
+    private Example example(final String text, final int allowed, final float target, final float weight) {
+        final StandardClassifier.Workspace ws = new StandardClassifier.Workspace();
+        featuriser.analyse(text, ws);
+        return new Example(ws.features.indexCopy(), ws.features.valueCopy(), allowed, target, weight);
+    }
+
+    List<Example> examples(final Head head, final Plan plan) throws IOException {
+        final List<Example> out = new ArrayList<>();
+        switch (head) {
+            case SENTIMENT -> {
+                final LabelledData sst = folder("sentiment-sst5");
+                for (final ConversationEvent e : sst.events) {
+                    final JsonNode l = sst.byEvent.get(e.getEventId());
+                    if (l != null && "train".equals(l.path("split").asText())) {
+                        final int c = Sentiment.valueOf(l.get("sentiment").asText().toUpperCase(Locale.ROOT)).ordinal();
+                        out.add(example(e.getText(), 1 << c, 0, 1f));
+                    }
+                }
+                final LabelledData go = folder("polarity-goemotions");
+                for (final ConversationEvent e : go.events) {
+                    final JsonNode l = go.byEvent.get(e.getEventId());
+                    if (l != null && "train".equals(l.path("split").asText())) {
+                        final int allowed = switch (l.get("polarity").asText()) {
+                            case "negative" -> 0b00011;
+                            case "positive" -> 0b11000;
+                            default -> 0b00100;
+                        };
+                        out.add(example(e.getText(), allowed, 0, 1f));
+                    }
+                }
+            }
+            case CRISIS -> {
+                final LabelledData c = folder("crisis-cssrs");
+                int positives = 0;
+                final List<Example> raw = new ArrayList<>();
+                for (final ConversationEvent e : c.events) {
+                    final JsonNode l = c.byConversation.get(e.getConversationId());
+                    if (l == null || !plan.heldIn().test(e.getConversationId())) {
+                        continue;
+                    }
+                    final boolean atRisk = l.get("at_risk").asBoolean();
+                    positives += atRisk ? 1 : 0;
+                    raw.add(example(e.getText(), 0, atRisk ? 1f : 0f, 1f));
+                }
+                final float positiveWeight = raw.size() == positives ? 1f
+                        : (float) (raw.size() - positives) / Math.max(1, positives);
+                for (final Example x : raw) {
+                    out.add(x.target() > 0 ? new Example(x.index(), x.value(), 0, 1f, positiveWeight) : x);
+                }
+            }
+            case AFFECTIVE -> {
+                final LabelledData a = folder("affective");
+                final Map<String, Integer> humans = new HashMap<>();
+                for (final ConversationEvent e : a.events) {
+                    if (e.getRole() == Role.HUMAN) {
+                        humans.merge(e.getConversationId(), 1, Integer::sum);
+                    }
+                }
+                final List<Example> affective = new ArrayList<>();
+                final List<Example> task = new ArrayList<>();
+                for (final ConversationEvent e : a.events) {
+                    final JsonNode l = a.byConversation.get(e.getConversationId());
+                    if (l == null || e.getRole() != Role.HUMAN || !plan.heldIn().test(e.getConversationId())) {
+                        continue;
+                    }
+                    final int c = affectiveClass(l);
+                    // Every conversation weighs the same, however many messages it has.
+                    final float w = (float) (1.0 / Math.sqrt(humans.get(e.getConversationId())));
+                    (c == 0 ? task : affective).add(example(e.getText(), 1 << c, 0, w));
+                }
+                final LabelledData coconot = folder("pushback-coconot");
+                final Set<String> seen = new HashSet<>();
+                for (final ConversationEvent e : coconot.events) {
+                    if (e.getRole() == Role.HUMAN && seen.add(e.getText())) {
+                        task.add(example(e.getText(), 1, 0, 1f));
+                    }
+                }
+                final double aw = affective.stream().mapToDouble(Example::weight).sum();
+                final double tw = task.stream().mapToDouble(Example::weight).sum();
+                final float scale = (float) (aw / Math.max(1e-9, tw));
+                out.addAll(affective);
+                for (final Example x : task) {
+                    out.add(new Example(x.index(), x.value(), x.allowed(), 0, x.weight() * scale));
+                }
+            }
+            case PUSHBACK -> {
+                addPushback(folder("pushback-coconot"), id -> true, out);
+                if (plan.pushbackFromXstest()) {
+                    addPushback(folder("pushback-xstest"), plan.heldIn(), out);
+                }
+            }
+            default -> throw new IllegalStateException();
+        }
+        return out;
+    }
+
+    private void addPushback(final LabelledData d, final Predicate<String> heldIn, final List<Example> out) {
+        for (final ConversationEvent e : d.events) {
+            final JsonNode l = d.byEvent.get(e.getEventId());
+            if (l != null && heldIn.test(e.getConversationId())) {
+                out.add(example(e.getText(), 0, l.get("pushback").asBoolean() ? 1f : 0f, 1f));
+            }
+        }
+    }
+
+    private static final String INTERPERSONAL = "partner|friend|parent|children|family|relationship|marriage|intimacy"
+            + "|parenting|bullying|workplace-relationships|social-relationships|relationship-dissolution"
+            + "|family-conflict";
+
+    /** NONE, INTERPERSONAL_ADVICE, COACHING, COUNSELING from the affective set's labels. */
+    static int affectiveClass(final JsonNode l) {
+        if (!l.path("affective").asBoolean()) {
+            return 0;
+        }
+        final String family = l.path("family").asText();
+        if ("coaching".equals(family)) {
+            return 2;
+        }
+        final String about = (l.path("problem").asText("") + " " + l.path("topic").asText("")).toLowerCase(Locale.ROOT);
+        for (final String w : INTERPERSONAL.split("\\|")) {
+            if (!about.isBlank() && about.contains(w)) {
+                return 1;
+            }
+        }
+        return 3;
+    }
+
+    /** AdaGrad over logistic (binary heads) or partial-label softmax loss, in a fixed order. */
+    static void fit(final LinearModels models, final Head head, final List<Example> examples, final int epochs,
+                    final double rate) {
+        final int k = head.classes;
+        final int width = models.width;
+        final int offset = head.offset();
+        final float[] w = models.weights;
+        final float[] g2 = new float[Features.DIMENSION * k];
+        final int[] order = new int[examples.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        final Random random = new Random(SEED + head.ordinal());
+        final double[] z = new double[k];
+        final double[] grad = new double[k];
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            for (int i = order.length - 1; i > 0; i--) {
+                final int j = random.nextInt(i + 1);
+                final int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            for (final int id : order) {
+                final Example x = examples.get(id);
+                java.util.Arrays.fill(z, 0);
+                for (int f = 0; f < x.index().length; f++) {
+                    final int base = x.index()[f] * width + offset;
+                    for (int c = 0; c < k; c++) {
+                        z[c] += w[base + c] * x.value()[f];
+                    }
+                }
+                if (k == 1) {
+                    grad[0] = (StandardClassifier.sigmoid(z[0]) - x.target()) * x.weight();
+                } else {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int c = 0; c < k; c++) {
+                        max = Math.max(max, z[c]);
+                    }
+                    double sum = 0;
+                    double allowedSum = 0;
+                    for (int c = 0; c < k; c++) {
+                        z[c] = Math.exp(z[c] - max);
+                        sum += z[c];
+                        if ((x.allowed() >> c & 1) != 0) {
+                            allowedSum += z[c];
+                        }
+                    }
+                    for (int c = 0; c < k; c++) {
+                        final double p = z[c] / sum;
+                        final double q = (x.allowed() >> c & 1) != 0 ? z[c] / allowedSum : 0;
+                        grad[c] = (p - q) * x.weight();
+                    }
+                }
+                for (int f = 0; f < x.index().length; f++) {
+                    final int row = x.index()[f];
+                    final float v = x.value()[f];
+                    for (int c = 0; c < k; c++) {
+                        final double gc = grad[c] * v;
+                        if (gc == 0) {
+                            continue;
+                        }
+                        final int gi = row * k + c;
+                        g2[gi] += (float) (gc * gc);
+                        w[row * width + offset + c] -= (float) (rate * gc / Math.sqrt(g2[gi] + 1e-8));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Writes the trained weights where the classifier loads them from. */
+    static void save(final LinearModels models, final Path resources) throws IOException {
+        Files.createDirectories(resources);
+        try (var out = Files.newOutputStream(resources.resolve(LinearModels.RESOURCE))) {
+            models.write(out);
+        }
+    }
+}
