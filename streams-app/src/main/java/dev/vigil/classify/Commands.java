@@ -88,6 +88,13 @@ public final class Commands {
         return "\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + percent + "%  " + messages + " messages";
     }
 
+    /** A classifier over weights written by {@code vigil train --output} (experiments). */
+    public static MessageClassifier classifierWith(final Path models) throws IOException {
+        try (var in = Files.newInputStream(models)) {
+            return Classifiers.withModels(LinearModels.read(in));
+        }
+    }
+
     /** Evaluates {@code classifier} on every task folder under {@code data}. */
     public static String eval(final MessageClassifier classifier, final Path data, final boolean json)
             throws IOException {
@@ -125,7 +132,10 @@ public final class Commands {
     public static double train(final Path data, final Path resources, final PrintStream log) throws IOException {
         final long start = System.nanoTime();
         final Trainer trainer = new Trainer(data, log);
-        final LinearModels models = trainer.train(Trainer.Plan.all());
+        final Trainer.Plan plan = System.getProperty("vigil.train.heads") == null ? Trainer.Plan.all()
+                : new Trainer.Plan(EnumSet.copyOf(java.util.Arrays.stream(System.getProperty("vigil.train.heads")
+                        .split(",")).map(h -> Head.valueOf(h.toUpperCase(Locale.ROOT))).toList()), id -> true, true);
+        final LinearModels models = trainer.train(plan);
         final double seconds = (System.nanoTime() - start) / 1e9;
         Trainer.save(models, resources);
         try (var out = Files.newOutputStream(resources.resolve(ModelCard.RESOURCE))) {

@@ -10,7 +10,9 @@ final class Features {
     static final int BUCKETS = 1 << 17;
     /** Messages are featurised up to this many tokens; cues still see the whole message. */
     static final int MAX_FEATURE_TOKENS = 256;
-    static final int START_TOKENS = 24;
+    static final int START_TOKENS = 40;
+    /** Features of the message's opening hash into the upper half of the space, the rest into the lower. */
+    static final int START_BASE = BUCKETS / 2;
 
     enum Dense {
         BIAS, LEX_COMPOUND, LEX_POSITIVE, LEX_NEGATIVE, LEX_HITS, QUESTION, EXCLAIM, LENGTH,
@@ -40,14 +42,14 @@ final class Features {
         int negations = 0;
         for (int i = 0; i < n; i++) {
             final long h = t.negated(i) ? t.hash[i] ^ NEGATED : t.hash[i];
-            hashed(h);
+            hashed(h, 0);
             if (i + 1 < n) {
-                hashed(Tokens.mix(h * 31 + t.hash[i + 1]) ^ BIGRAM);
+                hashed(Tokens.mix(h * 31 + t.hash[i + 1]) ^ BIGRAM, 0);
             }
             if (i < START_TOKENS) {
-                hashed(h ^ START);
+                hashed(h ^ START, START_BASE);
                 if (i + 1 < n) {
-                    hashed(Tokens.mix(h * 31 + t.hash[i + 1]) ^ BIGRAM ^ START);
+                    hashed(Tokens.mix(h * 31 + t.hash[i + 1]) ^ BIGRAM ^ START, START_BASE);
                 }
             }
             if (FIRST_PERSON.contains(t.hash[i])) {
@@ -92,8 +94,8 @@ final class Features {
         return this;
     }
 
-    private void hashed(final long h) {
-        index[count++] = (int) (Tokens.mix(h) >>> 47) & (BUCKETS - 1);
+    private void hashed(final long h, final int base) {
+        index[count++] = base + ((int) (Tokens.mix(h) >>> 47) & (START_BASE - 1));
     }
 
     private void dense(final Dense d, final double v) {

@@ -23,9 +23,9 @@ public final class StandardClassifier implements MessageClassifier {
     static final String SEMVER = "1.0.0";
 
     /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
-    static final double CRISIS_MODEL_THRESHOLD = 0.80;
+    static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.80"));
     /** Pushback model probability from which an assistant message counts as pushback. */
-    static final double PUSHBACK_THRESHOLD = 0.5;
+    static final double PUSHBACK_THRESHOLD = Double.parseDouble(System.getProperty("vigil.pushback.threshold", "0.7"));
     /** Affective probability from which a human message carries an affective category. */
     static final double AFFECTIVE_THRESHOLD = 0.5;
 

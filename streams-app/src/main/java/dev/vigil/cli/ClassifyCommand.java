@@ -21,9 +21,13 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--summaries", description = "summaries.jsonl to write, one object per conversation")
     Path summaries;
 
+    @Option(names = "--models", hidden = true, description = "other trained weights (experiments)")
+    Path models;
+
     @Override
     public Integer call() throws Exception {
-        final Commands.ClassifyCounts c = Commands.classify(Classifiers.standard(), input, output, summaries, System.err);
+        final Commands.ClassifyCounts c = Commands.classify(models == null ? Classifiers.standard()
+                : Commands.classifierWith(models), input, output, summaries, System.err);
         System.err.printf("%d messages, %d conversations, %d bad lines skipped; classifier %s%n",
                 c.messages(), c.conversations(), c.badLines(), Classifiers.standard().version());
         return c.badLines() == 0 ? 0 : 2;

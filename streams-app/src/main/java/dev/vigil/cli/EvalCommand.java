@@ -18,9 +18,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of tables")
     boolean json;
 
+    @Option(names = "--models", hidden = true, description = "evaluate other trained weights (experiments)")
+    Path models;
+
     @Override
     public Integer call() throws Exception {
-        System.out.print(Commands.eval(Classifiers.standard(), data, json));
+        System.out.print(Commands.eval(models == null ? Classifiers.standard() : Commands.classifierWith(models),
+                data, json));
         System.out.flush();
         return 0;
     }
