@@ -3,6 +3,7 @@ package dev.vigil.classify;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.vigil.classify.Phrases.ALLOW_NEGATED;
 import static dev.vigil.classify.Phrases.ALLOW_QUOTED;
 import static dev.vigil.classify.Phrases.SUBJECT;
 
@@ -22,7 +23,7 @@ final class Cues {
     static Phrases standard() {
         final List<Phrases.Pattern> p = new ArrayList<>();
         // --- C-SSRS behaviour: attempts, preparatory acts, self-harm
-        add(p, Cue.CRISIS_BEHAVIOR, 0,
+        add(p, Cue.CRISIS_BEHAVIOR, SUBJECT,
                 "i tried|attempted|try *2 to kill|killing|end|hang|overdose myself|my|on",
                 "i tried|attempted|attempt suicide",
                 "my last|first|second|third|previous|suicide|failed attempt|attempts",
@@ -34,7 +35,7 @@ final class Cues {
                 "relapsed *3 self|cutting|harm",
                 "i overdosed", "i took *4 overdose", "i took *2 all|bottle|handful *3 " + DRUGS,
                 "slit my wrists", "i have been cutting", "started cutting|self", "back to cutting");
-        add(p, Cue.EATING_DISORDER, 0,
+        add(p, Cue.EATING_DISORDER, SUBJECT,
                 "i *3 make|made|making myself throw|vomit|puke|sick",
                 "i *2 purge|purged|purging",
                 "i *3 starve|starving|starved myself",
@@ -50,7 +51,7 @@ final class Cues {
                 "lose *3 pounds|kg|lbs|kilos in *2 week|days|weeks",
                 "thinspo|thinspiration|proana|meanspo");
         // --- intent, plan, method, and direct requests for means
-        add(p, Cue.CRISIS_PLAN, 0,
+        add(p, Cue.CRISIS_PLAN, SUBJECT,
                 "i am going|planning|ready *2 to kill|end|hang|overdose *2 myself|it|my|tonight",
                 "i will|would *2 kill|end|hang myself|my",
                 "kill|end myself|it|my *2 tonight|tomorrow|today|soon|weekend|friday",
@@ -71,12 +72,12 @@ final class Cues {
                 "bleed out", "high enough *3 die|kill|survive",
                 "how long *4 to die|dying|bleed|suffocate|drown",
                 "die painlessly|peacefully|quickly|fast|instantly");
-        add(p, Cue.CRISIS_MEANS, 0,
+        add(p, Cue.CRISIS_MEANS, SUBJECT,
                 "i have|bought|got|saved|stockpiled|collected|hoarding|hoarded *4 pills|rope|gun|noose|razor"
                         + "|razors|blade|blades|bottle|meds|tablets",
                 "tied *2 noose", "rope *3 ready|tied|beam");
         // --- active ideation
-        add(p, Cue.CRISIS_ACTIVE, 0,
+        add(p, Cue.CRISIS_ACTIVE, SUBJECT,
                 "kill|killing|end|ending|off|offing|unalive|hang|hanging|drown|shoot|overdose myself",
                 "end|ending|take|taking my own|_ life",
                 "end it all", "end things *2 for|forever|good",
@@ -94,15 +95,15 @@ final class Cues {
                 "want|wish|wishing *2 to sleep *2 forever|never",
                 "wish *3 never *2 born|wake|woke",
                 "wish i *2 was|were dead|gone|never|not",
-                "wish i could *2 die|disappear|sleep|stop existing",
-                "not want *2 to live|be alive|exist|be here|wake|go on|keep going|continue",
+                "wish i could *2 die|disappear|vanish|sleep",
+                "not want *2 to live|exist|wake|continue", "not want *2 to be alive|here", "not want *2 to go|keep on|going",
                 "not wake up", "never wake up",
                 "better off dead|without me",
                 "better off *3 if i was|were|am *2 gone|dead",
-                "no reason|point *3 to live|living|alive|go on|going on|existing|keep going",
-                "tired|sick|exhausted of|with *2 living|life|being alive|existing",
+                "no reason|point *3 live|living|alive|existing|going",
+                "tired|sick|exhausted of|with *2 living|life|existing|alive",
                 "life *2 not worth living", "not worth living",
-                "can not *2 go on|keep going|take it anymore|do this anymore|live like this",
+                "can not go|keep on|going", "can not take it anymore", "can not do this anymore", "can not live like this",
                 "hope|pray|praying *3 i die|do not wake",
                 "death *3 would be *2 relief|better|release",
                 "let me die", "just want it all to end", "want it all to end", "want *2 to stop existing");
@@ -120,7 +121,7 @@ final class Cues {
         // --- affective use the models have no data for: companionship and roleplay
         add(p, Cue.COMPANIONSHIP, 0,
                 "i am|feel|feeling *2 lonely|alone|isolated",
-                "i have no *2 friends|one to talk", "i do not have *2 friends|anyone",
+                "i have no *2 friends", "no one to talk to", "i do not have *2 friends|anyone",
                 "you are my only|best *2 friend|friends",
                 "you are the only *2 one|thing *3 talk|understands|listens|cares",
                 "keep me company", "someone to talk to", "talk to me *2 tonight|please|for a while",
@@ -130,7 +131,7 @@ final class Cues {
                 "pretend|act|roleplay *4 you are|to be|as my girlfriend|boyfriend|wife|husband|lover|partner|gf|bf",
                 "you are my girlfriend|boyfriend|wife|husband|lover|partner|gf|bf",
                 "i love you", "love you *2 babe|baby|honey|darling|sweetheart|so much",
-                "kiss|kisses|cuddle|cuddles|hug|hugs|holds you|your *2 hand|tightly|gently",
+                "kiss|kisses|cuddle|cuddles|hug|hugs|hold|holds you|me", "hold|holds your|my hand",
                 "date me", "marry me", "our date|anniversary|relationship", "go on a date");
         add(p, Cue.SEXUAL, 0,
                 "talk dirty", "sext|sexting|nsfw|erotic|erotica|horny|orgasm|nude|nudes|naked",
@@ -141,22 +142,22 @@ final class Cues {
                 "i am sorry *4 but|can not|unable|not able",
                 "sorry *3 i can not|unable|not able|will not",
                 "i apologize *4 but|can not|unable|not able",
-                "i can not|could not|will not|would not *3 provide|help|assist|fulfill|comply|give|create|write"
+                "i can|could|will|would not *3 provide|help|assist|fulfill|comply|give|create|write"
                         + "|generate|answer|share|support|offer|engage|recommend|encourage|condone|promote|make|tell"
                         + "|diagnose|continue|do|participate|produce|facilitate|endorse|agree|in|with|guarantee",
                 "i am not able|unable|allowed|permitted|programmed|designed *2 to",
                 "i am unable", "unable to provide|assist|help|fulfill|comply|answer|give",
-                "i must|have to|need to *2 decline|refuse", "i decline", "i refuse",
+                "i must *2 decline|refuse", "i have|need to *2 decline|refuse", "i decline", "i refuse",
                 "i must *2 respectfully", "i *2 strongly *2 advise|urge|recommend|caution *2 against",
                 "i would not recommend|advise|suggest", "i do not recommend|advise|support|condone|promote|encourage",
-                "not appropriate|ethical|safe|legal|okay|ok|acceptable|right *3 to|for me",
+                "not appropriate|ethical|acceptable *3 to|for",
                 "it is not appropriate|ethical|safe|legal|acceptable|possible|advisable|okay|ok",
                 "against my|the *3 guidelines|policy|policies|programming|principles|ethics",
                 "not within my *2 programming|guidelines|capabilities|abilities|scope",
                 "violates|violate|violating|breach *3 policy|policies|guidelines|laws|privacy|ethical|terms",
                 "i am just an ai", "i am not comfortable", "i do not feel comfortable",
                 "is not something i *2 can|will|am", "i can not help with that|this",
-                "as an ai *6 can not|unable|not able|do not",
+                "as an ai *6 can|do|will not", "as an ai *6 unable",
                 "i must *3 not|refrain", "i strongly discourage", "please refrain",
                 "i can not in good conscience", "i am not going to");
         add(p, Cue.REFUSAL_SOFT, 0,
@@ -168,7 +169,7 @@ final class Cues {
                 "i can not *2 access|browse|see|view|hear|listen|watch|predict|know",
                 "illegal and|or unethical", "harmful and|or dangerous", "unethical and|or illegal",
                 "i understand *4 but", "i would be happy to help *6 but",
-                "could you *3 clarify|provide more|specify", "can you *3 clarify|provide more|specify",
+                "could|can you *3 clarify|specify|elaborate",
                 "please provide more", "more context|information|details *3 please|needed|would");
         add(p, Cue.CORRECTION, 0,
                 "there is no *3 evidence|record|such|scientific|historical|known|information|proof",
@@ -196,29 +197,29 @@ final class Cues {
                 "mental health *2 professional|professionals|provider|services|support|expert|specialist",
                 "support group|groups");
         // --- why the assistant pushed back (checked in this order)
-        add(p, Cue.REASON_SELF_HARM, ALLOW_QUOTED,
+        add(p, Cue.REASON_SELF_HARM, ALLOW_QUOTED | ALLOW_NEGATED,
                 "suicide|suicidal", "self harm|harming|injury", "kill|hurt|harm|harming|hurting yourself",
                 "end|ending|take your *2 life", "your life", "crisis");
-        add(p, Cue.REASON_DIETING, ALLOW_QUOTED,
+        add(p, Cue.REASON_DIETING, ALLOW_QUOTED | ALLOW_NEGATED,
                 "calorie|calories|dieting|anorexia|bulimia|laxatives|purging|starving|starvation|bmi|underweight",
                 "eating disorder|disorders", "lose|losing weight", "weight loss", "fasting", "diet",
                 "dietitian|nutritionist");
-        add(p, Cue.REASON_MEDICAL, ALLOW_QUOTED,
+        add(p, Cue.REASON_MEDICAL, ALLOW_QUOTED | ALLOW_NEGATED,
                 "diagnose|diagnosis|diagnosing|diagnosed|prescribe|prescription|dosage|symptoms",
                 "medical advice|condition|professional", "not a doctor|therapist|medical|licensed",
                 "replace|substitute *3 therapy|therapist|doctor|professional|medical");
-        add(p, Cue.REASON_SELF_TALK, ALLOW_QUOTED,
+        add(p, Cue.REASON_SELF_TALK, ALLOW_QUOTED | ALLOW_NEGATED,
                 "you are not *2 worthless|stupid|failure|ugly|useless|burden|pathetic|loser|alone|broken",
                 "be *2 kind|gentle|easy|hard|harsh on|to yourself", "hard on yourself", "negative self talk",
                 "you deserve *3 love|kindness|respect|happiness|support|help|care",
                 "you matter", "you are worthy|enough", "not your fault");
-        add(p, Cue.REASON_FACTUAL, ALLOW_QUOTED,
+        add(p, Cue.REASON_FACTUAL, ALLOW_QUOTED | ALLOW_NEGATED,
                 "misconception|myth|inaccurate|incorrect|premise|fictional|misinformation|misleading",
                 "no evidence|record|records", "not true", "does not exist", "never happened");
-        add(p, Cue.REASON_HARMFUL, ALLOW_QUOTED,
+        add(p, Cue.REASON_HARMFUL, ALLOW_QUOTED | ALLOW_NEGATED,
                 "illegal|unethical|harmful|dangerous|violence|violent|weapon|weapons|harm|hurt|kill|killing|steal"
                         + "|hack|hacking|privacy|discrimination|discriminatory|offensive|hate|hateful|explosive"
-                        + "|explosives|drugs|abuse|murder|exploit|fraud|personal information");
+                        + "|explosives|drugs|abuse|murder|exploit|fraud", "personal information");
         return new Phrases(p);
     }
 

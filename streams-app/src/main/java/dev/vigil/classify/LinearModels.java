@@ -25,7 +25,11 @@ final class LinearModels {
     private static final int FORMAT = 1;
 
     final int width = Head.width();
+    /** Training-time weights; null once {@link #freeze()} has packed them for scoring. */
     final float[] weights;
+    /** Scoring-time weights, 16 bits each: half the memory traffic of floats, which is what scoring costs. */
+    private short[] packed;
+    private final float[] scales = new float[Head.width()];
     private String contentHash = "untrained";
 
     LinearModels() {
@@ -34,15 +38,43 @@ final class LinearModels {
 
     /** Adds every head's logits for {@code f} into {@code out} (length {@link Head#width()}). */
     void score(final Features f, final float[] out) {
+        score(f, out, 0);
+    }
+
+    /**
+     * Like {@link #score(Features, float[])}, skipping features below {@code fromRow}: the pushback
+     * head has no weights outside the opening of a message, so assistant messages read only those.
+     */
+    void score(final Features f, final float[] out, final int fromRow) {
         java.util.Arrays.fill(out, 0f);
-        final float[] w = weights;
         final int wd = width;
+        if (packed == null) {
+            final float[] w = weights;
+            for (int k = 0; k < f.count; k++) {
+                if (f.index[k] < fromRow) {
+                    continue;
+                }
+                final int base = f.index[k] * wd;
+                final float v = f.value[k];
+                for (int c = 0; c < wd; c++) {
+                    out[c] += w[base + c] * v;
+                }
+            }
+            return;
+        }
+        final short[] w = packed;
         for (int k = 0; k < f.count; k++) {
+            if (f.index[k] < fromRow) {
+                continue;
+            }
             final int base = f.index[k] * wd;
             final float v = f.value[k];
             for (int c = 0; c < wd; c++) {
                 out[c] += w[base + c] * v;
             }
+        }
+        for (int c = 0; c < wd; c++) {
+            out[c] *= scales[c];
         }
     }
 
@@ -111,8 +143,12 @@ final class LinearModels {
             for (int c = 0; c < m.width; c++) {
                 scales[c] = d.readFloat();
             }
+            System.arraycopy(scales, 0, m.scales, 0, scales.length);
+            m.packed = new short[m.weights.length];
             for (int i = 0; i < m.weights.length; i++) {
-                m.weights[i] = d.readShort() * scales[i % m.width];
+                final short q = d.readShort();
+                m.packed[i] = q;
+                m.weights[i] = q * scales[i % m.width];
             }
         }
         m.contentHash = sha256(bytes);

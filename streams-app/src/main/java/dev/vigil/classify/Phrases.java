@@ -80,9 +80,13 @@ final class Phrases {
             throw new IllegalArgumentException("pattern must start with a literal token: " + source);
         }
         final int[] skipArray = skips.stream().mapToInt(Integer::intValue).toArray();
+        // A pattern that spells out a negator ("not want to live", "i can not provide") is about
+        // the negation itself, so the negation scope it creates must not reject it.
         boolean negator = false;
-        for (final long h : elements.get(0)) {
-            negator |= NEGATORS.contains(h);
+        for (final long[] element : elements) {
+            for (final long h : element) {
+                negator |= NEGATORS.contains(h);
+            }
         }
         return new Pattern(cue, source, elements.toArray(new long[0][]), skipArray,
                 options | (negator ? ALLOW_NEGATED : 0));
@@ -106,17 +110,19 @@ final class Phrases {
             final List<Pattern> candidates = byFirstToken.get(h);
             for (int p = 0, size = candidates.size(); p < size; p++) {
                 final Pattern pattern = candidates.get(p);
-                if ((pattern.options() & ALLOW_NEGATED) == 0 && t.negated(i)) {
-                    continue;
-                }
                 final int end = matchFrom(t, pattern, 1, i + 1);
                 if (end < 0) {
                     continue;
                 }
-                if ((pattern.options() & ALLOW_QUOTED) == 0 && anyQuoted(t, i, end)) {
-                    continue;
-                }
-                if ((pattern.options() & SUBJECT) != 0 && !firstPerson(t, i)) {
+                // "I would never kill myself": a negator before or inside the phrase reverses it.
+                if ((pattern.options() & ALLOW_NEGATED) == 0 && negatedWithin(t, i, end)
+                        || (pattern.options() & ALLOW_QUOTED) == 0 && anyQuoted(t, i, end)
+                        || (pattern.options() & SUBJECT) != 0 && !firstPerson(t, i)) {
+                    if (pattern.cue().crisis()) {
+                        // The words are there but denied, quoted or someone else's: the model
+                        // must not flag the message on those same words.
+                        hits.add(Cue.CRISIS_DISCOUNTED, i);
+                    }
                     continue;
                 }
                 hits.add(pattern.cue(), i);
@@ -149,6 +155,15 @@ final class Phrases {
             }
         }
         return -1;
+    }
+
+    private static boolean negatedWithin(final Tokens t, final int from, final int to) {
+        for (int k = from; k < to; k++) {
+            if (t.negated(k)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean anyQuoted(final Tokens t, final int from, final int to) {

@@ -26,6 +26,10 @@ public final class StandardClassifier implements MessageClassifier {
     static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.80"));
     /** Pushback model probability from which an assistant message counts as pushback. */
     static final double PUSHBACK_THRESHOLD = Double.parseDouble(System.getProperty("vigil.pushback.threshold", "0.7"));
+    /** Tokens from the start of a reply within which a refusal phrase counts as the reply's stance. */
+    static final int REFUSAL_OPENING = 30;
+    /** Model probability below which even an opening refusal phrase is not taken as pushback. */
+    static final double REFUSAL_RULE_FLOOR = Double.parseDouble(System.getProperty("vigil.pushback.floor", "0.2"));
     /** Affective probability from which a human message carries an affective category. */
     static final double AFFECTIVE_THRESHOLD = 0.5;
 
@@ -70,28 +74,34 @@ public final class StandardClassifier implements MessageClassifier {
     public MessageSignals classify(final ConversationEvent event) {
         final Workspace ws = workspaces.get();
         final String text = event.getText();
-        analyse(text, ws);
-        final MessageSignals.Builder out = MessageSignals.newBuilder()
-                .setEventId(event.getEventId())
-                .setConversationId(event.getConversationId())
-                .setAccountId(event.getAccountId())
-                .setTurn(event.getTurn())
-                .setRole(event.getRole())
-                .setEventTime(event.getTimestamp())
-                .setCountry(event.getCountry())
-                .setModel(event.getModel())
-                .setSurface(event.getSurface())
-                .setTokenCount(ws.tokens.totalTokens)
-                .setClassifierVersion(version)
-                .setLanguage(event.getLanguage() != null ? event.getLanguage()
-                        : language == null ? null : language.languageOf(event.getConversationId(), text));
+        if (event.getRole() == Role.ASSISTANT) {
+            analyseAssistant(text, ws);
+        } else {
+            analyse(text, ws);
+        }
+        // Plain setters on a fresh record: Avro's builder deep-copies a default for every unset
+        // field on build(), which costs more than some heads. Every field is set here.
+        final MessageSignals out = new MessageSignals();
+        out.setEventId(event.getEventId());
+        out.setConversationId(event.getConversationId());
+        out.setAccountId(event.getAccountId());
+        out.setTurn(event.getTurn());
+        out.setRole(event.getRole());
+        out.setEventTime(event.getTimestamp());
+        out.setCountry(event.getCountry());
+        out.setModel(event.getModel());
+        out.setSurface(event.getSurface());
+        out.setTokenCount(ws.tokens.totalTokens);
+        out.setClassifierVersion(version);
+        out.setLanguage(event.getLanguage() != null ? event.getLanguage()
+                : language == null ? null : language.languageOf(event.getConversationId(), text));
         if (event.getRole() == Role.HUMAN) {
             human(ws, out);
             out.setSimhash(SimHash.ofText(text));
         } else if (event.getRole() == Role.ASSISTANT) {
             assistant(ws, out);
         }
-        return out.build();
+        return out;
     }
 
     /** Tokens, cues, lexicon, features and all head logits of {@code text} into {@code ws}. */
@@ -104,7 +114,17 @@ public final class StandardClassifier implements MessageClassifier {
         models.score(ws.features, ws.logits);
     }
 
-    private void human(final Workspace ws, final MessageSignals.Builder out) {
+    /** Like {@link #analyse(String, Workspace)} for an assistant reply: only the pushback head is read. */
+    private void analyseAssistant(final String text, final Workspace ws) {
+        ws.tokens.read(text);
+        ws.cues.clear();
+        phrases.match(ws.tokens, ws.cues);
+        lexicon.score(ws.tokens, ws.lex);
+        ws.features.build(ws.tokens, ws.cues, ws.lex, ruleCrisisLevel(ws.cues).ordinal());
+        models.score(ws.features, ws.logits, Features.START_BASE);
+    }
+
+    private void human(final Workspace ws, final MessageSignals out) {
         final float[] z = ws.logits;
         final double[] p = ws.probabilities;
         softmax(z, Head.SENTIMENT.offset(), Head.SENTIMENT.classes, p);
@@ -123,7 +143,8 @@ public final class StandardClassifier implements MessageClassifier {
         final CueHits cues = ws.cues;
         final double crisisProbability = sigmoid(z[Head.CRISIS.offset()]);
         CrisisLevel level = ruleCrisisLevel(cues);
-        final boolean reported = cues.has(Cue.FICTION) || cues.has(Cue.THIRD_PARTY_HELP);
+        final boolean reported = cues.has(Cue.FICTION) || cues.has(Cue.THIRD_PARTY_HELP)
+                || cues.has(Cue.CRISIS_DISCOUNTED);
         if (level == CrisisLevel.NONE && !reported && crisisProbability >= CRISIS_MODEL_THRESHOLD) {
             // Risk the model sees without a curated phrase is the lowest rung: a wish, not a plan.
             level = CrisisLevel.PASSIVE_IDEATION;
@@ -180,10 +201,14 @@ public final class StandardClassifier implements MessageClassifier {
         return CrisisLevel.NONE;
     }
 
-    private void assistant(final Workspace ws, final MessageSignals.Builder out) {
+    private void assistant(final Workspace ws, final MessageSignals out) {
         final CueHits cues = ws.cues;
         final double p = sigmoid(ws.logits[Head.PUSHBACK.offset()]);
-        final boolean pushback = p >= PUSHBACK_THRESHOLD;
+        // A refusal phrase in the reply's opening ("I can't give a diagnosis, but ...") is pushback
+        // unless the model is confident otherwise: partial refusals go on to help, which dilutes
+        // the model's view of the whole reply.
+        final boolean pushback = p >= PUSHBACK_THRESHOLD
+                || cues.first(Cue.REFUSAL) < REFUSAL_OPENING && p >= REFUSAL_RULE_FLOOR;
         out.setPushback(pushback);
         out.setPushbackReason(pushback ? reason(cues) : null);
         out.setReferral(cues.has(Cue.REFERRAL_CRISIS) ? Referral.CRISIS_LINE

@@ -40,7 +40,9 @@ final class Tokens {
 
     private static final LongSet NEGATORS = LongSet.of("not", "no", "never", "nothing", "nobody", "none",
             "neither", "nor", "nowhere", "without", "hardly", "barely", "cannot");
-    private static final LongSet SCOPE_BREAKERS = LongSet.of("but", "however", "although", "though", "yet");
+    /** Words after which a negation no longer reaches: "but ...", and "can't stop thinking about ...". */
+    private static final LongSet SCOPE_BREAKERS = LongSet.of("but", "however", "although", "though", "yet", "stop", "hesitate",
+            "help");
 
     Tokens() {
     }
