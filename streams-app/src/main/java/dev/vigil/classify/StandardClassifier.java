@@ -24,6 +24,11 @@ public final class StandardClassifier implements MessageClassifier {
 
     /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
     static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.80"));
+    /**
+     * The crisis model learned from long posts; on a short request ("how do I kill the mold") it
+     * has little to go on, so short messages are judged by the curated phrases alone.
+     */
+    static final int CRISIS_MODEL_MIN_TOKENS = 20;
     /** Pushback model probability from which an assistant message counts as pushback. */
     static final double PUSHBACK_THRESHOLD = Double.parseDouble(System.getProperty("vigil.pushback.threshold", "0.7"));
     /** Tokens from the start of a reply within which a refusal phrase counts as the reply's stance. */
@@ -145,7 +150,8 @@ public final class StandardClassifier implements MessageClassifier {
         CrisisLevel level = ruleCrisisLevel(cues);
         final boolean reported = cues.has(Cue.FICTION) || cues.has(Cue.THIRD_PARTY_HELP)
                 || cues.has(Cue.CRISIS_DISCOUNTED);
-        if (level == CrisisLevel.NONE && !reported && crisisProbability >= CRISIS_MODEL_THRESHOLD) {
+        if (level == CrisisLevel.NONE && !reported && crisisProbability >= CRISIS_MODEL_THRESHOLD
+                && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS) {
             // Risk the model sees without a curated phrase is the lowest rung: a wish, not a plan.
             level = CrisisLevel.PASSIVE_IDEATION;
         }
