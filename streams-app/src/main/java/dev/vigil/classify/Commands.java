@@ -189,8 +189,22 @@ public final class Commands {
             log.printf(Locale.ROOT, "%s fold %d/%d%n", folder, f + 1, folds);
             final LinearModels m = trainer.trainInto(base, new Trainer.Plan(EnumSet.of(head),
                     id -> LabelledData.fold(id, folds) != fold, xstest));
-            final Evaluation.Result r = Evaluation.run(d, Classifiers.withModels(m),
-                    id -> LabelledData.fold(id, folds) == fold).get(0);
+            final StandardClassifier clf = Classifiers.withModels(m);
+            final Evaluation.Result r = Evaluation.run(d, clf, id -> LabelledData.fold(id, folds) == fold).get(0);
+            final String dump = System.getProperty("vigil.cv.dump");
+            if (dump != null) {
+                // Held-out predictions by event id (no text), for error analysis.
+                try (var w = Files.newBufferedWriter(Path.of(dump + "-" + folder + ".tsv"), StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+                    for (final dev.vigil.schema.ConversationEvent e : d.events) {
+                        if (LabelledData.fold(e.getConversationId(), folds) == fold) {
+                            final MessageSignals s = clf.classify(e);
+                            w.write(e.getEventId() + "\t" + s.getPushback() + "\t" + s.getCrisisLevel() + "\t"
+                                    + s.getCrisisScore() + "\n");
+                        }
+                    }
+                }
+            }
             if (pooled == null) {
                 pooled = new Evaluation.Result(folder + " (" + folds + "-fold cross-validation)", r.unit,
                         new Evaluation.Confusion(r.confusion.labels), r.positive);

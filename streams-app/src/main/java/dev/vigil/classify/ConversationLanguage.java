@@ -16,7 +16,7 @@ import java.util.Map;
  * Language of a conversation, detected once with OpenNLP's language detector (Apache-2.0 model
  * from Maven Central) and remembered in a bounded LRU cache keyed by conversation id: detection
  * costs far more than all classification heads together, and a conversation rarely changes
- * language. A very short first message ("hi") is re-checked once a longer one arrives.
+ * language. Very short openings ("hi") are pooled with the next messages until there is enough text.
  */
 final class ConversationLanguage {
     private static final String MODEL = "/langdetect-183.bin";
@@ -29,7 +29,8 @@ final class ConversationLanguage {
     private final Map<String, Entry> cache;
     private static final Map<String, String> ISO3_TO_ISO1 = iso1();
 
-    private record Entry(String language, int length) {
+    /** A detected language; {@code sample} holds the text so far while it is too short to be sure. */
+    private record Entry(String language, String sample) {
     }
 
     ConversationLanguage(final int capacity) {
@@ -49,20 +50,29 @@ final class ConversationLanguage {
         };
     }
 
-    /** ISO 639-1 code (ISO 639-3 where there is none) of the conversation, detected on first sight. */
+    /**
+     * ISO 639-1 code (ISO 639-3 where there is none) of the conversation. Detected on the
+     * conversation's text so far until it has {@value #CONFIDENT_LENGTH} characters ("Hi!" says
+     * little), then fixed for the conversation.
+     */
     String languageOf(final String conversationId, final String text) {
+        final Entry known;
         synchronized (cache) {
-            final Entry known = cache.get(conversationId);
-            if (known != null && (known.length() >= CONFIDENT_LENGTH || text.length() <= known.length())) {
-                return known.language();
-            }
+            known = cache.get(conversationId);
         }
-        final String prefix = text.length() > PREFIX ? text.substring(0, PREFIX) : text;
-        final String language = detect(prefix);
+        if (known != null && known.sample() == null) {
+            return known.language();
+        }
+        final String sample = known == null ? prefix(text) : prefix(known.sample() + "\n" + text);
+        final String language = detect(sample);
         synchronized (cache) {
-            cache.put(conversationId, new Entry(language, prefix.length()));
+            cache.put(conversationId, new Entry(language, sample.length() >= CONFIDENT_LENGTH ? null : sample));
         }
         return language;
+    }
+
+    private static String prefix(final String text) {
+        return text.length() > PREFIX ? text.substring(0, PREFIX) : text;
     }
 
     String detect(final String text) {

@@ -31,7 +31,9 @@ final class Phrases {
     }
 
     private final Map<Long, List<Pattern>> byFirstToken = new HashMap<>();
-    private final LongSet firstTokens;
+    /** First token hash to its candidate patterns (index + 1 into {@link #candidates}); no boxing per token. */
+    private final LongLongMap firstTokens;
+    private final Pattern[][] candidates;
     private final List<Pattern> all = new ArrayList<>();
 
     private static final LongSet NEGATORS = LongSet.of("not", "no", "never", "nothing", "nobody", "without");
@@ -54,7 +56,17 @@ final class Phrases {
                 byFirstToken.computeIfAbsent(first, k -> new ArrayList<>()).add(p);
             }
         }
-        firstTokens = LongSet.ofHashes(byFirstToken.keySet().stream().mapToLong(Long::longValue).toArray());
+        final long[] keys = new long[byFirstToken.size()];
+        final long[] slots = new long[keys.length];
+        candidates = new Pattern[keys.length][];
+        int i = 0;
+        for (final Map.Entry<Long, List<Pattern>> e : byFirstToken.entrySet()) {
+            keys[i] = e.getKey();
+            slots[i] = i + 1;
+            candidates[i] = e.getValue().toArray(new Pattern[0]);
+            i++;
+        }
+        firstTokens = new LongLongMap(keys, slots);
     }
 
     /** Compiles {@code source} (see the class comment) into a pattern raising {@code cue}. */
@@ -103,13 +115,12 @@ final class Phrases {
     void match(final Tokens t, final CueHits hits) {
         final int n = t.count;
         for (int i = 0; i < n; i++) {
-            final long h = t.hash[i];
-            if (!firstTokens.contains(h)) {
+            final long slot = firstTokens.getOrDefault(t.hash[i], 0L);
+            if (slot == 0L) {
                 continue;
             }
-            final List<Pattern> candidates = byFirstToken.get(h);
-            for (int p = 0, size = candidates.size(); p < size; p++) {
-                final Pattern pattern = candidates.get(p);
+            final Pattern[] here = candidates[(int) slot - 1];
+            for (final Pattern pattern : here) {
                 final int end = matchFrom(t, pattern, 1, i + 1);
                 if (end < 0) {
                     continue;

@@ -38,6 +38,17 @@ final class Tokens {
     /** Number of tokens a negator's scope reaches, unless a clause ends first. */
     private static final int NEGATION_SCOPE = 3;
 
+    /** ASCII fast path: the lower-case form of a letter or digit, 0 for anything else. */
+    private static final char[] ASCII_WORD = asciiWord();
+
+    private static char[] asciiWord() {
+        final char[] t = new char[128];
+        for (char c = 0; c < 128; c++) {
+            t[c] = Character.isLetterOrDigit(c) ? Character.toLowerCase(c) : 0;
+        }
+        return t;
+    }
+
     private static final LongSet NEGATORS = LongSet.of("not", "no", "never", "nothing", "nobody", "none",
             "neither", "nor", "nowhere", "without", "hardly", "barely", "cannot");
     /** Words after which a negation no longer reaches: "but ...", and "can't stop thinking about ...". */
@@ -68,9 +79,10 @@ final class Tokens {
                 emit(URL, Double.NaN);
                 continue;
             }
-            if (Character.isLetterOrDigit(c)) {
+            final char lower = c < 128 ? ASCII_WORD[c] : Character.isLetterOrDigit(c) ? Character.toLowerCase(c) : 0;
+            if (lower != 0) {
                 if (wordLength < word.length) {
-                    word[wordLength++] = Character.toLowerCase(c);
+                    word[wordLength++] = lower;
                 }
             } else if ((c == '\'' || c == '\u2019') && wordLength > 0 && i + 1 < n
                     && Character.isLetter(text.charAt(i + 1))) {
@@ -318,37 +330,22 @@ final class Tokens {
         {"ima", "i", "am", "going", "to"}, {"imma", "i", "am", "going", "to"},
     };
 
-    private static final long[][] CONTRACTED = contracted();
-
-    private static long[][] contracted() {
-        final long[][] table = new long[CONTRACTED_WORDS.length][];
-        for (int i = 0; i < CONTRACTED_WORDS.length; i++) {
-            final String[] row = CONTRACTED_WORDS[i];
-            table[i] = new long[row.length];
-            for (int k = 0; k < row.length; k++) {
-                table[i][k] = hash(row[k]);
-            }
-        }
-        return table;
-    }
-
     private static long[] lookupContracted(final long h) {
-        // a short table scanned linearly beats a map lookup of a boxed key
-        for (final long[] row : CONTRACTED) {
-            if (row[0] == h) {
-                return EXPANSIONS[indexOf(row)];
-            }
-        }
-        return null;
+        final long row = CONTRACTED_INDEX.getOrDefault(h, 0L);
+        return row == 0L ? null : EXPANSIONS[(int) row - 1];
     }
 
-    private static int indexOf(final long[] row) {
-        for (int i = 0; i < CONTRACTED.length; i++) {
-            if (CONTRACTED[i] == row) {
-                return i;
-            }
+    /** Contracted word to its row in {@link #EXPANSIONS}, plus one (0 means absent). */
+    private static final LongLongMap CONTRACTED_INDEX = contractedIndex();
+
+    private static LongLongMap contractedIndex() {
+        final long[] k = new long[CONTRACTED_WORDS.length];
+        final long[] v = new long[k.length];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = hash(CONTRACTED_WORDS[i][0]);
+            v[i] = i + 1;
         }
-        throw new IllegalStateException();
+        return new LongLongMap(k, v);
     }
 
     private static final long[][] EXPANSIONS = expansions();
