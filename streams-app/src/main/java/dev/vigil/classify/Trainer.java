@@ -95,6 +95,8 @@ final class Trainer {
     }
 
     static final double RATE = 0.25;
+    /** Weight of an SST-5 example against a GoEmotions one (weighting SST up was tried: it did not help). */
+    static final float SST_EXAMPLE_WEIGHT = Float.parseFloat(System.getProperty("vigil.train.sst", "1"));
     /**
      * Weight of SST-5 accuracy in the neutral calibration. Zero: conversational polarity (GoEmotions)
      * is what Vigil sees, and movie-review accuracy pulls the bias the other way.
@@ -216,7 +218,7 @@ final class Trainer {
                     final JsonNode l = sst.byEvent.get(e.getEventId());
                     if (l != null && "train".equals(l.path("split").asText()) && !calibration(e)) {
                         final int c = Sentiment.valueOf(l.get("sentiment").asText().toUpperCase(Locale.ROOT)).ordinal();
-                        out.add(example(e.getText(), 1 << c, 0, 1f));
+                        out.add(example(e.getText(), 1 << c, 0, SST_EXAMPLE_WEIGHT));
                     }
                 }
                 final LabelledData go = folder("polarity-goemotions");
