@@ -21,7 +21,7 @@ import java.util.Map;
 final class ConversationLanguage {
     private static final String MODEL = "/langdetect-183.bin";
     /** Characters read for detection: a prefix is enough and bounds the cost. */
-    static final int PREFIX = 300;
+    static final int PREFIX = 160;
     /** Below this many characters a detection is provisional. */
     static final int CONFIDENT_LENGTH = 40;
 

@@ -23,7 +23,7 @@ public final class StandardClassifier implements MessageClassifier {
     static final String SEMVER = "1.0.0";
 
     /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
-    static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.80"));
+    static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.65"));
     /**
      * The crisis model learned from long posts; on a short request ("how do I kill the mold") it
      * has little to go on, so short messages are judged by the curated phrases alone.

@@ -53,6 +53,8 @@ final class Trainer {
     private final Path data;
     private final PrintStream log;
     private final Map<String, LabelledData> cache = new HashMap<>();
+    /** User of each crisis example, in example order (for the multiple-instance refinement). */
+    private final List<String> crisisGroups = new ArrayList<>();
     private final StandardClassifier featuriser = Classifiers.withModels(new LinearModels());
 
     Trainer(final Path data, final PrintStream log) {
@@ -85,6 +87,9 @@ final class Trainer {
             final long start = System.nanoTime();
             final List<Example> examples = examples(head, plan);
             fit(models, head, examples, epochs(head), RATE, l2(head));
+            if (head == Head.CRISIS && MULTIPLE_INSTANCE) {
+                refineCrisis(models, examples);
+            }
             if (head == Head.SENTIMENT) {
                 calibrateNeutral(models);
             }
@@ -95,6 +100,54 @@ final class Trainer {
     }
 
     static final double RATE = 0.25;
+    static final boolean MULTIPLE_INSTANCE = Boolean.parseBoolean(System.getProperty("vigil.train.mi", "true"));
+
+    /**
+     * Multiple-instance refinement: a user is labelled at risk, not each post, and most posts of an
+     * at-risk user are about other things. After a first fit, only the higher-scoring half of each
+     * at-risk user's posts stay positive (the rest are dropped, not made negative) and the head is
+     * fitted again from zero.
+     */
+    private void refineCrisis(final LinearModels models, final List<Example> examples) {
+        final int offset = Head.CRISIS.offset();
+        final Map<String, List<double[]>> byUser = new HashMap<>();
+        final double[] scores = new double[examples.size()];
+        for (int i = 0; i < examples.size(); i++) {
+            final Example x = examples.get(i);
+            double z = 0;
+            for (int f = 0; f < x.index().length; f++) {
+                z += models.weights[x.index()[f] * models.width + offset] * x.value()[f];
+            }
+            scores[i] = z;
+            if (x.target() > 0) {
+                byUser.computeIfAbsent(crisisGroups.get(i), k -> new ArrayList<>()).add(new double[] {z});
+            }
+        }
+        final Map<String, Double> median = new HashMap<>();
+        byUser.forEach((user, zs) -> {
+            final double[] sorted = zs.stream().mapToDouble(a -> a[0]).sorted().toArray();
+            median.put(user, sorted[sorted.length / 2]);
+        });
+        final List<Example> kept = new ArrayList<>();
+        int positives = 0;
+        for (int i = 0; i < examples.size(); i++) {
+            final Example x = examples.get(i);
+            if (x.target() > 0 && scores[i] < median.get(crisisGroups.get(i))) {
+                continue;
+            }
+            positives += x.target() > 0 ? 1 : 0;
+            kept.add(x);
+        }
+        final float positiveWeight = (float) (kept.size() - positives) / Math.max(1, positives);
+        final List<Example> reweighted = new ArrayList<>();
+        for (final Example x : kept) {
+            reweighted.add(x.target() > 0 ? new Example(x.index(), x.value(), 0, 1f, positiveWeight) : x);
+        }
+        for (int row = 0; row < Features.DIMENSION; row++) {
+            models.weights[row * models.width + offset] = 0f;
+        }
+        fit(models, Head.CRISIS, reweighted, epochs(Head.CRISIS), RATE, l2(Head.CRISIS));
+    }
     /** Weight of an SST-5 example against a GoEmotions one (weighting SST up was tried: it did not help). */
     static final float SST_EXAMPLE_WEIGHT = Float.parseFloat(System.getProperty("vigil.train.sst", "1"));
     /**
@@ -235,6 +288,7 @@ final class Trainer {
                 }
             }
             case CRISIS -> {
+                crisisGroups.clear();
                 final LabelledData c = folder("crisis-cssrs");
                 int positives = 0;
                 final List<Example> raw = new ArrayList<>();
@@ -246,6 +300,7 @@ final class Trainer {
                     final boolean atRisk = l.get("at_risk").asBoolean();
                     positives += atRisk ? 1 : 0;
                     raw.add(example(e.getText(), 0, atRisk ? 1f : 0f, 1f));
+                    crisisGroups.add(e.getConversationId());
                 }
                 final float positiveWeight = raw.size() == positives ? 1f
                         : (float) (raw.size() - positives) / Math.max(1, positives);
