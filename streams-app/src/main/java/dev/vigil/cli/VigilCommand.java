@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             ReplayCommand.class,
             dev.vigil.alert.route.RouteAlertsCommand.class,
+            ClassifyCommand.class,
+            EvalCommand.class,
+            TrainCommand.class,
         })
 public final class VigilCommand implements Runnable {
 

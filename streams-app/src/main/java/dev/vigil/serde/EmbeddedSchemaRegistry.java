@@ -14,6 +14,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -39,6 +42,11 @@ import java.util.concurrent.TimeUnit;
  * {@code BACKWARD}: new readers must read the latest registered data) and answers with
  * Confluent's status and error codes (409 incompatible, 422/42201 invalid schema, 404/40401
  * subject, 40402 version, 40403 schema not found).
+ *
+ * <p>With a journal file ({@link #start(String, int, Path)}), every registration and
+ * compatibility change is appended to it and replayed on start. The embedded broker keeps its
+ * topics across restarts of {@code vigil run}, so the registry must keep its ids too: records
+ * written before a restart carry ids that must still name the same schemas after it.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +65,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final Map<String, List<Integer>> versionsBySubject = new LinkedHashMap<>();
     private final Map<String, String> compatibilityBySubject = new HashMap<>();
     private String globalCompatibility = "BACKWARD";
+    private Path journal;
 
     private EmbeddedSchemaRegistry(final HttpServer server, final ExecutorService executor) {
         this.server = server;
@@ -65,8 +74,16 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.url = "http://" + address.getHostString() + ":" + address.getPort();
     }
 
-    /** Starts serving on {@code host:port} (port 0: any free port). */
+    /** Starts serving on {@code host:port} (port 0: any free port), state in memory only. */
     public static EmbeddedSchemaRegistry start(final String host, final int port) {
+        return start(host, port, null);
+    }
+
+    /**
+     * Starts serving on {@code host:port}, first replaying {@code journal} (if it exists) and then
+     * appending every change to it, so ids survive a restart. {@code null}: memory only.
+     */
+    public static EmbeddedSchemaRegistry start(final String host, final int port, final Path journal) {
         final HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
@@ -80,6 +97,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             return thread;
         });
         final EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(server, executor);
+        if (journal != null) {
+            registry.replay(journal);
+            registry.journal = journal;
+        }
         server.createContext("/", registry::handle);
         server.setExecutor(executor);
         server.start();
@@ -177,7 +198,47 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
         final int id = existing != null ? existing : nextId(schema, text);
         versionsBySubject.computeIfAbsent(subject, s -> new ArrayList<>()).add(id);
+        record(JSON.createObjectNode().put("subject", subject).put("schema", text));
         return JSON.createObjectNode().put("id", id);
+    }
+
+    private void replay(final Path file) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                final JsonNode entry = JSON.readTree(line);
+                final String subject = entry.path("subject").isMissingNode() || entry.path("subject").isNull()
+                        ? null : entry.path("subject").asText();
+                if (entry.has("schema")) {
+                    register(subject, new Schema.Parser().parse(entry.path("schema").asText()));
+                } else if (entry.has("compatibility")) {
+                    setConfig(subject, JSON.createObjectNode().put("compatibility", entry.path("compatibility").asText())
+                            .toString());
+                }
+            }
+        } catch (final IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot replay the embedded registry journal " + file
+                    + "; delete it together with the embedded broker's data to start afresh", e);
+        }
+    }
+
+    /** Appends one change to the journal, if there is one; called with the lock held. */
+    private void record(final ObjectNode entry) {
+        if (journal == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(journal.toAbsolutePath().getParent());
+            Files.writeString(journal, entry.toString() + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot write the embedded registry journal " + journal, e);
+        }
     }
 
     private int nextId(final Schema schema, final String text) {
@@ -289,6 +350,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         } else {
             compatibilityBySubject.put(subject, level);
         }
+        record(JSON.createObjectNode().put("subject", subject).put("compatibility", level));
         return JSON.createObjectNode().put("compatibility", level);
     }
 

@@ -9,12 +9,14 @@ import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,6 +61,37 @@ class EmbeddedSchemaRegistryTest {
 
     private static String schemaBody(final String schema) {
         return JSON.createObjectNode().put("schema", schema).toString();
+    }
+
+    @Test
+    void shouldKeepIdsAndCompatibilityAcrossARestartWithAJournal(@TempDir final Path dir) throws Exception {
+        // The embedded broker keeps its topics across restarts of `vigil run`; records written
+        // before the restart must still decode, so the ids must mean the same schemas after it.
+        final Path journal = dir.resolve("schemas.jsonl");
+        final int readingId;
+        final int signalsId;
+        final byte[] written;
+        try (EmbeddedSchemaRegistry first = EmbeddedSchemaRegistry.start("127.0.0.1", 0, journal)) {
+            final SchemaRegistryClient client = SchemaRegistries.forUrl(first.url(), Map.of());
+            readingId = client.register("readings-value", new Schema.Parser().parse(V1));
+            signalsId = client.register("message-signals-value", MessageSignals.getClassSchema());
+            written = VigilSerdes.registry(client).value(MessageSignals.class).serializer()
+                    .serialize("message-signals", SampleRecords.populated(MessageSignals.class));
+        }
+        try (EmbeddedSchemaRegistry second = EmbeddedSchemaRegistry.start("127.0.0.1", 0, journal)) {
+            final SchemaRegistryClient client = SchemaRegistries.forUrl(second.url(), Map.of());
+            // A schema registered in the new life gets a new id, not one of the old ones.
+            final int alertId = client.register("safety.alerts-value", SafetyAlert.getClassSchema());
+            assertNotEquals(readingId, alertId);
+            assertNotEquals(signalsId, alertId);
+            assertEquals(signalsId, client.register("message-signals-value", MessageSignals.getClassSchema()));
+            assertEquals(SampleRecords.populated(MessageSignals.class), VigilSerdes.registry(client)
+                    .value(MessageSignals.class).deserializer().deserialize("message-signals", written));
+            // The BACKWARD check still sees the versions registered before the restart.
+            final SchemaRegistryException refused = assertThrows(SchemaRegistryException.class,
+                    () -> client.register("readings-value", new Schema.Parser().parse(V2_WITHOUT_DEFAULT)));
+            assertEquals(409, refused.status());
+        }
     }
 
     @Test
