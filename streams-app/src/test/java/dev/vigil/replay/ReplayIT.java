@@ -145,6 +145,9 @@ class ReplayIT {
             cluster.close();
         }
         InMemorySchemaRegistry.drop("replay-it");
+        if (stateDir != null) {
+            org.apache.kafka.common.utils.Utils.delete(stateDir.toFile());
+        }
     }
 
     @Test
