@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
             TailCommand.class,
             SimulateCommand.class,
             dev.vigil.alert.route.RouteAlertsCommand.class,
+            ClassifyCommand.class,
+            EvalCommand.class,
+            TrainCommand.class,
         })
 public final class VigilCommand implements Runnable {
 

@@ -1,0 +1,27 @@
+package dev.vigil.classify;
+
+/** What a curated phrase pattern is evidence of. */
+enum Cue {
+    CRISIS_PASSIVE, CRISIS_ACTIVE, CRISIS_PLAN, CRISIS_BEHAVIOR,
+    /** Means or preparation ("I bought a rope"): a plan only next to another crisis cue. */
+    CRISIS_MEANS,
+    /** Eating-disorder behaviour (purging, starving), treated as self-harm behaviour. */
+    EATING_DISORDER,
+    /** Dangerous dieting framed as a diet question ("how do I eat 500 calories a day"). */
+    DIETING_DANGER,
+    /** The person asks how to help someone else in crisis. */
+    THIRD_PARTY_HELP,
+    /** Creative writing or fiction framing. */
+    FICTION,
+    COMPANIONSHIP, ROMANTIC, SEXUAL,
+    REFUSAL, REFUSAL_SOFT, CORRECTION,
+    REFERRAL_CRISIS, REFERRAL_PROFESSIONAL,
+    REASON_SELF_HARM, REASON_DIETING, REASON_MEDICAL, REASON_SELF_TALK, REASON_FACTUAL, REASON_HARMFUL,
+    /** A crisis phrase matched but was negated, quoted, or about someone else. */
+    CRISIS_DISCOUNTED;
+
+    boolean crisis() {
+        return this == CRISIS_PASSIVE || this == CRISIS_ACTIVE || this == CRISIS_PLAN || this == CRISIS_BEHAVIOR
+                || this == CRISIS_MEANS || this == EATING_DISORDER;
+    }
+}

@@ -1,0 +1,239 @@
+package dev.vigil.classify;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.vigil.classify.Phrases.ALLOW_NEGATED;
+import static dev.vigil.classify.Phrases.ALLOW_QUOTED;
+import static dev.vigil.classify.Phrases.SUBJECT;
+
+/**
+ * The curated phrase patterns behind the rule layer, in the tokeniser's normal form
+ * ("i am", "do not", "can not"). Crisis phrases follow the Columbia screener's ladder and are
+ * first-person by construction ("kill myself") or checked for a first-person subject.
+ */
+final class Cues {
+    private Cues() {
+    }
+
+    static final String SELF_METHODS = "kill|hang|drown|poison|shoot|suffocate|stab|electrocute|starve|unalive";
+    static final String DRUGS = "pills|pill|tablets|mg|milligrams|grams|tylenol|paracetamol|acetaminophen|ibuprofen"
+            + "|aspirin|insulin|sleeping|benadryl|xanax|oxycodone|painkillers|meds|medication|antidepressants";
+
+    static Phrases standard() {
+        final List<Phrases.Pattern> p = new ArrayList<>();
+        // --- C-SSRS behaviour: attempts, preparatory acts, self-harm
+        add(p, Cue.CRISIS_BEHAVIOR, SUBJECT,
+                "i tried|attempted|try *2 to kill|killing|end|hang|overdose myself|my|on",
+                "i tried|attempted|attempt suicide",
+                "my last|first|second|third|previous|suicide|failed attempt|attempts",
+                "i have|had attempted|tried *2 suicide|before",
+                "survived *2 attempt|overdose",
+                "i *2 cut|cutting|burned|burnt|burning|harmed|harming|scratched|scratching|slit|hurt|hurting|punched|hit myself",
+                "i *2 cut|cutting|burned|burnt|burning|scratched|scratching|slit my *2 wrist|wrists|arm|arms|legs|thighs"
+                        + "|skin|stomach|body",
+                "i *2 self harm|harmed|harming",
+                "my self harm|harming", "my cuts|scars|wounds", "fresh cuts|scars",
+                "relapsed *3 self|cutting|harm",
+                "i overdosed", "i took *4 overdose", "i took *2 all|bottle|handful *3 " + DRUGS,
+                "slit my wrists", "i have been cutting", "started cutting|self", "back to cutting");
+        add(p, Cue.EATING_DISORDER, SUBJECT,
+                "i *3 make|made|making myself throw|vomit|puke|sick",
+                "i *2 purge|purged|purging",
+                "i *3 starve|starving|starved myself",
+                "i have not eaten *2 in|for <num>|days|week|two|three|a",
+                "i *2 binge and purge", "i *2 take|took|taking|use|using laxatives");
+        add(p, Cue.DIETING_DANGER, 0,
+                "<num> calories a|per day",
+                "eat|eating <num> calories",
+                "stop eating *3 lose|weight|thin|skinny",
+                "not eat *3 lose|weight|thin|skinny",
+                "hide *3 not eating|eating|purging",
+                "skip *2 meals *4 lose|weight|thin",
+                "lose *3 pounds|kg|lbs|kilos in *2 week|days|weeks",
+                "thinspo|thinspiration|proana|meanspo");
+        // --- intent, plan, method, and direct requests for means
+        add(p, Cue.CRISIS_PLAN, SUBJECT,
+                "i am going|planning|ready *2 to kill|end|hang|overdose *2 myself|it|my|tonight",
+                "i will|would *2 kill|end|hang myself|my",
+                "kill|end myself|it|my *2 tonight|tomorrow|today|soon|weekend|friday",
+                "suicide|goodbye note|letter|plan",
+                "my plan|plans *3 to|is *2 kill|end|die|suicide",
+                "i have|made *2 a|the plan *3 kill|end|die|suicide|myself",
+                "i have *3 decided|chosen *3 die|kill|end|date|method",
+                "painless|painlessly|easiest|quickest|fastest|best|surest|quick|easy|peaceful|effective|reliable|simple"
+                        + " way|ways|method|methods *2 to|of *2 die|suicide|dying",
+                "how|way|ways|method|methods *4 " + SELF_METHODS + " myself",
+                "how|way|ways|method|methods *4 end|take my *2 life",
+                "how *3 commit suicide",
+                "how *2 can|do|should|could i *3 die",
+                "how many|much *4 " + DRUGS + " *6 kill|die|overdose|od|lethal|fatal|dead",
+                "lethal|fatal dose *4 for|to|would *2 me|myself|die|kill",
+                "how deep|hard *4 cut|slit *3 myself|my|wrist|wrists|arm|arms|vein|veins|die|bleed",
+                "how high|far *6 die|dead|kill|fatal|survive",
+                "where|how *2 to *2 cut|slit *4 bleed|die|wrists|artery|vein",
+                "bleed out", "high enough *3 die|kill|survive",
+                "how long *4 to die|dying|bleed|suffocate|drown",
+                "die painlessly|peacefully|quickly|fast|instantly");
+        add(p, Cue.CRISIS_MEANS, SUBJECT,
+                "i have|bought|got|saved|stockpiled|collected|hoarding|hoarded *4 pills|rope|gun|noose|razor"
+                        + "|razors|blade|blades|bottle|meds|tablets",
+                "tied *2 noose", "rope *3 ready|tied|beam");
+        // --- active ideation
+        add(p, Cue.CRISIS_ACTIVE, SUBJECT,
+                "kill|killing|end|ending|off|offing|unalive|hang|hanging|drown|shoot|overdose myself",
+                "end|ending|take|taking my own|_ life",
+                "end it all", "end things *2 for|forever|good",
+                "commit|committing|attempt suicide",
+                "thinking|think|thought|thoughts *3 about|of suicide|killing|ending|taking my|dying",
+                "consider|considering|contemplating|contemplate suicide|killing|ending",
+                "suicidal|suicide thoughts|ideation|urges|feelings|tendencies");
+        add(p, Cue.CRISIS_ACTIVE, SUBJECT,
+                "suicidal",
+                "want|wanted|wanting|going|plan|planning to overdose|od",
+                "want to commit|attempt suicide");
+        // --- passive ideation: wish to be dead, not to wake up
+        add(p, Cue.CRISIS_PASSIVE, SUBJECT,
+                "want|wanna|wish|wishing|wanting|ready|hope|hoping *2 to|i *2 die|dead|disappear|exist",
+                "want|wish|wishing *2 to sleep *2 forever|never",
+                "wish *3 never *2 born|wake|woke",
+                "wish i *2 was|were dead|gone|never|not",
+                "wish i could *2 die|disappear|vanish|sleep",
+                "not want *2 to live|exist|wake|continue", "not want *2 to be alive|here", "not want *2 to go|keep on|going",
+                "not wake up", "never wake up",
+                "better off dead|without me",
+                "better off *3 if i was|were|am *2 gone|dead",
+                "no reason|point *3 live|living|alive|existing|going",
+                "tired|sick|exhausted of|with *2 living|life|existing|alive",
+                "life *2 not worth living", "not worth living",
+                "can not go|keep on|going", "can not take it anymore", "can not do this anymore", "can not live like this",
+                "hope|pray|praying *3 i die|do not wake",
+                "death *3 would be *2 relief|better|release",
+                "let me die", "just want it all to end", "want it all to end", "want *2 to stop existing");
+        // --- framing that changes what crisis words mean
+        add(p, Cue.THIRD_PARTY_HELP, ALLOW_QUOTED,
+                "my friend|sister|brother|mom|mum|dad|son|daughter|wife|husband|girlfriend|boyfriend|partner"
+                        + "|cousin|roommate|student|coworker *6 suicidal|kill|die|suicide|cutting|harming|harm",
+                "how *3 help|support *3 friend|someone|him|her|them|sister|brother|son|daughter|partner",
+                "someone i know|love *4 suicidal|suicide|die|kill");
+        add(p, Cue.FICTION, ALLOW_QUOTED,
+                "write|writing|wrote|draft *4 story|poem|novel|scene|script|screenplay|song|lyrics|fiction|chapter"
+                        + "|book|essay|fanfic|play|monologue",
+                "my|a|the|this character|protagonist|narrator|villain|hero",
+                "in my|the|a story|novel|book|poem|game|movie|film");
+        // --- affective use the models have no data for: companionship and roleplay
+        add(p, Cue.COMPANIONSHIP, 0,
+                "i am|feel|feeling *2 lonely|alone|isolated",
+                "i have no *2 friends", "no one to talk to", "i do not have *2 friends|anyone",
+                "you are my only|best *2 friend|friends",
+                "you are the only *2 one|thing *3 talk|understands|listens|cares",
+                "keep me company", "someone to talk to", "talk to me *2 tonight|please|for a while",
+                "be my friend", "i missed you", "how was your day", "i *2 need|want someone to *2 talk");
+        add(p, Cue.ROMANTIC, 0,
+                "be my girlfriend|boyfriend|wife|husband|partner|lover|valentine|gf|bf",
+                "pretend|act|roleplay *4 you are|to be|as my girlfriend|boyfriend|wife|husband|lover|partner|gf|bf",
+                "you are my girlfriend|boyfriend|wife|husband|lover|partner|gf|bf",
+                "i love you", "love you *2 babe|baby|honey|darling|sweetheart|so much",
+                "kiss|kisses|cuddle|cuddles|hug|hugs|hold|holds you|me", "hold|holds your|my hand",
+                "date me", "marry me", "our date|anniversary|relationship", "go on a date");
+        add(p, Cue.SEXUAL, 0,
+                "talk dirty", "sext|sexting|nsfw|erotic|erotica|horny|orgasm|nude|nudes|naked",
+                "have sex", "sex with *2 me|you", "undress|undresses|strip|strips *2 for|me|you",
+                "moan|moans|moaning");
+        // --- assistant pushback: refusals, soft refusals, corrections
+        add(p, Cue.REFUSAL, 0,
+                "i am sorry *4 but|can not|unable|not able",
+                "sorry *3 i can not|unable|not able|will not",
+                "i apologize *4 but|can not|unable|not able",
+                "i can|could|will|would not *3 provide|help|assist|fulfill|comply|give|create|write"
+                        + "|generate|answer|share|support|offer|engage|recommend|encourage|condone|promote|make|tell"
+                        + "|diagnose|continue|do|participate|produce|facilitate|endorse|agree|in|with|guarantee",
+                "i am not able|unable|allowed|permitted|programmed|designed *2 to",
+                "i am unable", "unable to provide|assist|help|fulfill|comply|answer|give",
+                "i must *2 decline|refuse", "i have|need to *2 decline|refuse", "i decline", "i refuse",
+                "i must *2 respectfully", "i *2 strongly *2 advise|urge|recommend|caution *2 against",
+                "i would not recommend|advise|suggest", "i do not recommend|advise|support|condone|promote|encourage",
+                "not appropriate|ethical|acceptable *3 to|for",
+                "it is not appropriate|ethical|safe|legal|acceptable|advisable|okay|ok|accurate|respectful|fair|right",
+                "i do not think *3 valid|respectful|appropriate|fair|accurate|okay|ok|right|ethical",
+                "there is no *2 inherent|valid|good|legitimate|justifiable|rational reason",
+                "would not be *2 appropriate|right|fair|acceptable|ethical|best",
+                "against my|the *3 guidelines|policy|policies|programming|principles|ethics",
+                "not within my *2 programming|guidelines|capabilities|abilities|scope",
+                "violates|violate|violating|breach *3 policy|policies|guidelines|laws|privacy|ethical|terms",
+                "i am just an ai", "i am not comfortable", "i do not feel comfortable",
+                "is not something i *2 can|will|am", "i can not help with that|this",
+                "as an ai *6 can|do|will not", "as an ai *6 unable",
+                "i must *3 not|refrain", "i strongly discourage", "please refrain",
+                "i can not in good conscience", "i am not going to");
+        add(p, Cue.REFUSAL_SOFT, 0,
+                "as an ai|assistant", "as a language model", "language model",
+                "it is not possible",
+                "i must clarify|emphasize|stress|remind|note|inform|point",
+                "it is important to note|remember|understand|clarify|recognize|emphasize",
+                "however *3 i can|could|would", "instead *3 i can|could|would|suggest",
+                "i do not have *3 access|ability|personal|real|browse|capability|information",
+                "i can not *2 access|browse|see|view|hear|listen|watch|predict|know",
+                "illegal and|or unethical", "harmful and|or dangerous", "unethical and|or illegal",
+                "i understand *4 but", "i would be happy to help *6 but",
+                "could|can you *3 clarify|specify|elaborate",
+                "please provide more", "more context|information|details *3 please|needed|would");
+        add(p, Cue.CORRECTION, 0,
+                "there is no *3 evidence|record|such|scientific|historical|known|information|proof",
+                "there are no *3 records|known|documented",
+                "no such *2 thing|person|event|place", "does not exist", "did not exist", "never existed",
+                "is a *2 myth|misconception", "common misconception", "not true|accurate|correct",
+                "is *2 fictional", "false premise|presupposition|assumption",
+                "actually *3 not|no|never", "there has never been", "never happened", "is incorrect");
+        // --- referrals: crisis resources need no verb; professional help needs a referral verb
+        add(p, Cue.REFERRAL_CRISIS, 0,
+                "crisis line|lines|hotline|hotlines|helpline|center|centre|team|service|services|text|support",
+                "suicide *2 hotline|helpline|prevention|lifeline|crisis",
+                "hotline", "helpline", "helplines", "lifeline", "988", "741741", "116123", "samaritans",
+                "befrienders", "emergency services|room|department|number",
+                "call|dial|text *2 911|999|112|988|emergency", "go to *3 emergency|er|hospital",
+                "local emergency");
+        add(p, Cue.REFERRAL_PROFESSIONAL, 0,
+                "reach|talk|speak|contact|call|consult|see|seek|seeking|visit|connect|consider|recommend|encourage"
+                        + "|suggest|urge|book|schedule|find|ask|tell|consulting|talking|speaking|reaching|get|getting"
+                        + " *6 therapist|therapists|counselor|counsellor|counselors|counsellors|psychologist"
+                        + "|psychiatrist|doctor|doctors|physician|gp|professional|professionals|professional"
+                        + "|provider|dietitian|nutritionist|specialist|therapy|counseling|counselling|adult"
+                        + "|trust|clinician",
+                "professional help|support|guidance|advice|counseling|treatment",
+                "mental health *2 professional|professionals|provider|services|support|expert|specialist",
+                "support group|groups");
+        // --- why the assistant pushed back (checked in this order)
+        add(p, Cue.REASON_SELF_HARM, ALLOW_QUOTED | ALLOW_NEGATED,
+                "suicide|suicidal", "self harm|harming|injury", "kill|hurt|harm|harming|hurting yourself",
+                "end|ending|take your *2 life", "your life", "crisis");
+        add(p, Cue.REASON_DIETING, ALLOW_QUOTED | ALLOW_NEGATED,
+                "calorie|calories|dieting|anorexia|bulimia|laxatives|purging|starving|starvation|bmi|underweight",
+                "eating disorder|disorders", "lose|losing weight", "weight loss", "fasting", "diet",
+                "dietitian|nutritionist");
+        add(p, Cue.REASON_MEDICAL, ALLOW_QUOTED | ALLOW_NEGATED,
+                "diagnose|diagnosis|diagnosing|diagnosed|prescribe|prescription|dosage|symptoms",
+                "medical advice|condition|professional", "not a doctor|therapist|medical|licensed",
+                "replace|substitute *3 therapy|therapist|doctor|professional|medical");
+        add(p, Cue.REASON_SELF_TALK, ALLOW_QUOTED | ALLOW_NEGATED,
+                "you are not *2 worthless|stupid|failure|ugly|useless|burden|pathetic|loser|alone|broken",
+                "be *2 kind|gentle|easy|hard|harsh on|to yourself", "hard on yourself", "negative self talk",
+                "you deserve *3 love|kindness|respect|happiness|support|help|care",
+                "you matter", "you are worthy|enough", "not your fault");
+        add(p, Cue.REASON_FACTUAL, ALLOW_QUOTED | ALLOW_NEGATED,
+                "misconception|myth|inaccurate|incorrect|premise|fictional|misinformation|misleading",
+                "no evidence|record|records", "not true", "does not exist", "never happened");
+        add(p, Cue.REASON_HARMFUL, ALLOW_QUOTED | ALLOW_NEGATED,
+                "illegal|unethical|harmful|dangerous|violence|violent|weapon|weapons|harm|hurt|kill|killing|steal"
+                        + "|hack|hacking|privacy|discrimination|discriminatory|offensive|hate|hateful|explosive"
+                        + "|explosives|drugs|abuse|murder|exploit|fraud", "personal information");
+        return new Phrases(p);
+    }
+
+    private static void add(final List<Phrases.Pattern> into, final Cue cue, final int options,
+                            final String... sources) {
+        for (final String s : sources) {
+            into.add(Phrases.compile(cue, s, options));
+        }
+    }
+}

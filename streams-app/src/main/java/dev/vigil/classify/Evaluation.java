@@ -1,0 +1,426 @@
+package dev.vigil.classify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.conversation.ConversationAccumulator;
+import dev.vigil.schema.ConversationEvent;
+import dev.vigil.schema.ConversationState;
+import dev.vigil.schema.ConversationSummary;
+import dev.vigil.schema.CrisisLevel;
+import dev.vigil.schema.MessageSignals;
+import dev.vigil.schema.Role;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Measures a classifier on one task folder of the labelled data layout, the way the issue states
+ * each target: sentiment per message (five classes, or three polarities), pushback per assistant
+ * message, crisis per user (highest level over the user's messages), affective use per
+ * conversation through {@link ConversationAccumulator} (the stream's own rule), and the Spearman
+ * correlation of sentiment shift with the seeker's reported improvement.
+ */
+final class Evaluation {
+
+    /** A confusion matrix over named labels; mergeable across cross-validation folds. */
+    static final class Confusion {
+        final List<String> labels;
+        final long[][] counts;
+
+        Confusion(final List<String> labels) {
+            this.labels = labels;
+            this.counts = new long[labels.size()][labels.size()];
+        }
+
+        void add(final String gold, final String predicted) {
+            counts[labels.indexOf(gold)][labels.indexOf(predicted)]++;
+        }
+
+        void merge(final Confusion other) {
+            for (int i = 0; i < counts.length; i++) {
+                for (int j = 0; j < counts.length; j++) {
+                    counts[i][j] += other.counts[i][j];
+                }
+            }
+        }
+
+        long total() {
+            long t = 0;
+            for (final long[] row : counts) {
+                for (final long c : row) {
+                    t += c;
+                }
+            }
+            return t;
+        }
+
+        double accuracy() {
+            long right = 0;
+            for (int i = 0; i < counts.length; i++) {
+                right += counts[i][i];
+            }
+            return total() == 0 ? 0 : (double) right / total();
+        }
+
+        double precision(final int c) {
+            long predicted = 0;
+            for (final long[] row : counts) {
+                predicted += row[c];
+            }
+            return predicted == 0 ? 0 : (double) counts[c][c] / predicted;
+        }
+
+        double recall(final int c) {
+            long gold = 0;
+            for (final long v : counts[c]) {
+                gold += v;
+            }
+            return gold == 0 ? 0 : (double) counts[c][c] / gold;
+        }
+
+        double f1(final int c) {
+            final double p = precision(c);
+            final double r = recall(c);
+            return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        }
+
+        double macroF1() {
+            double sum = 0;
+            for (int c = 0; c < labels.size(); c++) {
+                sum += f1(c);
+            }
+            return sum / labels.size();
+        }
+    }
+
+    /** What one task measured: headline figures, a confusion matrix, notes. */
+    static final class Result {
+        final String task;
+        final String unit;
+        final Confusion confusion;
+        /** Index of the positive label for binary tasks (precision/recall/F1 of it), or -1. */
+        final int positive;
+        final Map<String, Double> extra = new LinkedHashMap<>();
+        final List<String> notes = new ArrayList<>();
+        final List<double[]> pairs = new ArrayList<>();
+
+        Result(final String task, final String unit, final Confusion confusion, final int positive) {
+            this.task = task;
+            this.unit = unit;
+            this.confusion = confusion;
+            this.positive = positive;
+        }
+
+        void merge(final Result other) {
+            confusion.merge(other.confusion);
+            pairs.addAll(other.pairs);
+        }
+
+        Map<String, Double> figures() {
+            final Map<String, Double> f = new LinkedHashMap<>();
+            f.put("n", (double) confusion.total());
+            f.put("accuracy", confusion.accuracy());
+            if (positive >= 0) {
+                f.put("precision", confusion.precision(positive));
+                f.put("recall", confusion.recall(positive));
+                f.put("f1", confusion.f1(positive));
+            }
+            f.put("macro_f1", confusion.macroF1());
+            if (!pairs.isEmpty()) {
+                f.put("spearman_shift_vs_improvement", spearman(pairs));
+                f.put("spearman_n", (double) pairs.size());
+            }
+            f.putAll(extra);
+            return f;
+        }
+
+        String table() {
+            final StringBuilder b = new StringBuilder();
+            b.append("== ").append(task).append(" (per ").append(unit).append(")\n");
+            figures().forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %-32s %s%n", k,
+                    k.equals("n") || k.endsWith("_n") ? String.valueOf(v.longValue())
+                            : String.format(Locale.ROOT, "%.4f", v))));
+            b.append("  confusion (rows gold, columns predicted)\n");
+            b.append(String.format(Locale.ROOT, "  %-16s", ""));
+            for (final String l : confusion.labels) {
+                b.append(String.format(Locale.ROOT, "%14s", l));
+            }
+            b.append('\n');
+            for (int i = 0; i < confusion.labels.size(); i++) {
+                b.append(String.format(Locale.ROOT, "  %-16s", confusion.labels.get(i)));
+                for (int j = 0; j < confusion.labels.size(); j++) {
+                    b.append(String.format(Locale.ROOT, "%14d", confusion.counts[i][j]));
+                }
+                b.append('\n');
+            }
+            for (final String n : notes) {
+                b.append("  note: ").append(n).append('\n');
+            }
+            return b.toString();
+        }
+
+        ObjectNode json() {
+            final ObjectNode o = EventJson.mapper().createObjectNode();
+            o.put("task", task);
+            o.put("unit", unit);
+            final ObjectNode figures = o.putObject("figures");
+            figures().forEach(figures::put);
+            final ArrayNode labels = o.putArray("labels");
+            confusion.labels.forEach(labels::add);
+            final ArrayNode matrix = o.putArray("confusion");
+            for (final long[] row : confusion.counts) {
+                final ArrayNode r = matrix.addArray();
+                for (final long c : row) {
+                    r.add(c);
+                }
+            }
+            final ArrayNode notesJson = o.putArray("notes");
+            notes.forEach(notesJson::add);
+            return o;
+        }
+    }
+
+    private Evaluation() {
+    }
+
+    /**
+     * Every result {@code folder} yields for {@code classifier}, restricted to conversations
+     * {@code include} accepts (cross-validation folds).
+     */
+    static List<Result> run(final LabelledData d, final MessageClassifier classifier,
+                            final Predicate<String> include) {
+        final List<Result> results = new ArrayList<>();
+        switch (d.task) {
+            case "sentiment5" -> {
+                for (final String split : splits(d)) {
+                    results.add(sentiment(d, classifier, include, split, true));
+                }
+            }
+            case "polarity3" -> {
+                for (final String split : splits(d)) {
+                    results.add(sentiment(d, classifier, include, split, false));
+                }
+            }
+            case "pushback" -> results.add(pushback(d, classifier, include));
+            case "crisis" -> results.add(crisis(d, classifier, include));
+            case "crisis_request" -> results.add(crisisRequests(d, classifier, include));
+            case "affective" -> results.add(affective(d, classifier, include));
+            default -> {
+                final Result r = new Result(d.name, "-", new Confusion(List.of("-")), -1);
+                r.notes.add("task '" + d.task + "' is not measured by the classifier (see its own stage)");
+                results.add(r);
+            }
+        }
+        return results;
+    }
+
+    private static List<String> splits(final LabelledData d) {
+        final List<String> splits = new ArrayList<>();
+        for (final JsonNode l : d.byEvent.values()) {
+            final String s = l.path("split").asText("all");
+            if (!splits.contains(s)) {
+                splits.add(s);
+            }
+        }
+        splits.sort(null);
+        return splits;
+    }
+
+    private static final List<String> FIVE = List.of("very_negative", "negative", "neutral", "positive", "very_positive");
+    private static final List<String> THREE = List.of("negative", "neutral", "positive");
+
+    private static Result sentiment(final LabelledData d, final MessageClassifier classifier,
+                                    final Predicate<String> include, final String split, final boolean five) {
+        final Result r = new Result(d.name + (split.equals("all") ? "" : " [" + split + "]"), "message",
+                new Confusion(five ? FIVE : THREE), -1);
+        for (final ConversationEvent e : d.events) {
+            final JsonNode l = d.byEvent.get(e.getEventId());
+            if (l == null || !include.test(e.getConversationId()) || !split.equals(l.path("split").asText("all"))) {
+                continue;
+            }
+            final MessageSignals s = classifier.classify(e);
+            if (s.getSentiment() == null) {
+                continue;
+            }
+            final String predicted = s.getSentiment().name().toLowerCase(Locale.ROOT);
+            if (five) {
+                r.confusion.add(l.get("sentiment").asText(), predicted);
+            } else {
+                r.confusion.add(l.get("polarity").asText(), polarity(predicted));
+            }
+        }
+        if (split.equals("train")) {
+            r.notes.add("the shipped sentiment model is trained on this split: not a held-out figure");
+        }
+        return r;
+    }
+
+    static String polarity(final String fiveClass) {
+        return fiveClass.endsWith("negative") ? "negative" : fiveClass.endsWith("positive") ? "positive" : "neutral";
+    }
+
+    private static Result pushback(final LabelledData d, final MessageClassifier classifier,
+                                   final Predicate<String> include) {
+        final Result r = new Result(d.name, "assistant message", new Confusion(List.of("no_pushback", "pushback")), 1);
+        long safe = 0;
+        long safeRefusedFound = 0;
+        long safeRefused = 0;
+        for (final ConversationEvent e : d.events) {
+            final JsonNode l = d.byEvent.get(e.getEventId());
+            if (l == null || !include.test(e.getConversationId())) {
+                continue;
+            }
+            final boolean predicted = Boolean.TRUE.equals(classifier.classify(e).getPushback());
+            final boolean gold = l.get("pushback").asBoolean();
+            r.confusion.add(gold ? "pushback" : "no_pushback", predicted ? "pushback" : "no_pushback");
+            if (l.path("prompt_safe").asBoolean(false)) {
+                safe++;
+                if (gold) {
+                    safeRefused++;
+                    safeRefusedFound += predicted ? 1 : 0;
+                }
+            }
+        }
+        if (safeRefused > 0) {
+            r.extra.put("over_refusal_recall", (double) safeRefusedFound / safeRefused);
+            r.extra.put("over_refusals_n", (double) safeRefused);
+        }
+        return r;
+    }
+
+    /** Classifies every included conversation in file order through the accumulator. */
+    private static Map<String, ConversationState> conversations(final LabelledData d,
+                                                                final MessageClassifier classifier,
+                                                                final Predicate<String> include,
+                                                                final ConversationAccumulator acc) {
+        final Map<String, ConversationState> states = new LinkedHashMap<>();
+        for (final ConversationEvent e : d.events) {
+            if (!include.test(e.getConversationId())) {
+                continue;
+            }
+            final MessageSignals s = classifier.classify(e);
+            final ConversationState state = states.computeIfAbsent(e.getConversationId(), k -> acc.start(s));
+            acc.add(state, s);
+        }
+        return states;
+    }
+
+    private static Result crisis(final LabelledData d, final MessageClassifier classifier,
+                                 final Predicate<String> include) {
+        final Result r = new Result(d.name, "user", new Confusion(List.of("not_at_risk", "at_risk")), 1);
+        final ConversationAccumulator acc = new ConversationAccumulator();
+        final Map<String, long[]> byCssrs = new LinkedHashMap<>();
+        for (final Map.Entry<String, ConversationState> e : conversations(d, classifier, include, acc).entrySet()) {
+            final JsonNode l = d.byConversation.get(e.getKey());
+            if (l == null) {
+                continue;
+            }
+            final boolean predicted = e.getValue().getMaxCrisisLevel() != CrisisLevel.NONE;
+            final boolean gold = l.get("at_risk").asBoolean();
+            r.confusion.add(gold ? "at_risk" : "not_at_risk", predicted ? "at_risk" : "not_at_risk");
+            final long[] c = byCssrs.computeIfAbsent(l.path("cssrs").asText("?"), k -> new long[2]);
+            c[0]++;
+            c[1] += predicted ? 1 : 0;
+        }
+        byCssrs.forEach((k, v) -> r.extra.put("flagged_rate_" + k.toLowerCase(Locale.ROOT), (double) v[1] / v[0]));
+        return r;
+    }
+
+    private static Result crisisRequests(final LabelledData d, final MessageClassifier classifier,
+                                         final Predicate<String> include) {
+        final Result r = new Result(d.name, "request", new Confusion(List.of("other_harm", "self_harm")), 1);
+        for (final ConversationEvent e : d.events) {
+            final JsonNode l = d.byEvent.get(e.getEventId());
+            if (l == null || e.getRole() != Role.HUMAN || !include.test(e.getConversationId())) {
+                continue;
+            }
+            final boolean predicted = classifier.classify(e).getCrisisLevel() != CrisisLevel.NONE;
+            r.confusion.add(l.get("self_harm").asBoolean() ? "self_harm" : "other_harm",
+                    predicted ? "self_harm" : "other_harm");
+        }
+        final long fp = r.confusion.counts[0][1];
+        final long negatives = r.confusion.counts[0][0] + fp;
+        r.extra.put("false_positive_rate", negatives == 0 ? 0 : (double) fp / negatives);
+        return r;
+    }
+
+    private static Result affective(final LabelledData d, final MessageClassifier classifier,
+                                    final Predicate<String> include) {
+        final Result r = new Result(d.name, "conversation", new Confusion(List.of("task", "affective")), 1);
+        final ConversationAccumulator acc = new ConversationAccumulator();
+        for (final Map.Entry<String, ConversationState> e : conversations(d, classifier, include, acc).entrySet()) {
+            final JsonNode l = d.byConversation.get(e.getKey());
+            if (l == null) {
+                continue;
+            }
+            final ConversationSummary s = acc.summarize(e.getValue(), true);
+            r.confusion.add(l.get("affective").asBoolean() ? "affective" : "task", s.getAffective() ? "affective" : "task");
+            if (l.hasNonNull("initial_intensity") && l.hasNonNull("final_intensity") && s.getSentimentShift() != null) {
+                r.pairs.add(new double[] {s.getSentimentShift(),
+                    l.get("initial_intensity").asDouble() - l.get("final_intensity").asDouble()});
+            }
+        }
+        return r;
+    }
+
+    /** Spearman rank correlation with average ranks for ties. */
+    static double spearman(final List<double[]> pairs) {
+        final int n = pairs.size();
+        final double[] x = ranks(pairs, 0);
+        final double[] y = ranks(pairs, 1);
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < n; i++) {
+            mx += x[i];
+            my += y[i];
+        }
+        mx /= n;
+        my /= n;
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < n; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxx == 0 || syy == 0 ? 0 : sxy / Math.sqrt(sxx * syy);
+    }
+
+    private static double[] ranks(final List<double[]> pairs, final int column) {
+        final int n = pairs.size();
+        final Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(pairs.get(a)[column], pairs.get(b)[column]));
+        final double[] ranks = new double[n];
+        int i = 0;
+        while (i < n) {
+            int j = i;
+            while (j + 1 < n && pairs.get(order[j + 1])[column] == pairs.get(order[i])[column]) {
+                j++;
+            }
+            final double rank = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) {
+                ranks[order[k]] = rank;
+            }
+            i = j + 1;
+        }
+        return ranks;
+    }
+
+    /** Every task folder directly under {@code dataDir}, in name order. */
+    static List<Path> taskFolders(final Path dataDir) throws IOException {
+        try (var s = java.nio.file.Files.list(dataDir)) {
+            return s.filter(LabelledData::isTaskFolder).sorted().toList();
+        }
+    }
+}

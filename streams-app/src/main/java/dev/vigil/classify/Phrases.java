@@ -1,0 +1,223 @@
+package dev.vigil.classify;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Curated phrase patterns matched over {@link Tokens} without allocating. A pattern is written
+ * in the tokeniser's own normal form (lower case, contractions expanded: "i am", "do not"):
+ * <ul>
+ *   <li>{@code want|wish} one token out of several; {@code really|_} an optional token;</li>
+ *   <li>{@code *3} zero to three arbitrary tokens;</li>
+ *   <li>a pattern must start with a literal token, which indexes it.</li>
+ * </ul>
+ * A match is rejected when its first token lies in a negation scope (unless the pattern itself
+ * starts with a negator: "not want to live") or any matched token is inside quotation marks,
+ * since quoted or negated words are not the writer's own statement.
+ */
+final class Phrases {
+
+    /** Checks a pattern asks for beyond its tokens. */
+    static final int SUBJECT = 1;
+    /** Do not reject when negated (the pattern is about negation itself). */
+    static final int ALLOW_NEGATED = 2;
+    /** May match inside quotation marks. */
+    static final int ALLOW_QUOTED = 4;
+
+    /** One compiled pattern. */
+    record Pattern(Cue cue, String source, long[][] elements, int[] skips, int options) {
+    }
+
+    private final Map<Long, List<Pattern>> byFirstToken = new HashMap<>();
+    /** First token hash to its candidate patterns (index + 1 into {@link #candidates}); no boxing per token. */
+    private final LongLongMap firstTokens;
+    private final Pattern[][] candidates;
+    private final List<Pattern> all = new ArrayList<>();
+
+    private static final LongSet NEGATORS = LongSet.of("not", "no", "never", "nothing", "nobody", "without");
+    private static final long EMPTY = Tokens.hash("_");
+
+    /** Who else a clause may be about: a crisis phrase after one of these is not the writer's. */
+    static final LongSet OTHER_SUBJECTS = LongSet.of("he", "she", "they", "you", "we", "friend", "friends",
+            "sister", "brother", "mom", "mum", "dad", "mother", "father", "son", "daughter", "wife", "husband",
+            "girlfriend", "boyfriend", "partner", "someone", "somebody", "people", "character", "protagonist",
+            "kid", "kids", "child", "student", "students", "patient", "client", "cousin", "roommate", "him",
+            "her", "them", "who", "person", "coworker", "colleague", "grandma", "grandpa", "teen", "anyone");
+    private static final LongSet REPORTING = LongSet.of("said", "says", "saying", "told", "tells", "texted",
+            "wrote", "writes", "posted", "messaged", "mentioned", "admitted", "confessed", "claims", "claimed");
+    private static final long I = Tokens.hash("i");
+
+    Phrases(final List<Pattern> patterns) {
+        for (final Pattern p : patterns) {
+            all.add(p);
+            for (final long first : p.elements()[0]) {
+                byFirstToken.computeIfAbsent(first, k -> new ArrayList<>()).add(p);
+            }
+        }
+        final long[] keys = new long[byFirstToken.size()];
+        final long[] slots = new long[keys.length];
+        candidates = new Pattern[keys.length][];
+        int i = 0;
+        for (final Map.Entry<Long, List<Pattern>> e : byFirstToken.entrySet()) {
+            keys[i] = e.getKey();
+            slots[i] = i + 1;
+            candidates[i] = e.getValue().toArray(new Pattern[0]);
+            i++;
+        }
+        firstTokens = new LongLongMap(keys, slots);
+    }
+
+    /** Compiles {@code source} (see the class comment) into a pattern raising {@code cue}. */
+    static Pattern compile(final Cue cue, final String source, final int options) {
+        final List<long[]> elements = new ArrayList<>();
+        final List<Integer> skips = new ArrayList<>();
+        int pendingSkip = 0;
+        for (final String part : source.trim().split("\\s+")) {
+            if (part.startsWith("*")) {
+                pendingSkip = Integer.parseInt(part.substring(1));
+                continue;
+            }
+            final String[] alternatives = part.split("\\|");
+            final long[] hashes = new long[alternatives.length];
+            for (int i = 0; i < alternatives.length; i++) {
+                hashes[i] = Tokens.hash(alternatives[i]);
+            }
+            elements.add(hashes);
+            skips.add(pendingSkip);
+            pendingSkip = 0;
+        }
+        if (elements.isEmpty() || contains(elements.get(0), EMPTY)) {
+            throw new IllegalArgumentException("pattern must start with a literal token: " + source);
+        }
+        final int[] skipArray = skips.stream().mapToInt(Integer::intValue).toArray();
+        // A pattern that spells out a negator ("not want to live", "i can not provide") is about
+        // the negation itself, so the negation scope it creates must not reject it.
+        boolean negator = false;
+        for (final long[] element : elements) {
+            for (final long h : element) {
+                negator |= NEGATORS.contains(h);
+            }
+        }
+        return new Pattern(cue, source, elements.toArray(new long[0][]), skipArray,
+                options | (negator ? ALLOW_NEGATED : 0));
+    }
+
+    List<Pattern> patterns() {
+        return all;
+    }
+
+    /**
+     * Runs every pattern over {@code t}, adding accepted matches to {@code hits} (count per cue and
+     * the first token index of the first match).
+     */
+    void match(final Tokens t, final CueHits hits) {
+        final int n = t.count;
+        for (int i = 0; i < n; i++) {
+            final long slot = firstTokens.getOrDefault(t.hash[i], 0L);
+            if (slot == 0L) {
+                continue;
+            }
+            final Pattern[] here = candidates[(int) slot - 1];
+            for (final Pattern pattern : here) {
+                final int end = matchFrom(t, pattern, 1, i + 1);
+                if (end < 0) {
+                    continue;
+                }
+                // "I would never kill myself": a negator before or inside the phrase reverses it.
+                if ((pattern.options() & ALLOW_NEGATED) == 0 && negatedWithin(t, i, end)
+                        || (pattern.options() & ALLOW_QUOTED) == 0 && anyQuoted(t, i, end)
+                        || (pattern.options() & SUBJECT) != 0 && !firstPerson(t, i)) {
+                    if (pattern.cue().crisis()) {
+                        // The words are there but denied, quoted or someone else's: the model
+                        // must not flag the message on those same words.
+                        hits.add(Cue.CRISIS_DISCOUNTED, i);
+                    }
+                    continue;
+                }
+                hits.add(pattern.cue(), i);
+            }
+        }
+    }
+
+    /** Index after the match of elements[e..] starting at token {@code at}, or -1. */
+    private static int matchFrom(final Tokens t, final Pattern p, final int e, final int at) {
+        final long[][] elements = p.elements();
+        if (e == elements.length) {
+            return at;
+        }
+        final int maxSkip = p.skips()[e];
+        final long[] alternatives = elements[e];
+        final boolean optional = contains(alternatives, EMPTY);
+        for (int skip = 0; skip <= maxSkip; skip++) {
+            final int k = at + skip;
+            if (k < t.count && contains(alternatives, t.hash[k])) {
+                final int end = matchFrom(t, p, e + 1, k + 1);
+                if (end >= 0) {
+                    return end;
+                }
+            }
+            if (optional) {
+                final int end = matchFrom(t, p, e + 1, k);
+                if (end >= 0) {
+                    return end;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static boolean negatedWithin(final Tokens t, final int from, final int to) {
+        for (int k = from; k < to; k++) {
+            if (t.negated(k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyQuoted(final Tokens t, final int from, final int to) {
+        for (int k = from; k < to; k++) {
+            if (t.quoted(k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the phrase starting at {@code start} is the writer's own: the nearest subject before
+     * it in the clause is "I" or absent (Reddit's "want to die" with no subject), and it is not
+     * reported speech of someone else ("my friend said she wants to die").
+     */
+    static boolean firstPerson(final Tokens t, final int start) {
+        for (int k = start - 1; k >= 0 && k >= start - 8; k--) {
+            final long h = t.hash[k];
+            if (REPORTING.contains(h)) {
+                return k > 0 && t.hash[k - 1] == I;
+            }
+            if (k >= start - 4) {
+                if (h == I) {
+                    return true;
+                }
+                if (OTHER_SUBJECTS.contains(h)) {
+                    return false;
+                }
+            }
+            if (t.clauseStart(k) && k < start - 4) {
+                break;
+            }
+        }
+        return true;
+    }
+
+    private static boolean contains(final long[] set, final long h) {
+        for (final long x : set) {
+            if (x == h) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,273 @@
+package dev.vigil.classify;
+
+import dev.vigil.abuse.SimHash;
+import dev.vigil.schema.AffectiveCategory;
+import dev.vigil.schema.ConversationEvent;
+import dev.vigil.schema.CrisisLevel;
+import dev.vigil.schema.MessageSignals;
+import dev.vigil.schema.PushbackReason;
+import dev.vigil.schema.Referral;
+import dev.vigil.schema.Role;
+import dev.vigil.schema.Sentiment;
+
+/**
+ * Vigil's classifier: one tokenisation pass, curated phrase cues and the VADER lexicon, then the
+ * linear heads over one shared feature vector. Rules decide where they are reliable (crisis
+ * phrases on the Columbia ladder, referrals, roleplay); the models decide where rules cannot
+ * reach (sentiment, affective use, the many ways to refuse, risk said without the usual words).
+ *
+ * <p>Thread-safe: all per-message buffers live in a per-thread workspace.
+ */
+public final class StandardClassifier implements MessageClassifier {
+    /** Bump on any change to rules, features or thresholds. */
+    static final String SEMVER = "1.0.0";
+
+    /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
+    static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.65"));
+    /**
+     * The crisis model learned from long posts; on a short request ("how do I kill the mold") it
+     * has little to go on, so short messages are judged by the curated phrases alone.
+     */
+    static final int CRISIS_MODEL_MIN_TOKENS = 20;
+    /** Pushback model probability from which an assistant message counts as pushback. */
+    static final double PUSHBACK_THRESHOLD = Double.parseDouble(System.getProperty("vigil.pushback.threshold", "0.7"));
+    /** Tokens from the start of a reply within which a refusal phrase counts as the reply's stance. */
+    static final int REFUSAL_OPENING = 30;
+    /** Model probability below which even an opening refusal phrase is not taken as pushback. */
+    static final double REFUSAL_RULE_FLOOR = Double.parseDouble(System.getProperty("vigil.pushback.floor", "0.2"));
+    /** Affective probability from which a human message carries an affective category. */
+    static final double AFFECTIVE_THRESHOLD = 0.5;
+
+    private static final Sentiment[] SENTIMENTS = Sentiment.values();
+    private static final double[] SENTIMENT_VALUES = {-1.0, -0.5, 0.0, 0.5, 1.0};
+    private static final AffectiveCategory[] AFFECTIVE_HEAD = {AffectiveCategory.NONE,
+        AffectiveCategory.INTERPERSONAL_ADVICE, AffectiveCategory.COACHING, AffectiveCategory.COUNSELING};
+
+    private final Phrases phrases;
+    private final SentimentLexicon lexicon;
+    private final LinearModels models;
+    private final ConversationLanguage language;
+    private final String version;
+    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+
+    /** Per-thread buffers: a message is classified without allocating beyond its output record. */
+    static final class Workspace {
+        final Tokens tokens = new Tokens();
+        final CueHits cues = new CueHits();
+        final SentimentLexicon.Score lex = new SentimentLexicon.Score();
+        final Features features = new Features();
+        final float[] logits = new float[Head.width()];
+        final double[] probabilities = new double[8];
+    }
+
+    StandardClassifier(final Phrases phrases, final SentimentLexicon lexicon, final LinearModels models,
+                       final ConversationLanguage language) {
+        this.phrases = phrases;
+        this.lexicon = lexicon;
+        this.models = models;
+        this.language = language;
+        this.version = "vigil-clf-" + SEMVER + "+" + models.contentHash().substring(0, Math.min(8,
+                models.contentHash().length())) + Long.toHexString(lexicon.contentHash()).substring(0, 4);
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public MessageSignals classify(final ConversationEvent event) {
+        final Workspace ws = workspaces.get();
+        final String text = event.getText();
+        if (event.getRole() == Role.ASSISTANT) {
+            analyseAssistant(text, ws);
+        } else {
+            analyse(text, ws);
+        }
+        // Plain setters on a fresh record: Avro's builder deep-copies a default for every unset
+        // field on build(), which costs more than some heads. Every field is set here.
+        final MessageSignals out = new MessageSignals();
+        out.setEventId(event.getEventId());
+        out.setConversationId(event.getConversationId());
+        out.setAccountId(event.getAccountId());
+        out.setTurn(event.getTurn());
+        out.setRole(event.getRole());
+        out.setEventTime(event.getTimestamp());
+        out.setCountry(event.getCountry());
+        out.setModel(event.getModel());
+        out.setSurface(event.getSurface());
+        out.setTokenCount(ws.tokens.totalTokens);
+        out.setClassifierVersion(version);
+        out.setLanguage(event.getLanguage() != null ? event.getLanguage()
+                : language == null ? null : language.languageOf(event.getConversationId(), text));
+        if (event.getRole() == Role.HUMAN) {
+            human(ws, out);
+            out.setSimhash(SimHash.ofText(text));
+        } else if (event.getRole() == Role.ASSISTANT) {
+            assistant(ws, out);
+        }
+        return out;
+    }
+
+    /** Tokens, cues, lexicon, features and all head logits of {@code text} into {@code ws}. */
+    void analyse(final String text, final Workspace ws) {
+        ws.tokens.read(text);
+        ws.cues.clear();
+        phrases.match(ws.tokens, ws.cues);
+        lexicon.score(ws.tokens, ws.lex);
+        ws.features.build(ws.tokens, ws.cues, ws.lex, ruleCrisisLevel(ws.cues).ordinal());
+        models.score(ws.features, ws.logits);
+    }
+
+    /** Like {@link #analyse(String, Workspace)} for an assistant reply: only the pushback head is read. */
+    private void analyseAssistant(final String text, final Workspace ws) {
+        ws.tokens.read(text);
+        ws.cues.clear();
+        phrases.match(ws.tokens, ws.cues);
+        lexicon.score(ws.tokens, ws.lex);
+        ws.features.build(ws.tokens, ws.cues, ws.lex, ruleCrisisLevel(ws.cues).ordinal());
+        models.score(ws.features, ws.logits, Features.START_BASE);
+    }
+
+    private void human(final Workspace ws, final MessageSignals out) {
+        final float[] z = ws.logits;
+        final double[] p = ws.probabilities;
+        softmax(z, Head.SENTIMENT.offset(), Head.SENTIMENT.classes, p);
+        int best = 0;
+        double expected = 0;
+        for (int c = 0; c < Head.SENTIMENT.classes; c++) {
+            if (p[c] > p[best]) {
+                best = c;
+            }
+            expected += p[c] * SENTIMENT_VALUES[c];
+        }
+        out.setSentiment(SENTIMENTS[best]);
+        // The expected value is a calibrated continuous score; the class is its most likely bin.
+        out.setSentimentScore(Math.round(expected * 1000) / 1000.0);
+
+        final CueHits cues = ws.cues;
+        final double crisisProbability = sigmoid(z[Head.CRISIS.offset()]);
+        CrisisLevel level = ruleCrisisLevel(cues);
+        final boolean reported = cues.has(Cue.FICTION) || cues.has(Cue.THIRD_PARTY_HELP)
+                || cues.has(Cue.CRISIS_DISCOUNTED);
+        if (level == CrisisLevel.NONE && !reported && crisisProbability >= CRISIS_MODEL_THRESHOLD
+                && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS) {
+            // Risk the model sees without a curated phrase is the lowest rung: a wish, not a plan.
+            level = CrisisLevel.PASSIVE_IDEATION;
+        }
+        out.setCrisisLevel(level);
+        out.setCrisisScore(round(Math.max(crisisProbability, RULE_SCORE[level.ordinal()])));
+
+        softmax(z, Head.AFFECTIVE.offset(), Head.AFFECTIVE.classes, p);
+        double affective = 1.0 - p[0];
+        AffectiveCategory category = AffectiveCategory.NONE;
+        if (cues.has(Cue.SEXUAL) && (cues.has(Cue.ROMANTIC) || cues.has(Cue.COMPANIONSHIP) || !cues.has(Cue.FICTION))) {
+            category = AffectiveCategory.SEXUAL_ROLEPLAY;
+            affective = Math.max(affective, 0.9);
+        } else if (cues.has(Cue.ROMANTIC)) {
+            category = AffectiveCategory.ROMANTIC_ROLEPLAY;
+            affective = Math.max(affective, 0.9);
+        } else if (cues.has(Cue.COMPANIONSHIP)) {
+            category = AffectiveCategory.COMPANIONSHIP;
+            affective = Math.max(affective, 0.8);
+        } else if (affective >= AFFECTIVE_THRESHOLD) {
+            int bestCategory = 1;
+            for (int c = 2; c < Head.AFFECTIVE.classes; c++) {
+                if (p[c] > p[bestCategory]) {
+                    bestCategory = c;
+                }
+            }
+            category = AFFECTIVE_HEAD[bestCategory];
+        } else if (level.ordinal() >= CrisisLevel.ACTIVE_IDEATION.ordinal()) {
+            // Disclosing suicidal thoughts to an assistant is an emotional need whatever the wording.
+            category = AffectiveCategory.COUNSELING;
+            affective = Math.max(affective, 0.8);
+        }
+        out.setAffectiveCategory(category);
+        out.setAffectiveScore(round(affective));
+    }
+
+    private static final double[] RULE_SCORE = {0.0, 0.6, 0.75, 0.9, 0.95};
+
+    /** The highest rung of the Columbia ladder the curated phrases support. */
+    static CrisisLevel ruleCrisisLevel(final CueHits cues) {
+        if (cues.has(Cue.CRISIS_BEHAVIOR) || cues.has(Cue.EATING_DISORDER)) {
+            return CrisisLevel.BEHAVIOR;
+        }
+        final boolean ideation = cues.has(Cue.CRISIS_ACTIVE) || cues.has(Cue.CRISIS_PASSIVE);
+        if (cues.has(Cue.CRISIS_PLAN) || (cues.has(Cue.CRISIS_MEANS) && ideation)) {
+            return CrisisLevel.INTENT_OR_PLAN;
+        }
+        if (cues.has(Cue.CRISIS_ACTIVE)) {
+            return CrisisLevel.ACTIVE_IDEATION;
+        }
+        if (cues.has(Cue.CRISIS_PASSIVE)) {
+            return CrisisLevel.PASSIVE_IDEATION;
+        }
+        return CrisisLevel.NONE;
+    }
+
+    private void assistant(final Workspace ws, final MessageSignals out) {
+        final CueHits cues = ws.cues;
+        final double p = sigmoid(ws.logits[Head.PUSHBACK.offset()]);
+        // A refusal phrase in the reply's opening ("I can't give a diagnosis, but ...") is pushback
+        // unless the model is confident otherwise: partial refusals go on to help, which dilutes
+        // the model's view of the whole reply.
+        final boolean pushback = p >= PUSHBACK_THRESHOLD
+                || cues.first(Cue.REFUSAL) < REFUSAL_OPENING && p >= REFUSAL_RULE_FLOOR;
+        out.setPushback(pushback);
+        out.setPushbackReason(pushback ? reason(cues) : null);
+        out.setReferral(cues.has(Cue.REFERRAL_CRISIS) ? Referral.CRISIS_LINE
+                : cues.has(Cue.REFERRAL_PROFESSIONAL) ? Referral.PROFESSIONAL_HELP : Referral.NONE);
+    }
+
+    /** Why the assistant pushed back: the most safety-relevant reason its words support. */
+    static PushbackReason reason(final CueHits cues) {
+        // Eating-disorder danger is usually framed as dieting: diet words win over generic harm words.
+        if (cues.has(Cue.REASON_SELF_HARM) && !cues.has(Cue.REASON_DIETING)) {
+            return PushbackReason.SELF_HARM_SAFETY;
+        }
+        if (cues.has(Cue.REASON_DIETING)) {
+            return PushbackReason.DANGEROUS_DIETING;
+        }
+        if (cues.has(Cue.REFERRAL_CRISIS)) {
+            return PushbackReason.SELF_HARM_SAFETY;
+        }
+        if (cues.has(Cue.REASON_MEDICAL)) {
+            return PushbackReason.MEDICAL_OR_THERAPY_LIMIT;
+        }
+        if (cues.has(Cue.REASON_SELF_TALK)) {
+            return PushbackReason.NEGATIVE_SELF_TALK;
+        }
+        if (cues.has(Cue.REASON_HARMFUL)) {
+            return PushbackReason.HARMFUL_REQUEST;
+        }
+        if (cues.has(Cue.REASON_FACTUAL) || cues.has(Cue.CORRECTION)) {
+            return PushbackReason.FACTUAL_CORRECTION;
+        }
+        return PushbackReason.OTHER;
+    }
+
+    static void softmax(final float[] z, final int offset, final int n, final double[] out) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < n; c++) {
+            max = Math.max(max, z[offset + c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < n; c++) {
+            out[c] = Math.exp(z[offset + c] - max);
+            sum += out[c];
+        }
+        for (int c = 0; c < n; c++) {
+            out[c] /= sum;
+        }
+    }
+
+    static double sigmoid(final double z) {
+        return 1.0 / (1.0 + Math.exp(-z));
+    }
+
+    private static double round(final double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

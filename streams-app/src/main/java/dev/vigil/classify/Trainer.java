@@ -1,0 +1,473 @@
+package dev.vigil.classify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.schema.ConversationEvent;
+import dev.vigil.schema.Role;
+import dev.vigil.schema.Sentiment;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Trains the linear heads from the labelled data layout: logistic regression (softmax for the
+ * multi-class heads) with AdaGrad over the shared hashed features, fixed seeds and a fixed example
+ * order, so the same data always gives the same weights.
+ *
+ * <p>What each head learns from:
+ * <ul>
+ *   <li>sentiment: sentiment-sst5 (train split, five classes) and polarity-goemotions (train
+ *       split; a polarity label allows either of its two classes, "negative" = very negative or
+ *       negative);</li>
+ *   <li>crisis: crisis-cssrs messages labelled with their user's risk;</li>
+ *   <li>affective: human messages of the affective set labelled with their conversation's
+ *       family, plus CoCoNot's task prompts as non-affective;</li>
+ *   <li>pushback: CoCoNot's paired responses, plus pushback-xstest unless held out.</li>
+ * </ul>
+ */
+final class Trainer {
+    static final long SEED = 20260105L;
+
+    /** Which data a training run may use; cross-validation leaves one fold out. */
+    record Plan(Set<Head> heads, Predicate<String> heldIn, boolean pushbackFromXstest) {
+        static Plan all() {
+            return new Plan(EnumSet.allOf(Head.class), id -> true, true);
+        }
+    }
+
+    /** One training example for one head. */
+    record Example(int[] index, float[] value, int allowed, float target, float weight) {
+    }
+
+    private final Path data;
+    private final PrintStream log;
+    private final Map<String, LabelledData> cache = new HashMap<>();
+    /** User of each crisis example, in example order (for the multiple-instance refinement). */
+    private final List<String> crisisGroups = new ArrayList<>();
+    private final StandardClassifier featuriser = Classifiers.withModels(new LinearModels());
+
+    Trainer(final Path data, final PrintStream log) {
+        this.data = data;
+        this.log = log;
+    }
+
+    LabelledData folder(final String name) throws IOException {
+        final LabelledData cached = cache.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        final Path dir = data.resolve(name);
+        if (!LabelledData.isTaskFolder(dir)) {
+            throw new IOException("training needs " + dir + " (events.jsonl and labels.jsonl)");
+        }
+        final LabelledData d = LabelledData.read(dir);
+        cache.put(name, d);
+        return d;
+    }
+
+    LinearModels train(final Plan plan) throws IOException {
+        return trainInto(new LinearModels(), plan);
+    }
+
+    /** Fits the plan's heads into a copy of {@code base}; other heads keep base's weights. */
+    LinearModels trainInto(final LinearModels base, final Plan plan) throws IOException {
+        final LinearModels models = base.copy();
+        for (final Head head : plan.heads()) {
+            final long start = System.nanoTime();
+            final List<Example> examples = examples(head, plan);
+            fit(models, head, examples, epochs(head), RATE, l2(head));
+            if (head == Head.CRISIS && MULTIPLE_INSTANCE) {
+                refineCrisis(models, examples);
+            }
+            if (head == Head.SENTIMENT) {
+                calibrateNeutral(models);
+            }
+            log.printf(Locale.ROOT, "  %-10s %7d examples  %5.1f s%n", head.name().toLowerCase(Locale.ROOT),
+                    examples.size(), (System.nanoTime() - start) / 1e9);
+        }
+        return models.quantised();
+    }
+
+    static final double RATE = 0.25;
+    static final boolean MULTIPLE_INSTANCE = Boolean.parseBoolean(System.getProperty("vigil.train.mi", "true"));
+
+    /**
+     * Multiple-instance refinement: a user is labelled at risk, not each post, and most posts of an
+     * at-risk user are about other things. After a first fit, only the higher-scoring half of each
+     * at-risk user's posts stay positive (the rest are dropped, not made negative) and the head is
+     * fitted again from zero.
+     */
+    private void refineCrisis(final LinearModels models, final List<Example> examples) {
+        final int offset = Head.CRISIS.offset();
+        final Map<String, List<double[]>> byUser = new HashMap<>();
+        final double[] scores = new double[examples.size()];
+        for (int i = 0; i < examples.size(); i++) {
+            final Example x = examples.get(i);
+            double z = 0;
+            for (int f = 0; f < x.index().length; f++) {
+                z += models.weights[x.index()[f] * models.width + offset] * x.value()[f];
+            }
+            scores[i] = z;
+            if (x.target() > 0) {
+                byUser.computeIfAbsent(crisisGroups.get(i), k -> new ArrayList<>()).add(new double[] {z});
+            }
+        }
+        final Map<String, Double> median = new HashMap<>();
+        byUser.forEach((user, zs) -> {
+            final double[] sorted = zs.stream().mapToDouble(a -> a[0]).sorted().toArray();
+            median.put(user, sorted[sorted.length / 2]);
+        });
+        final List<Example> kept = new ArrayList<>();
+        int positives = 0;
+        for (int i = 0; i < examples.size(); i++) {
+            final Example x = examples.get(i);
+            if (x.target() > 0 && scores[i] < median.get(crisisGroups.get(i))) {
+                continue;
+            }
+            positives += x.target() > 0 ? 1 : 0;
+            kept.add(x);
+        }
+        final float positiveWeight = (float) (kept.size() - positives) / Math.max(1, positives);
+        final List<Example> reweighted = new ArrayList<>();
+        for (final Example x : kept) {
+            reweighted.add(x.target() > 0 ? new Example(x.index(), x.value(), 0, 1f, positiveWeight) : x);
+        }
+        for (int row = 0; row < Features.DIMENSION; row++) {
+            models.weights[row * models.width + offset] = 0f;
+        }
+        fit(models, Head.CRISIS, reweighted, epochs(Head.CRISIS), RATE, l2(Head.CRISIS));
+    }
+    /** Weight of an SST-5 example against a GoEmotions one (weighting SST up was tried: it did not help). */
+    static final float SST_EXAMPLE_WEIGHT = Float.parseFloat(System.getProperty("vigil.train.sst", "1"));
+    /**
+     * Weight of SST-5 accuracy in the neutral calibration. Zero: conversational polarity (GoEmotions)
+     * is what Vigil sees, and movie-review accuracy pulls the bias the other way.
+     */
+    static final double SST_WEIGHT = Double.parseDouble(System.getProperty("vigil.train.sstweight", "0"));
+
+    /** One tenth of each sentiment training split is kept out of training to calibrate the neutral class. */
+    static boolean calibration(final ConversationEvent e) {
+        return LabelledData.fold(e.getConversationId(), 10) == 0;
+    }
+
+    /**
+     * Sets the neutral class's bias so that, on the calibration tenth of the training splits, the
+     * five-class accuracy (SST-5) plus the polarity macro-F1 (GoEmotions) is highest: conversational
+     * text is far more often neutral than movie reviews, and the joint model under-calls neutral.
+     */
+    void calibrateNeutral(final LinearModels models) throws IOException {
+        final List<int[]> sst = new ArrayList<>();
+        final List<int[]> go = new ArrayList<>();
+        final List<float[]> sstLogits = new ArrayList<>();
+        final List<float[]> goLogits = new ArrayList<>();
+        final StandardClassifier.Workspace ws = new StandardClassifier.Workspace();
+        for (final String name : List.of("sentiment-sst5", "polarity-goemotions")) {
+            final LabelledData d = folder(name);
+            for (final ConversationEvent e : d.events) {
+                final JsonNode l = d.byEvent.get(e.getEventId());
+                if (l == null || !"train".equals(l.path("split").asText()) || !calibration(e)) {
+                    continue;
+                }
+                featuriser.analyse(e.getText(), ws);
+                final float[] z = new float[Head.SENTIMENT.classes];
+                final float[] all = new float[Head.width()];
+                models.score(ws.features, all);
+                System.arraycopy(all, Head.SENTIMENT.offset(), z, 0, z.length);
+                if (l.has("sentiment")) {
+                    sst.add(new int[] {Sentiment.valueOf(l.get("sentiment").asText().toUpperCase(Locale.ROOT)).ordinal()});
+                    sstLogits.add(z);
+                } else {
+                    final String p = l.get("polarity").asText();
+                    go.add(new int[] {"negative".equals(p) ? 0 : "neutral".equals(p) ? 1 : 2});
+                    goLogits.add(z);
+                }
+            }
+        }
+        double bestDelta = 0;
+        double bestScore = -1;
+        for (double delta = -1.0; delta <= 3.0001; delta += 0.1) {
+            final Evaluation.Confusion five = new Evaluation.Confusion(List.of("0", "1", "2", "3", "4"));
+            for (int i = 0; i < sst.size(); i++) {
+                five.add(String.valueOf(sst.get(i)[0]), String.valueOf(argmax(sstLogits.get(i), delta)));
+            }
+            final Evaluation.Confusion three = new Evaluation.Confusion(List.of("0", "1", "2"));
+            for (int i = 0; i < go.size(); i++) {
+                final int c = argmax(goLogits.get(i), delta);
+                three.add(String.valueOf(go.get(i)[0]), String.valueOf(c < 2 ? 0 : c == 2 ? 1 : 2));
+            }
+            final double score = SST_WEIGHT * five.accuracy() + three.macroF1();
+            if (score > bestScore + 1e-9) {
+                bestScore = score;
+                bestDelta = delta;
+            }
+        }
+        // The bias row is the dense BIAS feature's weights; its value is always 1.
+        final int row = Features.BUCKETS + Features.Dense.BIAS.ordinal();
+        models.weights[row * models.width + Head.SENTIMENT.offset() + 2] += (float) bestDelta;
+        log.printf(Locale.ROOT, "  neutral bias %+.1f (calibration: %d sst5, %d goemotions messages)%n", bestDelta,
+                sst.size(), go.size());
+    }
+
+    private static int argmax(final float[] z, final double neutralDelta) {
+        int best = 0;
+        for (int c = 1; c < z.length; c++) {
+            if (z[c] + (c == 2 ? neutralDelta : 0) > z[best] + (best == 2 ? neutralDelta : 0)) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** L2 strength per head; the hashed space is large next to these data sets, so it matters. */
+    private static double l2(final Head head) {
+        final String override = System.getProperty("vigil.train.l2." + head.name().toLowerCase(Locale.ROOT));
+        if (override != null) {
+            return Double.parseDouble(override);
+        }
+        return switch (head) {
+            case SENTIMENT -> 1e-4;
+            case CRISIS -> 1e-4;
+            case AFFECTIVE -> 1e-4;
+            case PUSHBACK -> 1e-4;
+        };
+    }
+
+    private static int epochs(final Head head) {
+        final String override = System.getProperty("vigil.train.epochs." + head.name().toLowerCase(Locale.ROOT));
+        if (override != null) {
+            return Integer.parseInt(override);
+        }
+        return switch (head) {
+            case SENTIMENT -> 2;
+            case CRISIS -> 4;
+            case AFFECTIVE -> 3;
+            case PUSHBACK -> 6;
+        };
+    }
+
+    private Example example(final String text, final int allowed, final float target, final float weight) {
+        final StandardClassifier.Workspace ws = new StandardClassifier.Workspace();
+        featuriser.analyse(text, ws);
+        return new Example(ws.features.indexCopy(), ws.features.valueCopy(), allowed, target, weight);
+    }
+
+    List<Example> examples(final Head head, final Plan plan) throws IOException {
+        final List<Example> out = new ArrayList<>();
+        switch (head) {
+            case SENTIMENT -> {
+                final LabelledData sst = folder("sentiment-sst5");
+                for (final ConversationEvent e : sst.events) {
+                    final JsonNode l = sst.byEvent.get(e.getEventId());
+                    if (l != null && "train".equals(l.path("split").asText()) && !calibration(e)) {
+                        final int c = Sentiment.valueOf(l.get("sentiment").asText().toUpperCase(Locale.ROOT)).ordinal();
+                        out.add(example(e.getText(), 1 << c, 0, SST_EXAMPLE_WEIGHT));
+                    }
+                }
+                final LabelledData go = folder("polarity-goemotions");
+                for (final ConversationEvent e : go.events) {
+                    final JsonNode l = go.byEvent.get(e.getEventId());
+                    if (l != null && "train".equals(l.path("split").asText()) && !calibration(e)) {
+                        final int allowed = switch (l.get("polarity").asText()) {
+                            case "negative" -> 0b00011;
+                            case "positive" -> 0b11000;
+                            default -> 0b00100;
+                        };
+                        out.add(example(e.getText(), allowed, 0, 1f));
+                    }
+                }
+            }
+            case CRISIS -> {
+                crisisGroups.clear();
+                final LabelledData c = folder("crisis-cssrs");
+                int positives = 0;
+                final List<Example> raw = new ArrayList<>();
+                for (final ConversationEvent e : c.events) {
+                    final JsonNode l = c.byConversation.get(e.getConversationId());
+                    if (l == null || !plan.heldIn().test(e.getConversationId())) {
+                        continue;
+                    }
+                    final boolean atRisk = l.get("at_risk").asBoolean();
+                    positives += atRisk ? 1 : 0;
+                    raw.add(example(e.getText(), 0, atRisk ? 1f : 0f, 1f));
+                    crisisGroups.add(e.getConversationId());
+                }
+                final float positiveWeight = raw.size() == positives ? 1f
+                        : (float) (raw.size() - positives) / Math.max(1, positives);
+                for (final Example x : raw) {
+                    out.add(x.target() > 0 ? new Example(x.index(), x.value(), 0, 1f, positiveWeight) : x);
+                }
+            }
+            case AFFECTIVE -> {
+                final LabelledData a = folder("affective");
+                final Map<String, Integer> humans = new HashMap<>();
+                for (final ConversationEvent e : a.events) {
+                    if (e.getRole() == Role.HUMAN) {
+                        humans.merge(e.getConversationId(), 1, Integer::sum);
+                    }
+                }
+                final List<Example> affective = new ArrayList<>();
+                final List<Example> task = new ArrayList<>();
+                for (final ConversationEvent e : a.events) {
+                    final JsonNode l = a.byConversation.get(e.getConversationId());
+                    if (l == null || e.getRole() != Role.HUMAN || !plan.heldIn().test(e.getConversationId())) {
+                        continue;
+                    }
+                    final int c = affectiveClass(l);
+                    // Every conversation weighs the same, however many messages it has.
+                    final float w = (float) (1.0 / Math.sqrt(humans.get(e.getConversationId())));
+                    (c == 0 ? task : affective).add(example(e.getText(), 1 << c, 0, w));
+                }
+                final LabelledData coconot = folder("pushback-coconot");
+                final Set<String> seen = new HashSet<>();
+                for (final ConversationEvent e : coconot.events) {
+                    if (e.getRole() == Role.HUMAN && seen.add(e.getText())) {
+                        task.add(example(e.getText(), 1, 0, 1f));
+                    }
+                }
+                final double aw = affective.stream().mapToDouble(Example::weight).sum();
+                final double tw = task.stream().mapToDouble(Example::weight).sum();
+                final float scale = (float) (aw / Math.max(1e-9, tw));
+                out.addAll(affective);
+                for (final Example x : task) {
+                    out.add(new Example(x.index(), x.value(), x.allowed(), 0, x.weight() * scale));
+                }
+            }
+            case PUSHBACK -> {
+                addPushback(folder("pushback-coconot"), id -> true, out);
+                if (plan.pushbackFromXstest()) {
+                    addPushback(folder("pushback-xstest"), plan.heldIn(), out);
+                }
+            }
+            default -> throw new IllegalStateException();
+        }
+        return out;
+    }
+
+    private void addPushback(final LabelledData d, final Predicate<String> heldIn, final List<Example> out) {
+        for (final ConversationEvent e : d.events) {
+            final JsonNode l = d.byEvent.get(e.getEventId());
+            if (l != null && heldIn.test(e.getConversationId())) {
+                out.add(example(e.getText(), 0, l.get("pushback").asBoolean() ? 1f : 0f, 1f));
+            }
+        }
+    }
+
+    private static final String INTERPERSONAL = "partner|friend|parent|children|family|relationship|marriage|intimacy"
+            + "|parenting|bullying|workplace-relationships|social-relationships|relationship-dissolution"
+            + "|family-conflict";
+
+    /** NONE, INTERPERSONAL_ADVICE, COACHING, COUNSELING from the affective set's labels. */
+    static int affectiveClass(final JsonNode l) {
+        if (!l.path("affective").asBoolean()) {
+            return 0;
+        }
+        final String family = l.path("family").asText();
+        if ("coaching".equals(family)) {
+            return 2;
+        }
+        final String about = (l.path("problem").asText("") + " " + l.path("topic").asText("")).toLowerCase(Locale.ROOT);
+        for (final String w : INTERPERSONAL.split("\\|")) {
+            if (!about.isBlank() && about.contains(w)) {
+                return 1;
+            }
+        }
+        return 3;
+    }
+
+    /** AdaGrad over logistic (binary heads) or partial-label softmax loss, in a fixed order. */
+    static void fit(final LinearModels models, final Head head, final List<Example> examples, final int epochs,
+                    final double rate, final double l2) {
+        final int k = head.classes;
+        final int width = models.width;
+        final int offset = head.offset();
+        final float[] w = models.weights;
+        final float[] g2 = new float[Features.DIMENSION * k];
+        final int[] order = new int[examples.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        final Random random = new Random(SEED + head.ordinal());
+        final double[] z = new double[k];
+        final double[] grad = new double[k];
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            for (int i = order.length - 1; i > 0; i--) {
+                final int j = random.nextInt(i + 1);
+                final int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            for (final int id : order) {
+                final Example x = examples.get(id);
+                java.util.Arrays.fill(z, 0);
+                for (int f = 0; f < x.index().length; f++) {
+                    final int base = x.index()[f] * width + offset;
+                    for (int c = 0; c < k; c++) {
+                        z[c] += w[base + c] * x.value()[f];
+                    }
+                }
+                if (k == 1) {
+                    grad[0] = (StandardClassifier.sigmoid(z[0]) - x.target()) * x.weight();
+                } else {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int c = 0; c < k; c++) {
+                        max = Math.max(max, z[c]);
+                    }
+                    double sum = 0;
+                    double allowedSum = 0;
+                    for (int c = 0; c < k; c++) {
+                        z[c] = Math.exp(z[c] - max);
+                        sum += z[c];
+                        if ((x.allowed() >> c & 1) != 0) {
+                            allowedSum += z[c];
+                        }
+                    }
+                    for (int c = 0; c < k; c++) {
+                        final double p = z[c] / sum;
+                        final double q = (x.allowed() >> c & 1) != 0 ? z[c] / allowedSum : 0;
+                        grad[c] = (p - q) * x.weight();
+                    }
+                }
+                for (int f = 0; f < x.index().length; f++) {
+                    final int row = x.index()[f];
+                    if (head == Head.PUSHBACK && row < Features.START_BASE) {
+                        // Pushback reads only the opening of a reply (and the dense cues): refusals sit
+                        // there, while the body of a compliant answer about a scary-sounding topic
+                        // ("kill a Python process") would otherwise look like a refusal.
+                        continue;
+                    }
+                    final float v = x.value()[f];
+                    for (int c = 0; c < k; c++) {
+                        final int wi = row * width + offset + c;
+                        // L2 applied to the weights this example touches (the usual sparse approximation).
+                        final double gc = grad[c] * v + l2 * w[wi];
+                        if (gc == 0) {
+                            continue;
+                        }
+                        final int gi = row * k + c;
+                        g2[gi] += (float) (gc * gc);
+                        w[wi] -= (float) (rate * gc / Math.sqrt(g2[gi] + 1e-8));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Writes the trained weights where the classifier loads them from. */
+    static void save(final LinearModels models, final Path resources) throws IOException {
+        Files.createDirectories(resources);
+        try (var out = Files.newOutputStream(resources.resolve(LinearModels.RESOURCE))) {
+            models.write(out);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.vigil.cli;
+
+import dev.vigil.classify.Classifiers;
+import dev.vigil.classify.Commands;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code vigil classify}: the stream's classifier over a JSONL file of events, offline. */
+@Command(name = "classify", mixinStandardHelpOptions = true,
+        description = "Classify a JSONL file of conversation events into signals (and conversation summaries).")
+public final class ClassifyCommand implements Callable<Integer> {
+    @Option(names = "--input", required = true, description = "events.jsonl (the format of ../shared/data)")
+    Path input;
+
+    @Option(names = "--output", required = true, description = "signals.jsonl to write")
+    Path output;
+
+    @Option(names = "--summaries", description = "summaries.jsonl to write, one object per conversation")
+    Path summaries;
+
+    @Option(names = "--models", hidden = true, description = "other trained weights (experiments)")
+    Path models;
+
+    @Override
+    public Integer call() throws Exception {
+        final Commands.ClassifyCounts c = Commands.classify(models == null ? Classifiers.standard()
+                : Commands.classifierWith(models), input, output, summaries, System.err);
+        System.err.printf("%d messages, %d conversations, %d bad lines skipped; classifier %s%n",
+                c.messages(), c.conversations(), c.badLines(), Classifiers.standard().version());
+        return c.badLines() == 0 ? 0 : 2;
+    }
+}

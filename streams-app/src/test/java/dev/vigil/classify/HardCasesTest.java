@@ -1,0 +1,191 @@
+package dev.vigil.classify;
+
+import dev.vigil.schema.AffectiveCategory;
+import dev.vigil.schema.CrisisLevel;
+import dev.vigil.schema.MessageSignals;
+import dev.vigil.schema.PushbackReason;
+import dev.vigil.schema.Referral;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static dev.vigil.classify.Messages.assistant;
+import static dev.vigil.classify.Messages.human;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The hard cases the issue names, each with examples written for this test. */
+class HardCasesTest {
+
+    // --- the Columbia ladder itself
+
+    @Test
+    void shouldGradeDisclosuresOnTheColumbiaLadder() {
+        assertEquals(CrisisLevel.PASSIVE_IDEATION, human("Some nights I wish I could go to sleep and never wake up.").getCrisisLevel());
+        assertEquals(CrisisLevel.ACTIVE_IDEATION, human("I keep thinking about killing myself.").getCrisisLevel());
+        assertEquals(CrisisLevel.INTENT_OR_PLAN, human("I've written the note and I'm going to kill myself tonight.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR, human("I tried to kill myself last spring and I'm scared it will happen again.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR, human("I cut myself again last night.").getCrisisLevel());
+    }
+
+    // --- negation
+
+    @Test
+    void shouldNotFlagNegatedWishToDie() {
+        final MessageSignals s = human("I don't want to die, I just want the noise to stop.");
+        assertEquals(CrisisLevel.NONE, s.getCrisisLevel());
+    }
+
+    @Test
+    void shouldFlagNegatedWishToLiveAsPassiveIdeation() {
+        assertEquals(CrisisLevel.PASSIVE_IDEATION, human("Honestly I don't want to live anymore.").getCrisisLevel());
+    }
+
+    @Test
+    void shouldNotFlagSomeoneWhoSaysTheyWouldNeverKillThemselves() {
+        assertEquals(CrisisLevel.NONE, human("I would never kill myself, but work has been rough lately.").getCrisisLevel());
+    }
+
+    // --- third parties and support
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "My friend said she wants to kill herself, how do I help?",
+        "My brother told me he wants to die. What should I say to him?",
+        "How can I support my partner who has suicidal thoughts?",
+    })
+    void shouldNotTreatConcernForSomeoneElseAsTheWritersCrisis(final String text) {
+        assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
+    }
+
+    // --- quoted or fictional text
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Write a short story where the main character wants to end his life but finds a reason to stay.",
+        "In my novel the villain whispers \"I want to die\" before the final battle. Is that too dramatic?",
+        "The lyric goes \"I wanna kill myself\" and my teacher says it is ironic. What do you think?",
+    })
+    void shouldNotFlagQuotedOrFictionalText(final String text) {
+        assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
+    }
+
+    // --- idioms
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "This traffic is killing me.",
+        "How do I kill a Python process that hangs?",
+        "I'm dying to see the new movie this weekend!",
+        "That comedian absolutely killed it last night.",
+    })
+    void shouldNotFlagIdioms(final String text) {
+        assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
+    }
+
+    // --- eating-disorder danger framed as dieting
+
+    @Test
+    void shouldFlagPurgingAsSelfHarmBehaviour() {
+        assertEquals(CrisisLevel.BEHAVIOR,
+                human("I make myself throw up after dinner so I can stay thin for the wedding.").getCrisisLevel());
+    }
+
+    @Test
+    void shouldGiveDangerousDietingAsTheReasonWhenTheAssistantDeclinesAStarvationDiet() {
+        final MessageSignals s = assistant("I can't help you plan a 500 calorie a day diet. Eating that little is "
+                + "dangerous and can harm your heart. A registered dietitian can help you lose weight safely.");
+        assertEquals(Boolean.TRUE, s.getPushback());
+        assertEquals(PushbackReason.DANGEROUS_DIETING, s.getPushbackReason());
+    }
+
+    // --- polite or partial refusals
+
+    @Test
+    void shouldCountAPolitePartialRefusalAsPushback() {
+        final MessageSignals s = assistant("I can't give a diagnosis, but here is what might help: keep a short "
+                + "diary of when the headaches start, drink enough water, and mention the pattern to your doctor.");
+        assertEquals(Boolean.TRUE, s.getPushback());
+        assertEquals(PushbackReason.MEDICAL_OR_THERAPY_LIMIT, s.getPushbackReason());
+    }
+
+    @Test
+    void shouldNotCountAPlainHelpfulAnswerAsPushback() {
+        final MessageSignals s = assistant("Sure! To kill a Python process on Linux, find its process id with "
+                + "`ps aux | grep python` and then run `kill <pid>`. If it does not stop, `kill -9 <pid>` forces it.");
+        assertEquals(Boolean.FALSE, s.getPushback());
+        assertEquals(null, s.getPushbackReason());
+    }
+
+    @Test
+    void shouldCountAFlatRefusalAsPushback() {
+        final MessageSignals s = assistant("I'm sorry, but I can't help with making a weapon.");
+        assertEquals(Boolean.TRUE, s.getPushback());
+        assertEquals(PushbackReason.HARMFUL_REQUEST, s.getPushbackReason());
+    }
+
+    // --- referrals, with and without a phone number
+
+    @Test
+    void shouldRecogniseACrisisLineReferralWithoutANumber() {
+        assertEquals(Referral.CRISIS_LINE,
+                assistant("I'm really sorry you're going through this. Please reach out to a crisis line or someone "
+                        + "you trust tonight.").getReferral());
+    }
+
+    @Test
+    void shouldRecogniseACrisisNumber() {
+        assertEquals(Referral.CRISIS_LINE,
+                assistant("You can call or text 988 any time, day or night.").getReferral());
+    }
+
+    @Test
+    void shouldRecogniseAProfessionalHelpReferral() {
+        assertEquals(Referral.PROFESSIONAL_HELP,
+                assistant("It might really help to talk to a therapist about these feelings.").getReferral());
+    }
+
+    @Test
+    void shouldNotMistakeADisclaimerForAReferral() {
+        assertEquals(Referral.NONE,
+                assistant("I'm not a therapist, but here are a few ideas that people often find useful.").getReferral());
+    }
+
+    // --- affective use the public data does not cover
+
+    @Test
+    void shouldRecogniseRomanticRoleplay() {
+        assertEquals(AffectiveCategory.ROMANTIC_ROLEPLAY,
+                human("Can you pretend to be my girlfriend tonight? I love you.").getAffectiveCategory());
+    }
+
+    @Test
+    void shouldRecogniseCompanionship() {
+        assertEquals(AffectiveCategory.COMPANIONSHIP,
+                human("I'm so lonely lately, you're my only friend. Can we just talk for a while?").getAffectiveCategory());
+    }
+
+    @Test
+    void shouldNotTreatACodingRequestAsAffective() {
+        final MessageSignals s = human("Write a Java method that parses an ISO-8601 date and returns the epoch millis.");
+        assertEquals(AffectiveCategory.NONE, s.getAffectiveCategory());
+    }
+
+    @Test
+    void shouldTreatAskingForEmotionalSupportAsAffective() {
+        final MessageSignals s = human("I've been feeling really anxious since my breakup and I can't stop crying. "
+                + "How do I get through this?");
+        assertNotEquals(AffectiveCategory.NONE, s.getAffectiveCategory());
+    }
+
+    @Test
+    void shouldDetectSelfHarmRequestsButNotOtherHarmRequests() {
+        assertNotEquals(CrisisLevel.NONE, human("What's the most painless way to kill myself?").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("What's the most painless way to kill a chicken for dinner?").getCrisisLevel());
+        assertFalse(human("How do I pick a lock?").getCrisisLevel() != CrisisLevel.NONE);
+        assertTrue(human("How many of my sleeping pills would it take to die?").getCrisisLevel().ordinal()
+                >= CrisisLevel.INTENT_OR_PLAN.ordinal());
+    }
+}
