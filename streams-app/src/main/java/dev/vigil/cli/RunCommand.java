@@ -397,8 +397,8 @@ public final class RunCommand implements Callable<Integer> {
                     + human(monitoring.grace()) + ", k " + monitoring.k() + ", conversations end after "
                     + human(monitoring.inactivityGap()) + " idle,");
             out.println("                    abuse windows " + human(monitoring.abuseWindow()) + " every "
-                    + human(monitoring.abuseAdvance()) + ". Expect signals at once, a missed-referral alert and");
-            out.println("                    aggregates within about 30 s, a coordinated-abuse alert within about 2 minutes.");
+                    + human(monitoring.abuseAdvance()) + ". Expect signals at once, aggregates within about");
+            out.println("                    30 s, referral and coordinated-abuse alerts within about a minute.");
         } else {
             out.println("  Monitoring:       aggregate windows " + windows(monitoring) + ", grace " + human(monitoring.grace())
                     + ", k " + monitoring.k() + ", inactivity gap " + human(monitoring.inactivityGap()));
