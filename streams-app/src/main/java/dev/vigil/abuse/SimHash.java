@@ -39,14 +39,23 @@ public final class SimHash {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
-     * One thread's reusable state for {@link #ofText}: the bit weights and the first two distinct
+     * One thread's reusable state for {@link #ofText}: the per-bit counts and the first two distinct
      * tokens (enough to tell whether a message has {@link #MIN_DISTINCT_WORDS} distinct words).
      * Tokens are hashed as they are read, with the same tokenisation as {@link #normalise}, and
      * each word and bigram feature is added exactly as {@link #of} adds it, so the fingerprint is
      * the same as {@code of(normalise(text))}.
      */
     private static final class Scratch {
-        private final int[] weights = new int[64];
+        /** Per bit, how many features had it set; a bit of the fingerprint is set when most did. */
+        private final int[] setCounts = new int[64];
+        /**
+         * Byte-wide counters, eight to a long: lane k counts bits k, k+8, ..., k+56, so a feature
+         * costs eight additions instead of sixty-four. Flushed into {@link #setCounts} before a
+         * byte can overflow.
+         */
+        private final long[] lanes = new long[8];
+        private int pending;
+        private int features;
         private char[] current = new char[32];
         private int currentLength;
         private char[] first = new char[32];
@@ -58,7 +67,10 @@ public final class SimHash {
         private int tokens;
 
         long fingerprint(final String folded) {
-            java.util.Arrays.fill(weights, 0);
+            java.util.Arrays.fill(setCounts, 0);
+            java.util.Arrays.fill(lanes, 0L);
+            pending = 0;
+            features = 0;
             firstLength = -1;
             secondLength = -1;
             distinct = 0;
@@ -91,13 +103,37 @@ public final class SimHash {
             if (distinct < MIN_DISTINCT_WORDS || tokens == 0) {
                 return NONE;
             }
+            flush();
             long hash = 0L;
             for (int bit = 0; bit < 64; bit++) {
-                if (weights[bit] > 0) {
+                // The weight of a bit in of(): set minus unset features, i.e. 2 * set - all.
+                if (2 * setCounts[bit] - features > 0) {
                     hash |= 1L << bit;
                 }
             }
             return hash;
+        }
+
+        private void addFeature(final long featureHash) {
+            final long h = mix(featureHash);
+            for (int k = 0; k < 8; k++) {
+                lanes[k] += (h >>> k) & 0x0101010101010101L;
+            }
+            features++;
+            if (++pending == 255) {
+                flush();
+            }
+        }
+
+        private void flush() {
+            for (int k = 0; k < 8; k++) {
+                final long lane = lanes[k];
+                for (int b = 0; b < 8; b++) {
+                    setCounts[8 * b + k] += (int) ((lane >>> (8 * b)) & 0xFFL);
+                }
+                lanes[k] = 0L;
+            }
+            pending = 0;
         }
 
         private void endToken(final boolean digit) {
@@ -107,9 +143,9 @@ public final class SimHash {
             }
             countDistinct();
             final long word = fnv1a64(current, currentLength, 0xcbf29ce484222325L);
-            add(weights, word);
+            addFeature(word);
             if (tokens > 0) {
-                add(weights, fnv1a64(current, currentLength, previousWord * 31));
+                addFeature(fnv1a64(current, currentLength, previousWord * 31));
             }
             previousWord = word;
             tokens++;
