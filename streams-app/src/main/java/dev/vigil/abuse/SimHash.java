@@ -18,11 +18,168 @@ public final class SimHash {
      * abuse measurements agree.
      */
     public static long ofText(final String text) {
-        final String[] tokens = normalise(text);
-        if (new java.util.HashSet<>(java.util.Arrays.asList(tokens)).size() < MIN_DISTINCT_WORDS) {
-            return NONE;
+        // Plain text (ASCII, or already in NFKD form) is read as is; only text that NFKD changes
+        // pays for a normalised copy. The scan below allocates nothing: it is on the per-message
+        // hot path of the classifier.
+        final String folded = isAscii(text) || java.text.Normalizer.isNormalized(text, java.text.Normalizer.Form.NFKD)
+                ? text
+                : java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKD);
+        return SCRATCH.get().fingerprint(folded);
+    }
+
+    private static boolean isAscii(final String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
         }
-        return of(tokens, tokens.length);
+        return true;
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * One thread's reusable state for {@link #ofText}: the per-bit counts and the first two distinct
+     * tokens (enough to tell whether a message has {@link #MIN_DISTINCT_WORDS} distinct words).
+     * Tokens are hashed as they are read, with the same tokenisation as {@link #normalise}, and
+     * each word and bigram feature is added exactly as {@link #of} adds it, so the fingerprint is
+     * the same as {@code of(normalise(text))}.
+     */
+    private static final class Scratch {
+        /** Per bit, how many features had it set; a bit of the fingerprint is set when most did. */
+        private final int[] setCounts = new int[64];
+        /**
+         * Byte-wide counters, eight to a long: lane k counts bits k, k+8, ..., k+56, so a feature
+         * costs eight additions instead of sixty-four. Flushed into {@link #setCounts} before a
+         * byte can overflow.
+         */
+        private final long[] lanes = new long[8];
+        private int pending;
+        private int features;
+        private char[] current = new char[32];
+        private int currentLength;
+        private char[] first = new char[32];
+        private int firstLength = -1;
+        private char[] second = new char[32];
+        private int secondLength = -1;
+        private int distinct;
+        private long previousWord;
+        private int tokens;
+
+        long fingerprint(final String folded) {
+            java.util.Arrays.fill(setCounts, 0);
+            java.util.Arrays.fill(lanes, 0L);
+            pending = 0;
+            features = 0;
+            firstLength = -1;
+            secondLength = -1;
+            distinct = 0;
+            tokens = 0;
+            currentLength = 0;
+            boolean digit = false;
+            for (int i = 0; i < folded.length(); i++) {
+                final char c = folded.charAt(i);
+                if (c >= 0x80 && Character.getType(c) == Character.NON_SPACING_MARK) {
+                    continue; // accents split off by NFKD
+                }
+                if (Character.isLetterOrDigit(c)) {
+                    final char lower = Character.toLowerCase(c);
+                    if (currentLength >= 1 && current[currentLength - 1] == lower) {
+                        continue;
+                    }
+                    if (currentLength == current.length) {
+                        current = java.util.Arrays.copyOf(current, currentLength * 2);
+                    }
+                    current[currentLength++] = lower;
+                    digit |= Character.isDigit(c);
+                } else if (currentLength > 0) {
+                    endToken(digit);
+                    digit = false;
+                }
+            }
+            if (currentLength > 0) {
+                endToken(digit);
+            }
+            if (distinct < MIN_DISTINCT_WORDS || tokens == 0) {
+                return NONE;
+            }
+            flush();
+            long hash = 0L;
+            for (int bit = 0; bit < 64; bit++) {
+                // The weight of a bit in of(): set minus unset features, i.e. 2 * set - all.
+                if (2 * setCounts[bit] - features > 0) {
+                    hash |= 1L << bit;
+                }
+            }
+            return hash;
+        }
+
+        private void addFeature(final long featureHash) {
+            final long h = mix(featureHash);
+            for (int k = 0; k < 8; k++) {
+                lanes[k] += (h >>> k) & 0x0101010101010101L;
+            }
+            features++;
+            if (++pending == 255) {
+                flush();
+            }
+        }
+
+        private void flush() {
+            for (int k = 0; k < 8; k++) {
+                final long lane = lanes[k];
+                for (int b = 0; b < 8; b++) {
+                    setCounts[8 * b + k] += (int) ((lane >>> (8 * b)) & 0xFFL);
+                }
+                lanes[k] = 0L;
+            }
+            pending = 0;
+        }
+
+        private void endToken(final boolean digit) {
+            if (digit) {
+                current[0] = NUMBER.charAt(0);
+                currentLength = 1;
+            }
+            countDistinct();
+            final long word = fnv1a64(current, currentLength, 0xcbf29ce484222325L);
+            addFeature(word);
+            if (tokens > 0) {
+                addFeature(fnv1a64(current, currentLength, previousWord * 31));
+            }
+            previousWord = word;
+            tokens++;
+            currentLength = 0;
+        }
+
+        private void countDistinct() {
+            if (distinct >= MIN_DISTINCT_WORDS) {
+                return;
+            }
+            if (firstLength < 0) {
+                first = copyInto(first);
+                firstLength = currentLength;
+                distinct = 1;
+            } else if (!same(first, firstLength)) {
+                if (secondLength < 0) {
+                    second = copyInto(second);
+                    secondLength = currentLength;
+                    distinct = 2;
+                } else if (!same(second, secondLength)) {
+                    distinct = 3;
+                }
+            }
+        }
+
+        private char[] copyInto(final char[] target) {
+            final char[] into = target.length >= currentLength ? target : new char[currentLength];
+            System.arraycopy(current, 0, into, 0, currentLength);
+            return into;
+        }
+
+        private boolean same(final char[] other, final int otherLength) {
+            return otherLength == currentLength && java.util.Arrays.equals(other, 0, otherLength, current, 0, currentLength);
+        }
     }
 
     /**
@@ -120,6 +277,15 @@ public final class SimHash {
     }
 
     /** SplitMix64 finaliser: spreads FNV's weak low bits over all 64. */
+    private static long fnv1a64(final char[] s, final int length, final long seed) {
+        long h = seed;
+        for (int i = 0; i < length; i++) {
+            h ^= s[i];
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
     private static long mix(final long z0) {
         long z = z0;
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;

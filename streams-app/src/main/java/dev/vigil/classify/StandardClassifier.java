@@ -20,7 +20,7 @@ import dev.vigil.schema.Sentiment;
  */
 public final class StandardClassifier implements MessageClassifier {
     /** Bump on any change to rules, features or thresholds. */
-    static final String SEMVER = "1.0.0";
+    static final String SEMVER = "1.1.0";
 
     /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
     static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.65"));
@@ -47,6 +47,7 @@ public final class StandardClassifier implements MessageClassifier {
     private final SentimentLexicon lexicon;
     private final LinearModels models;
     private final ConversationLanguage language;
+    private final CrisisContext crisisContext;
     private final String version;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
@@ -66,6 +67,7 @@ public final class StandardClassifier implements MessageClassifier {
         this.lexicon = lexicon;
         this.models = models;
         this.language = language;
+        this.crisisContext = new CrisisContext(Classifiers.LANGUAGE_CACHE);
         this.version = "vigil-clf-" + SEMVER + "+" + models.contentHash().substring(0, Math.min(8,
                 models.contentHash().length())) + Long.toHexString(lexicon.contentHash()).substring(0, 4);
     }
@@ -101,7 +103,7 @@ public final class StandardClassifier implements MessageClassifier {
         out.setLanguage(event.getLanguage() != null ? event.getLanguage()
                 : language == null ? null : language.languageOf(event.getConversationId(), text));
         if (event.getRole() == Role.HUMAN) {
-            human(ws, out);
+            human(ws, out, event.getConversationId());
             out.setSimhash(SimHash.ofText(text));
         } else if (event.getRole() == Role.ASSISTANT) {
             assistant(ws, out);
@@ -129,7 +131,7 @@ public final class StandardClassifier implements MessageClassifier {
         models.score(ws.features, ws.logits, Features.START_BASE);
     }
 
-    private void human(final Workspace ws, final MessageSignals out) {
+    private void human(final Workspace ws, final MessageSignals out, final String conversationId) {
         final float[] z = ws.logits;
         final double[] p = ws.probabilities;
         softmax(z, Head.SENTIMENT.offset(), Head.SENTIMENT.classes, p);
@@ -153,6 +155,11 @@ public final class StandardClassifier implements MessageClassifier {
         if (level == CrisisLevel.NONE && !reported && crisisProbability >= CRISIS_MODEL_THRESHOLD
                 && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS) {
             // Risk the model sees without a curated phrase is the lowest rung: a wish, not a plan.
+            level = CrisisLevel.PASSIVE_IDEATION;
+        } else if (level == CrisisLevel.NONE && !reported && crisisProbability >= CrisisContext.ELEVATED
+                && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS
+                && crisisContext.recordElevated(conversationId)) {
+            // Not enough on its own, but the conversation has said something like it before.
             level = CrisisLevel.PASSIVE_IDEATION;
         }
         out.setCrisisLevel(level);

@@ -1,5 +1,6 @@
 package dev.vigil.classify.bench;
 
+import dev.vigil.abuse.SimHash;
 import dev.vigil.classify.Classifiers;
 import dev.vigil.classify.MessageClassifier;
 import dev.vigil.schema.ConversationEvent;
@@ -93,6 +94,29 @@ public class ClassifierBenchmark {
     @Benchmark
     public MessageSignals classifyMessageLanguageKnown() {
         return classify("en");
+    }
+
+    /** The near-duplicate fingerprint alone, as the classifier computes it for human messages. */
+    @Benchmark
+    public long simHash() {
+        return SimHash.ofText(texts[(int) (counter++ % TEXTS)]);
+    }
+
+    /**
+     * A fixed, trivially simple reference: one pass over the same text classifying each char.
+     * The machine is shared and absolute throughput is noisy; ratios against this, from the same
+     * run, are what compare across runs.
+     */
+    @Benchmark
+    public int baselineTextScan() {
+        final String text = texts[(int) (counter++ % TEXTS)];
+        int letters = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isLetterOrDigit(text.charAt(i))) {
+                letters++;
+            }
+        }
+        return letters;
     }
 
     private MessageSignals classify(final String language) {
