@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Confluent-compatible schema registry served over HTTP from inside {@code vigil run}'s
  * embedded default, so that {@code vigil produce} and {@code vigil tail} in other processes share
- * its ids through the same REST API a real registry speaks. State is in memory and lives as long
- * as the run, like the embedded broker's topics.
+ * its ids through the same REST API a real registry speaks. State is held in memory; with a
+ * journal (below) it also survives a restart, like the embedded broker's topics.
  *
  * <p>Serves the subset that Vigil and Confluent's clients use: register, lookup by id, subjects
  * and versions, lookup of a schema under a subject, and global/subject compatibility config.
