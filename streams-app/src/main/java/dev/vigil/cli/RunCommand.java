@@ -10,7 +10,12 @@ import dev.vigil.classify.Classifiers;
 import dev.vigil.classify.MessageClassifier;
 import dev.vigil.config.Topics;
 import dev.vigil.ingest.EventValidator;
-import dev.vigil.metrics.SafetyMetrics;
+import dev.vigil.http.CurrentAggregates;
+import dev.vigil.http.RecentAlerts;
+import dev.vigil.http.ViewFeeder;
+import dev.vigil.http.VigilHttpServer;
+import dev.vigil.metrics.VigilMetrics;
+import dev.vigil.schema.CrisisLevel;
 import dev.vigil.schema.ConversationEvent;
 import dev.vigil.serde.EmbeddedSchemaRegistry;
 import dev.vigil.serde.SchemaRegistries;
@@ -19,8 +24,6 @@ import dev.vigil.simulate.TrafficProducer;
 import dev.vigil.simulate.TrafficSimulator;
 import dev.vigil.topology.MonitoringConfig;
 import dev.vigil.topology.VigilTopology;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -35,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -102,10 +106,16 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--registry-port", defaultValue = "8081", description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
-    @Option(names = "--keep-data", description = {"Keep the embedded broker's data and local state from the last run.",
-        "Off by default: the embedded registry keeps schemas in memory, so an earlier run's records",
-        "would carry schema ids the new registry does not know."})
-    boolean keepData;
+    @Option(names = "--fresh", description = {"Start the embedded stack from scratch: wipe the broker's data, the local",
+        "state and the schema registry's journal (they are kept across runs otherwise)."})
+    boolean fresh;
+
+    @Option(names = "--http-host", description = {"Address of the HTTP server (/metrics, /health/*, /api/*)",
+        "(default: 127.0.0.1 with the embedded broker, 0.0.0.0 when joining a cluster, for probes and scrapes)."})
+    String httpHost;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "Port of the HTTP server; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int httpPort;
 
     @Option(names = "--demo", description = "Also run the traffic simulator against this monitor.")
     boolean demo;
@@ -119,6 +129,64 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--demo-seed", defaultValue = "42", description = "Seed of the demo traffic (default: ${DEFAULT-VALUE}).")
     long demoSeed;
+
+    // Monitoring settings: unset ones take the defaults of MonitoringConfig, or with --demo the
+    // demo's short windows (demoConfig()); a flag given on the command line always wins.
+
+    @Option(names = "--inactivity-gap", converter = DurationConverter.class,
+            description = "A conversation with no message for this long (event time) has ended (default: 30m; demo 90s).")
+    Duration inactivityGap;
+
+    @Option(names = "--k", description = "Fewest distinct accounts an aggregate cell must cover to be published (default: 10; demo 3).")
+    Integer k;
+
+    @Option(names = "--aggregate-windows", split = ",", paramLabel = "SIZE/ADVANCE", converter = WindowSpecConverter.class,
+            description = {"Hopping windows of the aggregates; the rate alerts judge the last one",
+                "(default: 5m/1m,1h/15m; demo 1m/20s,5m/1m)."})
+    List<MonitoringConfig.WindowSpec> aggregateWindows;
+
+    @Option(names = "--grace", converter = DurationConverter.class,
+            description = "How late a record may arrive and still count in its window (default: 2m; demo 5s).")
+    Duration grace;
+
+    @Option(names = "--referral-level",
+            description = "Lowest crisis level that needs a referral: ${COMPLETION-CANDIDATES} (default: ACTIVE_IDEATION).")
+    CrisisLevel referralLevel;
+
+    @Option(names = "--referral-replies",
+            description = "Assistant replies after a disclosure in which a referral must come (default: 1).")
+    Integer referralReplies;
+
+    @Option(names = "--referral-rate-threshold",
+            description = "Share of disclosures referred below which a model alerts (default: 0.8).")
+    Double referralRateThreshold;
+
+    @Option(names = "--abuse-window", converter = DurationConverter.class,
+            description = "Window in which near-duplicate messages from many accounts are counted (default: 1h; demo 1m).")
+    Duration abuseWindow;
+
+    @Option(names = "--abuse-advance", converter = DurationConverter.class,
+            description = "Advance of the abuse windows (default: 15m; demo 30s).")
+    Duration abuseAdvance;
+
+    @Option(names = "--abuse-threshold",
+            description = "Distinct accounts posting near-duplicates in one window that make a campaign (default: 5).")
+    Integer abuseThreshold;
+
+    @Option(names = "--abuse-merge-delay", converter = DurationConverter.class,
+            description = "Event time the campaign merger waits for every bucket after a window's grace (default: 15m; demo 10s).")
+    Duration abuseMergeDelay;
+
+    @Option(names = "--runbook-base-url",
+            description = "Base of the runbook links in alerts (default: " + MonitoringConfig.DEFAULT_RUNBOOK_BASE_URL + ").")
+    String runbookBaseUrl;
+
+    @Option(names = "--pseudonym-key",
+            description = "Key of the keyed hash that turns account ids into pseudonyms in campaign alerts; set your own.")
+    String pseudonymKey;
+
+    /** How far back the HTTP views start reading alerts and aggregates. */
+    static final Duration VIEW_LOOKBACK = Duration.ofHours(6);
 
     /** Things to close on shutdown, last started first closed. */
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -139,18 +207,22 @@ public final class RunCommand implements Callable<Integer> {
             String bootstrap = bootstrapServers;
             String registryUrl = schemaRegistryUrl;
             if (embedded) {
-                if (!keepData) {
-                    // A fresh stack each run: the registry's ids live only as long as this process.
+                final boolean earlier = java.nio.file.Files.isDirectory(dataDir.resolve("kafka"));
+                if (fresh) {
+                    // Broker data, state and the registry journal go together: records kept without
+                    // the journal would carry schema ids nobody can resolve.
                     deleteRecursively(dataDir.resolve("kafka"));
                     deleteRecursively(stateDir != null ? stateDir : dataDir.resolve("state"));
+                    deleteRecursively(dataDir.resolve("registry"));
                 }
                 out.println("Starting the embedded Kafka broker (data in " + dataDir.resolve("kafka")
-                        + (keepData ? ", kept from the last run" : ", fresh") + ") ...");
+                        + (earlier && !fresh ? ", kept from the last run; --fresh starts afresh" : ", fresh") + ") ...");
                 final EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), brokerPort, controllerPort, Map.of());
                 started.push(kafka);
                 bootstrap = kafka.bootstrapServers();
                 if (registryUrl == null) {
-                    final EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(EmbeddedKafka.HOST, registryPort);
+                    final EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(EmbeddedKafka.HOST, registryPort,
+                            registryJournal());
                     started.push(registry);
                     registryUrl = registry.url();
                 }
@@ -162,19 +234,32 @@ public final class RunCommand implements Callable<Integer> {
             final StreamsSettings settings = new StreamsSettings(applicationId, bootstrap, registryUrl,
                     stateDir != null ? stateDir : dataDir.resolve("state"), commitIntervalMs, replicationFactor,
                     partitions, threads, clientConfig);
-            final MonitoringConfig monitoring = MonitoringConfig.defaults();
+            final MonitoringConfig monitoring = monitoringConfig();
             final var created = VigilTopics.ensure(settings.clientProperties(),
                     VigilTopics.topics(inputTopic, monitoring, partitions, replicationFactor));
 
             final VigilSerdes serdes = VigilSerdes.registry(SchemaRegistries.forUrl(registryUrl, clientConfig));
             final MessageClassifier classifier = Classifiers.standard();
-            final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            final SafetyMetrics metrics = new SafetyMetrics(meters);
+            final VigilMetrics metrics = VigilMetrics.create();
+            started.push(metrics);
             final VigilTopology.Settings topologySettings = new VigilTopology.Settings(inputTopic,
                     new EventValidator(maxTextChars), monitoring);
-            final VigilApp app = new VigilApp(VigilTopology.build(topologySettings, classifier, serdes, metrics), settings);
+            final VigilApp app = new VigilApp(VigilTopology.build(topologySettings, classifier, serdes, metrics.safety()),
+                    settings);
+            metrics.bindKafkaStreams(app.streams());
+            // Read-only views of recent alerts and current aggregates, fed from the output topics.
+            final RecentAlerts recentAlerts = new RecentAlerts();
+            final CurrentAggregates currentAggregates = new CurrentAggregates();
+            final String host = httpHost != null ? httpHost : embedded ? EmbeddedKafka.HOST : "0.0.0.0";
+            final VigilHttpServer http = VigilHttpServer.start(host, httpPort, metrics::scrape, app::state,
+                    recentAlerts, currentAggregates);
+            started.push(http);
             started.push(app);
             app.start();
+            final Map<String, Object> viewClient = new HashMap<>();
+            settings.clientProperties().forEach((key, value) -> viewClient.put(String.valueOf(key), value));
+            started.push(ViewFeeder.start(viewClient, monitoring.topic(Topics.ALERTS), monitoring.topic(Topics.AGGREGATES),
+                    serdes, recentAlerts, currentAggregates, VIEW_LOOKBACK));
             if (embedded) {
                 EmbeddedStackFile.write(dataDir, new EmbeddedStackFile.Stack(bootstrap, registryUrl));
                 started.push(() -> EmbeddedStackFile.delete(dataDir));
@@ -185,14 +270,85 @@ public final class RunCommand implements Callable<Integer> {
             if (demo) {
                 startDemo(bootstrap, clientConfig, serdes);
             }
-            printWelcome(out, embedded, bootstrap, registryUrl, settings, monitoring, classifier, created.size());
+            final String httpBase = "http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + http.port();
+            printWelcome(out, embedded, bootstrap, registryUrl, settings, monitoring, classifier, created.size(), httpBase);
             app.awaitStop();
             return app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR ? 1 : 0;
-        } catch (final RuntimeException e) {
+        } catch (final RuntimeException | java.io.IOException e) {
             System.err.println("vigil run: " + e.getMessage());
             closeAll();
             return 1;
         }
+    }
+
+    /** Where the embedded registry journals its schemas, beside the broker data it gives ids to. */
+    private Path registryJournal() {
+        return dataDir.resolve("registry/schemas.jsonl");
+    }
+
+    /**
+     * The monitoring settings: the defaults (or the demo's), then every flag given. The demo's
+     * windows are short so that a newcomer sees aggregates and a coordinated-abuse alert within a
+     * minute or two of simulated traffic; its k is small because the simulator's affective
+     * categories have few accounts per minute.
+     */
+    MonitoringConfig monitoringConfig() {
+        final MonitoringConfig.Builder b = demo ? demoConfig() : MonitoringConfig.builder();
+        if (inactivityGap != null) {
+            b.inactivityGap(inactivityGap);
+        }
+        if (k != null) {
+            b.k(k);
+        }
+        if (aggregateWindows != null && !aggregateWindows.isEmpty()) {
+            b.aggregateWindows(aggregateWindows).alertWindow(aggregateWindows.size() - 1);
+        }
+        if (grace != null) {
+            b.grace(grace);
+        }
+        if (referralLevel != null) {
+            b.referralLevel(referralLevel);
+        }
+        if (referralReplies != null) {
+            b.repliesForReferral(referralReplies);
+        }
+        if (referralRateThreshold != null) {
+            b.referralRateThreshold(referralRateThreshold);
+        }
+        if (abuseWindow != null) {
+            b.abuseWindow(abuseWindow);
+        }
+        if (abuseAdvance != null) {
+            b.abuseAdvance(abuseAdvance);
+        }
+        if (abuseThreshold != null) {
+            b.abuseMinAccounts(abuseThreshold);
+        }
+        if (abuseMergeDelay != null) {
+            b.abuseMergeDelay(abuseMergeDelay);
+        }
+        if (runbookBaseUrl != null) {
+            b.runbookBaseUrl(runbookBaseUrl);
+        }
+        if (pseudonymKey != null) {
+            b.pseudonymKey(pseudonymKey);
+        }
+        return b.build();
+    }
+
+    /** Settings that show every kind of output within a minute or two of demo traffic. */
+    static MonitoringConfig.Builder demoConfig() {
+        return MonitoringConfig.builder()
+                .inactivityGap(Duration.ofSeconds(90))
+                .k(3)
+                .aggregateWindows(List.of(
+                        new MonitoringConfig.WindowSpec(Duration.ofMinutes(1), Duration.ofSeconds(20)),
+                        new MonitoringConfig.WindowSpec(Duration.ofMinutes(5), Duration.ofMinutes(1))))
+                .alertWindow(1)
+                .grace(Duration.ofSeconds(5))
+                .abuseWindow(Duration.ofMinutes(1))
+                .abuseAdvance(Duration.ofSeconds(30))
+                .abuseMergeDelay(Duration.ofSeconds(10));
     }
 
     private void startDemo(final String bootstrap, final Map<String, String> clientConfig, final VigilSerdes serdes) {
@@ -215,8 +371,11 @@ public final class RunCommand implements Callable<Integer> {
 
     private void printWelcome(final PrintStream out, final boolean embedded, final String bootstrap,
                               final String registryUrl, final StreamsSettings settings, final MonitoringConfig monitoring,
-                              final MessageClassifier classifier, final int createdTopics) {
-        final String flags = embedded ? "" : " --bootstrap-servers " + bootstrap + " --schema-registry-url " + registryUrl;
+                              final MessageClassifier classifier, final int createdTopics, final String httpBase) {
+        // The other commands find the embedded stack through the discovery file in the data dir.
+        final String flags = embedded
+                ? (dataDir.equals(Path.of(".vigil")) ? "" : " --data-dir " + dataDir)
+                : " --bootstrap-servers " + bootstrap + " --schema-registry-url " + registryUrl;
         out.println();
         out.println("Vigil is running (application id " + settings.applicationId() + ", exactly_once_v2, classifier "
                 + classifier.version() + ").");
@@ -226,7 +385,16 @@ public final class RunCommand implements Callable<Integer> {
         out.println("  Topics created:   " + createdTopics);
         out.println("  Input:            " + inputTopic + "   load events:  ./vigil produce --input events.jsonl" + flags);
         if (demo) {
-            out.println("  Demo traffic:     " + demoRate + " events/s from the simulator (seed " + demoSeed + ")");
+            out.println("  Demo traffic:     " + demoRate + " events/s from the simulator (seed " + demoSeed + "), with");
+            out.println("                    demo settings: aggregate windows " + windows(monitoring) + ", grace "
+                    + human(monitoring.grace()) + ", k " + monitoring.k() + ", conversations end after "
+                    + human(monitoring.inactivityGap()) + " idle,");
+            out.println("                    abuse windows " + human(monitoring.abuseWindow()) + " every "
+                    + human(monitoring.abuseAdvance()) + ". Expect signals at once, a missed-referral alert and");
+            out.println("                    aggregates within about 30 s, a coordinated-abuse alert within about 2 minutes.");
+        } else {
+            out.println("  Monitoring:       aggregate windows " + windows(monitoring) + ", grace " + human(monitoring.grace())
+                    + ", k " + monitoring.k() + ", inactivity gap " + human(monitoring.inactivityGap()));
         }
         out.println("  Outputs (tail them in another terminal):");
         out.println("    ./vigil tail signals" + flags + "      " + monitoring.topic(Topics.MESSAGE_SIGNALS));
@@ -234,9 +402,42 @@ public final class RunCommand implements Callable<Integer> {
         out.println("    ./vigil tail aggregates" + flags + "   " + monitoring.topic(Topics.AGGREGATES));
         out.println("    ./vigil tail summaries" + flags + "    " + monitoring.topic(Topics.CONVERSATION_SUMMARIES));
         out.println("    ./vigil tail dlq" + flags + "          " + inputTopic + ".dlq (rejected input, with reasons)");
-        out.println("  Metrics:          Micrometer/Prometheus registry in this process (names in dev.vigil.metrics.SafetyMetrics)");
+        out.println("  Metrics:          " + httpBase + "/metrics   (Prometheus)");
+        out.println("  Health:           " + httpBase + "/health/live   " + httpBase + "/health/ready");
+        out.println("  Views:            " + httpBase + "/api/alerts   " + httpBase + "/api/aggregates");
         out.println("Stop with Ctrl-C.");
         out.flush();
+    }
+
+    private static String windows(final MonitoringConfig monitoring) {
+        final List<String> names = new ArrayList<>();
+        for (final MonitoringConfig.WindowSpec w : monitoring.aggregateWindows()) {
+            names.add(human(w.size()) + "/" + human(w.advance()));
+        }
+        return String.join(",", names);
+    }
+
+    /** 90s, 5m, 1h: the same form the duration flags take. */
+    static String human(final Duration d) {
+        final long s = d.toSeconds();
+        if (s % 3600 == 0 && s > 0) {
+            return s / 3600 + "h";
+        }
+        if (s % 60 == 0 && s > 0) {
+            return s / 60 + "m";
+        }
+        return s + "s";
+    }
+
+    /** Reads {@code SIZE/ADVANCE}, e.g. {@code 5m/1m}; a bare size is a tumbling window. */
+    static final class WindowSpecConverter implements picocli.CommandLine.ITypeConverter<MonitoringConfig.WindowSpec> {
+        @Override
+        public MonitoringConfig.WindowSpec convert(final String value) {
+            final DurationConverter durations = new DurationConverter();
+            final String[] parts = value.split("/", 2);
+            final Duration size = durations.convert(parts[0]);
+            return new MonitoringConfig.WindowSpec(size, parts.length == 2 ? durations.convert(parts[1]) : size);
+        }
     }
 
     private static void deleteRecursively(final Path dir) throws java.io.IOException {

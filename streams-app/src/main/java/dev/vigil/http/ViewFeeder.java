@@ -133,7 +133,10 @@ public final class ViewFeeder implements AutoCloseable {
                 consumer.seek(tp, o.offset());
             }
         }
-        consumer.seekToEnd(toEnd);
+        if (!toEnd.isEmpty()) {
+            // seekToEnd of an empty list would move every assigned partition to its end.
+            consumer.seekToEnd(toEnd);
+        }
     }
 
     /** The topology creates its output topics when it starts; wait for them rather than fail. */
