@@ -39,15 +39,30 @@ final class Scenario {
     static final int ORDINARY_CONVERSATIONS = 20;
     static final String MODEL = "model-e2e";
 
-    private static final String[] ORDINARY = {
+    /** Ordinary questions: each used by two accounts at most, so none of them looks like a campaign. */
+    private static final String[] QUESTIONS = {
         "Can you help me write a polite email asking my landlord to fix the heating?",
-        "Sure. Here is a short, friendly email you can adapt to your situation.",
-        "Thanks, that works. Could you make it a little more formal?",
-        "Of course. Here is a more formal version with the same request.",
         "What is a good way to learn the basics of Spanish in three months?",
-        "Practise a little every day, use spaced repetition for vocabulary and talk with native speakers weekly.",
         "How long should I boil an egg so the yolk stays soft?",
-        "About six minutes in boiling water, then cool it in cold water for a minute.",
+        "Which houseplants survive in a dark apartment with little sunlight?",
+        "Could you explain how compound interest works with a simple example?",
+        "What should I pack for a three day hiking trip in the mountains?",
+        "How do I convert a recipe for four people into one for six?",
+        "Can you suggest a name for a small bakery that sells sourdough bread?",
+        "Why does my bicycle chain keep slipping when I climb a hill?",
+        "What are some fun indoor activities for two kids on a rainy afternoon?",
+    };
+    private static final String[] FOLLOW_UPS = {
+        "Thanks, that works. Could you make it a little shorter?",
+        "Great, and how much time per day would that take?",
+        "Perfect. Is there anything I should avoid doing?",
+        "That helps a lot. Can you put it in a short list?",
+        "Nice. What would a beginner usually get wrong here?",
+        "Good idea. Where could I read more about it?",
+        "Okay, and what if I only have half the budget?",
+        "Understood. Could you give me one more example?",
+        "Sounds right. How would I know it is working?",
+        "Thank you! Can you summarise that in one sentence?",
     };
 
     private static final String[] CAMPAIGN = {
@@ -81,9 +96,9 @@ final class Scenario {
                     text.apply("I can't help with sharing that offer."), T0.plusSeconds(605 + 20L * a)));
         }
         for (int c = 0; c < ORDINARY_CONVERSATIONS; c++) {
-            final int start = 4 * (c % 2);
             conversation(events, id + "-ordinary-" + c, T0.plusSeconds(240 + 60L * c), text,
-                    ORDINARY[start], ORDINARY[start + 1], ORDINARY[start + 2 - 2 * (c % 2)], ORDINARY[start + 3 - 2 * (c % 2)]);
+                    QUESTIONS[c % QUESTIONS.length], "Sure, here is a short answer with a few practical steps.",
+                    FOLLOW_UPS[(c * 3) % FOLLOW_UPS.length], "Of course, here it is.");
         }
         events.sort(Comparator.comparing(ConversationEvent::getTimestamp));
         return events;
