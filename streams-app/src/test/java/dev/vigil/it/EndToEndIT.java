@@ -110,10 +110,7 @@ class EndToEndIT {
             final String bootstrap = kafka.bootstrapServers();
             createTopics(bootstrap, input);
             produce(bootstrap, jsonl, input);
-            // Grace covering the whole scenario: produced in bulk, the three input partitions are
-            // processed at different speeds, so the aggregate repartition topic sees event time
-            // jump ahead by more than the default 2 minutes and would drop late cells (see report).
-            final MonitoringConfig monitoring = MonitoringConfig.defaults().toBuilder().grace(Duration.ofHours(1)).build();
+            final MonitoringConfig monitoring = MonitoringConfig.defaults();
             final StreamsSettings settings = new StreamsSettings("vigil-e2e-" + id, bootstrap, registry.url(),
                     tmp.resolve("state"), 100, (short) 1, PARTITIONS, 1, Map.of());
             try (VigilApp app = new VigilApp(VigilTopology.build(new VigilTopology.Settings(input,
@@ -199,12 +196,14 @@ class EndToEndIT {
     @Test
     void shouldGiveExactlyTheOutputsOfAnUninterruptedRunWhenKilledAndRestartedMidStream() throws Exception {
         final long started = System.nanoTime();
-        // One partition: processing order is then event-time order in every stage, so two runs of
-        // the same input must agree byte for byte; with several, bulk input is processed at
-        // partition-dependent speeds and late cells depend on timing (see report).
-        final int partitions = 1;
+        // One partition by default: every stage then sees its input in event-time order, so two
+        // runs of the same input must agree byte for byte. With several (-Dvigil.it.crash.partitions=3)
+        // bulk input is processed at partition-dependent speeds; grace and merge delay of two hours
+        // (more than the whole scenario) then make aggregates timing-independent, but one
+        // coordinated-abuse alert record still differed (see the e2e report): an open finding.
+        final int partitions = Integer.getInteger("vigil.it.crash.partitions", 1);
         final List<ConversationEvent> main = new ArrayList<>(Scenario.scripted("crash", UnaryOperator.identity()));
-        main.addAll(Scenario.simulated("crash", 1.5, Duration.ofMinutes(40)));
+        main.addAll(Scenario.simulated("crash", 1.0, Duration.ofMinutes(40)));
         final Path mainJsonl = Scenario.writeJsonl(tmp.resolve("main.jsonl"), main, List.of());
         final Path closingJsonl = Scenario.writeJsonl(tmp.resolve("closing.jsonl"), Scenario.closing("crash", partitions), List.of());
         final String input = "events-crash";
@@ -216,7 +215,7 @@ class EndToEndIT {
             createTopics(bootstrap, input, partitions);
             produce(bootstrap, mainJsonl, input);
             try (VigilProcess vigil = VigilProcess.run(tmp.resolve("reference.out"), Map.of(),
-                    runArgs(bootstrap, tmp.resolve("reference"), "vigil-reference", input, partitions))) {
+                    withLongGrace(runArgs(bootstrap, tmp.resolve("reference"), "vigil-reference", input, partitions)))) {
                 reference = finish(bootstrap, "vigil-reference", input, closingJsonl);
                 vigil.stop();
             }
@@ -229,7 +228,7 @@ class EndToEndIT {
             createTopics(bootstrap, input, partitions);
             produce(bootstrap, mainJsonl, input);
             final Path out = tmp.resolve("crashed.out");
-            final List<String> args = runArgs(bootstrap, tmp.resolve("crashed"), "vigil-crashed", input, partitions);
+            final List<String> args = withLongGrace(runArgs(bootstrap, tmp.resolve("crashed"), "vigil-crashed", input, partitions));
             final int atKill;
             try (VigilProcess first = VigilProcess.run(out, Map.of(), args)) {
                 final long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -253,7 +252,8 @@ class EndToEndIT {
         for (final String topic : outputTopics()) {
             assertTrue(!reference.get(topic).isEmpty(), topic + " has output");
             assertEquals(TopicRecords.multiset(reference.get(topic)), TopicRecords.multiset(crashed.get(topic)),
-                    topic + ": the same records, each as often, after kill -9 and restart");
+                    topic + ": the same records, each as often, after kill -9 and restart; differences "
+                            + TopicRecords.difference(reference.get(topic), crashed.get(topic)));
             assertEquals(TopicRecords.byKey(reference.get(topic)), TopicRecords.byKey(crashed.get(topic)),
                     topic + ": the same values per key, in the same order");
         }
@@ -384,6 +384,12 @@ class EndToEndIT {
             Thread.sleep(200);
         }
         throw new AssertionError("vigil run printed no metrics URL:\n" + vigil.output());
+    }
+
+    private static List<String> withLongGrace(final List<String> args) {
+        final List<String> all = new ArrayList<>(args);
+        all.addAll(List.of("--grace", "2h", "--abuse-merge-delay", "2h"));
+        return all;
     }
 
     /** Waits for the scenario to be processed, then sends the closing events and reads the outputs. */

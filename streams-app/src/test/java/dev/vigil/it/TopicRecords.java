@@ -65,6 +65,31 @@ final class TopicRecords {
         return records.stream().collect(Collectors.groupingBy(TopicRecords::fingerprint, TreeMap::new, Collectors.counting()));
     }
 
+    /**
+     * Readable difference of two record lists: for every fingerprint whose count differs, its
+     * partition, timestamp and key as text, with the count on each side (values as their length).
+     */
+    static List<String> difference(final List<ConsumerRecord<byte[], byte[]>> expected,
+                                   final List<ConsumerRecord<byte[], byte[]>> actual) {
+        final Map<String, Long> a = multiset(expected);
+        final Map<String, Long> b = multiset(actual);
+        final Map<String, ConsumerRecord<byte[], byte[]>> any = new TreeMap<>();
+        expected.forEach(r -> any.put(fingerprint(r), r));
+        actual.forEach(r -> any.put(fingerprint(r), r));
+        final List<String> out = new ArrayList<>();
+        for (final var e : any.entrySet()) {
+            final long x = a.getOrDefault(e.getKey(), 0L);
+            final long y = b.getOrDefault(e.getKey(), 0L);
+            if (x != y) {
+                final ConsumerRecord<byte[], byte[]> r = e.getValue();
+                out.add("p" + r.partition() + " t" + r.timestamp() + " key=" + (r.key() == null ? null
+                        : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)) + " value#" + e.getKey().hashCode()
+                        + " uninterrupted=" + x + " restarted=" + y);
+            }
+        }
+        return out;
+    }
+
     /** Per key, the values in the order they were written to that key's partition. */
     static Map<String, List<String>> byKey(final List<ConsumerRecord<byte[], byte[]>> records) {
         return records.stream().collect(Collectors.groupingBy(r -> hex(r.key()), TreeMap::new,
