@@ -42,9 +42,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * End to end on a real broker (Kafka's in-JVM KRaft test kit) and the embedded schema registry
- * over HTTP, with the shipped classifier: a scripted scenario loaded with {@code vigil produce}
- * and read back as a downstream consumer would (read_committed).
+ * End to end on a real broker (Kafka's in-JVM KRaft test kit, formatted like the embedded one)
+ * and the embedded schema registry over HTTP, with the shipped classifier: a scripted
+ * {@link Scenario} loaded with {@code vigil produce} and read back as a downstream consumer would
+ * (read_committed); {@code vigil run} as a child process ({@link VigilProcess}) killed with
+ * SIGKILL mid-stream and restarted; and a privacy sweep of every topic, log, file, metric and
+ * HTTP response for marker phrases. The end of input is deterministic: the day-later closing
+ * events are produced only after the scenario was consumed, so they close every window and
+ * conversation however the stream was cut.
  */
 class EndToEndIT {
     static final int PARTITIONS = 3;
@@ -199,8 +204,9 @@ class EndToEndIT {
         // One partition by default: every stage then sees its input in event-time order, so two
         // runs of the same input must agree byte for byte. With several (-Dvigil.it.crash.partitions=3)
         // bulk input is processed at partition-dependent speeds; grace and merge delay of two hours
-        // (more than the whole scenario) then make aggregates timing-independent, but one
-        // coordinated-abuse alert record still differed (see the e2e report): an open finding.
+        // (more than the whole scenario) then make aggregates timing-independent, but the number of
+        // coordinated-abuse alert records still varies between runs, killed or not (63 or 64 for
+        // this input; the first alert of a campaign is sometimes absent): an open finding.
         final int partitions = Integer.getInteger("vigil.it.crash.partitions", 1);
         final List<ConversationEvent> main = new ArrayList<>(Scenario.scripted("crash", UnaryOperator.identity()));
         main.addAll(Scenario.simulated("crash", 1.0, Duration.ofMinutes(40)));
