@@ -97,6 +97,35 @@ class ViewFeederIT {
         }
     }
 
+    /**
+     * A restarted {@code vigil run}: every partition already holds records within the lookback.
+     * (The feeder used to seek all of them to their end then, and showed nothing.)
+     */
+    @Test
+    void shouldShowWhatWasWrittenBeforeItStartedWhenEveryPartitionHasRecords() throws Exception {
+        try (InJvmKafka kafka = InJvmKafka.start()) {
+            kafka.createTopics(1, Topics.ALERTS, Topics.AGGREGATES);
+            final VigilSerdes serdes = VigilSerdes.registry(SchemaRegistries.forUrl("mock://views-restart-it", Map.of()));
+            final Instant now = Instant.now();
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
+                    kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                p.send(new ProducerRecord<>(Topics.ALERTS, serdes.value(SafetyAlert.class).serializer().serialize(
+                        Topics.ALERTS, SafetyTrafficFixture.alert(AlertType.MISSED_REFERRAL, Severity.CRITICAL,
+                                "conv-before-restart", now)))).get();
+                p.send(new ProducerRecord<>(Topics.AGGREGATES, serdes.value(WindowAggregate.class).serializer()
+                        .serialize(Topics.AGGREGATES, cell(now, "counseling", false, 30L)))).get();
+            }
+            final RecentAlerts alerts = new RecentAlerts();
+            final CurrentAggregates aggregates = new CurrentAggregates();
+            try (ViewFeeder feeder = ViewFeeder.start(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                    Topics.ALERTS, Topics.AGGREGATES, serdes, alerts, aggregates, Duration.ofHours(1))) {
+                await("views filled from records older than the feeder").atMost(Duration.ofSeconds(60))
+                        .until(() -> alerts.snapshot().size() == 1 && aggregates.snapshot().size() == 1);
+                assertEquals("conv-before-restart", alerts.snapshot().get(0).getSubject());
+            }
+        }
+    }
+
     private static WindowAggregate cell(final Instant start, final String value, final boolean suppressed,
                                         final Long accounts) {
         return WindowAggregate.newBuilder().setWindowStart(start).setWindowEnd(start.plusSeconds(300))

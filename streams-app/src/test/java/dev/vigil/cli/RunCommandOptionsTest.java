@@ -1,0 +1,85 @@
+package dev.vigil.cli;
+
+import dev.vigil.schema.CrisisLevel;
+import dev.vigil.topology.MonitoringConfig;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** How {@code vigil run}'s flags become the monitoring settings, with and without {@code --demo}. */
+class RunCommandOptionsTest {
+
+    private static RunCommand parse(final String... args) {
+        final RunCommand run = new RunCommand();
+        final CommandLine cl = new CommandLine(run);
+        cl.setDefaultValueProvider(new EnvironmentDefaults(Map.of()));
+        cl.parseArgs(args);
+        return run;
+    }
+
+    @Test
+    void shouldUseTheDefaultsWithoutFlags() {
+        assertEquals(MonitoringConfig.defaults(), parse().monitoringConfig());
+    }
+
+    @Test
+    void shouldUseShortWindowsAndSmallKUnderDemo() {
+        final MonitoringConfig demo = parse("--demo").monitoringConfig();
+        assertEquals(Duration.ofMinutes(1), demo.aggregateWindows().get(0).size());
+        assertEquals(Duration.ofMinutes(1), demo.abuseWindow());
+        assertEquals(3, demo.k());
+        assertEquals(Duration.ofSeconds(5), demo.grace());
+        assertEquals(demo.aggregateWindows().size() - 1, demo.alertWindow());
+    }
+
+    @Test
+    void shouldLetAFlagWinOverTheDemoSetting() {
+        final MonitoringConfig c = parse("--demo", "--k", "7", "--grace", "30s").monitoringConfig();
+        assertEquals(7, c.k());
+        assertEquals(Duration.ofSeconds(30), c.grace());
+        assertEquals(Duration.ofMinutes(1), c.abuseWindow(), "unset flags keep the demo value");
+    }
+
+    @Test
+    void shouldJudgeRateAlertsOnTheLastAggregateWindowGiven() {
+        final MonitoringConfig c = parse("--aggregate-windows", "2m/1m").monitoringConfig();
+        assertEquals(List.of(new MonitoringConfig.WindowSpec(Duration.ofMinutes(2), Duration.ofMinutes(1))),
+                c.aggregateWindows());
+        assertEquals(0, c.alertWindow());
+        final MonitoringConfig two = parse("--aggregate-windows", "10m/1m,2h").monitoringConfig();
+        assertEquals(new MonitoringConfig.WindowSpec(Duration.ofHours(2), Duration.ofHours(2)), two.alertWindowSpec(),
+                "a bare size is a tumbling window");
+    }
+
+    @Test
+    void shouldPassReferralAndAbuseSettingsThrough() {
+        final MonitoringConfig c = parse("--referral-level", "PASSIVE_IDEATION", "--referral-replies", "2",
+                "--abuse-window", "30m", "--abuse-advance", "5m", "--abuse-threshold", "8",
+                "--inactivity-gap", "10m", "--runbook-base-url", "https://runbooks.example/").monitoringConfig();
+        assertEquals(CrisisLevel.PASSIVE_IDEATION, c.conversationRules().referralLevel());
+        assertEquals(2, c.conversationRules().repliesForReferral());
+        assertEquals(Duration.ofMinutes(30), c.abuseWindow());
+        assertEquals(Duration.ofMinutes(5), c.abuseAdvance());
+        assertEquals(8, c.abuseMinAccounts());
+        assertEquals(Duration.ofMinutes(10), c.inactivityGap());
+        assertEquals("https://runbooks.example/", c.runbookBaseUrl());
+    }
+
+    @Test
+    void shouldRejectAWindowThatAdvancesMoreThanItsSize() {
+        assertThrows(CommandLine.ParameterException.class, () -> parse("--aggregate-windows", "1m/5m"));
+    }
+
+    @Test
+    void shouldPrintDurationsInTheFormTheFlagsTake() {
+        assertEquals("90s", RunCommand.human(Duration.ofSeconds(90)));
+        assertEquals("5m", RunCommand.human(Duration.ofMinutes(5)));
+        assertEquals("2h", RunCommand.human(Duration.ofHours(2)));
+    }
+}
