@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,25 +27,45 @@ public final class VigilTopics {
     }
 
     /**
-     * The topics {@code vigil run} reads and writes.
+     * The topics {@code vigil run} reads and writes, kept forever (see the five-argument form).
      *
      * @param rf replication factor of every topic; 0 or less uses the broker's default
      */
     public static List<NewTopic> topics(final String inputTopic, final MonitoringConfig monitoring,
                                         final int partitions, final short rf) {
+        return topics(inputTopic, monitoring, partitions, rf, null);
+    }
+
+    /**
+     * The topics {@code vigil run} reads and writes.
+     *
+     * <p>Every record carries its event time, and Kafka's time-based retention counts from the
+     * record timestamp, not from when it was written. With the broker's default (7 days), history
+     * loaded or replayed from further back would be deleted at the next retention check, input
+     * and outputs alike, minutes after it was produced. So the topics Vigil creates have an
+     * explicit retention: {@code null} keeps records until someone deletes them, which is what a
+     * backfill needs; production sets its own policy.
+     *
+     * @param rf        replication factor of every topic; 0 or less uses the broker's default
+     * @param retention how long records are kept, counted from their event time; null: forever
+     */
+    public static List<NewTopic> topics(final String inputTopic, final MonitoringConfig monitoring,
+                                        final int partitions, final short rf, final Duration retention) {
         final Optional<Integer> count = Optional.of(partitions);
         final Optional<Short> replicationFactor = rf > 0 ? Optional.of(rf) : Optional.empty();
+        final Map<String, String> kept = Map.of(TopicConfig.RETENTION_MS_CONFIG,
+                retention == null ? "-1" : Long.toString(retention.toMillis()));
         final List<NewTopic> topics = new ArrayList<>();
-        topics.add(new NewTopic(inputTopic, count, replicationFactor));
+        topics.add(new NewTopic(inputTopic, count, replicationFactor).configs(kept));
         // Dead letters are kept as long as events: someone has to look at them.
-        topics.add(new NewTopic(inputTopic + ".dlq", count, replicationFactor));
-        topics.add(new NewTopic(monitoring.topic(Topics.MESSAGE_SIGNALS), count, replicationFactor));
+        topics.add(new NewTopic(inputTopic + ".dlq", count, replicationFactor).configs(kept));
+        topics.add(new NewTopic(monitoring.topic(Topics.MESSAGE_SIGNALS), count, replicationFactor).configs(kept));
         // One summary per conversation is what matters; compaction keeps the latest.
         topics.add(new NewTopic(monitoring.topic(Topics.CONVERSATION_SUMMARIES), count, replicationFactor)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        topics.add(new NewTopic(monitoring.topic(Topics.AGGREGATES), count, replicationFactor));
-        topics.add(new NewTopic(monitoring.topic(Topics.ALERTS), count, replicationFactor));
-        topics.add(new NewTopic(monitoring.topic(Topics.ALERTS_DLQ), Optional.of(1), replicationFactor));
+        topics.add(new NewTopic(monitoring.topic(Topics.AGGREGATES), count, replicationFactor).configs(kept));
+        topics.add(new NewTopic(monitoring.topic(Topics.ALERTS), count, replicationFactor).configs(kept));
+        topics.add(new NewTopic(monitoring.topic(Topics.ALERTS_DLQ), Optional.of(1), replicationFactor).configs(kept));
         return topics;
     }
 

@@ -89,6 +89,12 @@ public final class RunCommand implements Callable<Integer> {
                 "(default: the broker's default.replication.factor; 1 on the embedded broker)."})
     short replicationFactor;
 
+    @Option(names = "--topic-retention", converter = DurationConverter.class,
+            description = {"Retention of the topics Vigil creates, counted from each record's event time",
+                "(e.g. 30d; default: keep forever, so loaded or replayed history is not deleted by the",
+                "broker's 7-day default minutes after it arrives)."})
+    Duration topicRetention;
+
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -243,7 +249,7 @@ public final class RunCommand implements Callable<Integer> {
                     partitions, threads, clientConfig);
             final MonitoringConfig monitoring = monitoringConfig();
             final var created = VigilTopics.ensure(settings.clientProperties(),
-                    VigilTopics.topics(inputTopic, monitoring, partitions, replicationFactor));
+                    VigilTopics.topics(inputTopic, monitoring, partitions, replicationFactor, topicRetention));
 
             final VigilSerdes serdes = VigilSerdes.registry(SchemaRegistries.forUrl(registryUrl, clientConfig));
             final MessageClassifier classifier = Classifiers.standard();
