@@ -1,10 +1,11 @@
 package dev.vigil.http;
 
+import dev.vigil.testing.InJvmKafka;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.config.Topics;
 import dev.vigil.metrics.SafetyTrafficFixture;
-import dev.vigil.ops.InJvmKafka;
 import dev.vigil.schema.AlertType;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;

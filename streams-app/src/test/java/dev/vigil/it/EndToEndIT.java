@@ -1,5 +1,7 @@
 package dev.vigil.it;
 
+import dev.vigil.testing.InJvmKafka;
+
 import dev.vigil.app.StreamsSettings;
 import dev.vigil.app.VigilApp;
 import dev.vigil.app.VigilTopics;
@@ -8,7 +10,6 @@ import dev.vigil.cli.VigilCommand;
 import dev.vigil.config.Topics;
 import dev.vigil.ingest.EventValidator;
 import dev.vigil.metrics.SafetyMetrics;
-import dev.vigil.ops.InJvmKafka;
 import dev.vigil.schema.AlertType;
 import dev.vigil.schema.ConversationEvent;
 import dev.vigil.schema.ConversationSummary;
@@ -111,7 +112,7 @@ class EndToEndIT {
         final List<ConversationEvent> closing = Scenario.closing(id, PARTITIONS);
         final Path closingJsonl = Scenario.writeJsonl(tmp.resolve("closing.jsonl"), closing, List.of());
         events.addAll(closing);
-        try (InJvmKafka kafka = InJvmKafka.startLikeEmbedded()) {
+        try (InJvmKafka kafka = InJvmKafka.start()) {
             final String bootstrap = kafka.bootstrapServers();
             createTopics(bootstrap, input);
             produce(bootstrap, jsonl, input);
@@ -216,7 +217,7 @@ class EndToEndIT {
         final String signalsTopic = MonitoringConfig.defaults().topic(Topics.MESSAGE_SIGNALS);
 
         final Map<String, List<ConsumerRecord<byte[], byte[]>>> reference;
-        try (InJvmKafka kafka = InJvmKafka.startLikeEmbedded()) {
+        try (InJvmKafka kafka = InJvmKafka.start()) {
             final String bootstrap = kafka.bootstrapServers();
             createTopics(bootstrap, input, partitions);
             produce(bootstrap, mainJsonl, input);
@@ -229,7 +230,7 @@ class EndToEndIT {
         final long referenceSeconds = (System.nanoTime() - started) / 1_000_000_000L;
 
         final Map<String, List<ConsumerRecord<byte[], byte[]>>> crashed;
-        try (InJvmKafka kafka = InJvmKafka.startLikeEmbedded()) {
+        try (InJvmKafka kafka = InJvmKafka.start()) {
             final String bootstrap = kafka.bootstrapServers();
             createTopics(bootstrap, input, partitions);
             produce(bootstrap, mainJsonl, input);
@@ -291,7 +292,7 @@ class EndToEndIT {
         final String input = "events-privacy";
         final Path dataDir = tmp.resolve("privacy-data");
         final Path out = tmp.resolve("privacy.out");
-        try (InJvmKafka kafka = InJvmKafka.startLikeEmbedded()) {
+        try (InJvmKafka kafka = InJvmKafka.start()) {
             final String bootstrap = kafka.bootstrapServers();
             createTopics(bootstrap, input, partitions);
             produce(bootstrap, jsonl, input);

@@ -1,5 +1,7 @@
 package dev.vigil.ops;
 
+import dev.vigil.testing.InJvmKafka;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -1,5 +1,7 @@
 package dev.vigil.replay;
 
+import dev.vigil.testing.InJvmKafka;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.alert.Alerts;
@@ -35,11 +37,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -96,7 +94,7 @@ class ReplayIT {
             .persistentStores(false)
             .build();
 
-    private static KafkaClusterTestKit cluster;
+    private static InJvmKafka kafka;
     private static Path stateDir;
     private static VigilApp live;
     private static VigilSerdes serdes;
@@ -105,25 +103,7 @@ class ReplayIT {
 
     @BeforeAll
     static void liveRunOverAScriptedDay() throws Exception {
-        // Transactions v1, as Vigil's embedded broker: with v2 this one-node cluster rejected the
-        // first transaction of a fresh application with OUT_OF_ORDER_SEQUENCE_NUMBER and its
-        // first records never appeared (seen here: the live run lacked its first signal).
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setBootstrapMetadata(BootstrapMetadata.fromVersions(MetadataVersion.LATEST_PRODUCTION,
-                        Map.of("transaction.version", (short) 1), "replay-it"))
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                // The scripted day lies in the past: time-based retention would delete it.
-                .setConfigProp("log.retention.ms", "-1")
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        kafka = InJvmKafka.start();
         stateDir = Files.createTempDirectory("replay-it-state");
         serdes = VigilSerdes.registry(SchemaRegistries.forUrl(REGISTRY, Map.of()));
         VigilTopics.ensure(client(), VigilTopics.topics(INPUT, MONITORING, PARTITIONS, (short) 1));
@@ -141,8 +121,8 @@ class ReplayIT {
         if (live != null) {
             live.close();
         }
-        if (cluster != null) {
-            cluster.close();
+        if (kafka != null) {
+            kafka.close();
         }
         InMemorySchemaRegistry.drop("replay-it");
         if (stateDir != null) {
@@ -246,7 +226,7 @@ class ReplayIT {
             done = cli("replay", "--from", DAY.toString(), "--to", DAY_END.toString(), "--output-prefix", "strict",
                     "--classifier-version", StricterKeywordTestClassifier.VERSION, "--commit-interval-ms", "100",
                     "--state-dir", stateDir.toString(), "--input-topic", INPUT,
-                    "--bootstrap-servers", cluster.bootstrapServers(), "--schema-registry-url", REGISTRY);
+                    "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", REGISTRY);
         } finally {
             System.setErr(err);
         }
@@ -255,7 +235,7 @@ class ReplayIT {
         assertTrue(done.contains("replay strict done: 1,927 input records"), done);
         assertCleanedUp("strict");
         final String json = cli("replay", "--compare", "full", "strict", "--json",
-                "--bootstrap-servers", cluster.bootstrapServers(), "--schema-registry-url", REGISTRY);
+                "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", REGISTRY);
         final JsonNode report = new ObjectMapper().readTree(json);
         final int hopeless = HOPELESS.size();
         assertTrue(hopeless >= 10, "script has hopeless disclosures");
@@ -279,7 +259,7 @@ class ReplayIT {
         assertEquals(List.of(KeywordTestClassifier.VERSION), List.of(report.get("versionsA").get(0).asText()));
 
         final String table = cli("replay", "--compare", "full", "backfill.strict",
-                "--bootstrap-servers", cluster.bootstrapServers(), "--schema-registry-url", REGISTRY);
+                "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", REGISTRY);
         assertTrue(table.contains("none -> active_ideation"), table);
         assertTrue(table.contains("+ " + expected.get(0)), table);
     }
@@ -395,7 +375,7 @@ class ReplayIT {
     // --- running and reading ----------------------------------------------------------------
 
     private static StreamsSettings streams(final String applicationId) {
-        return new StreamsSettings(applicationId, cluster.bootstrapServers(), REGISTRY, stateDir, 100, (short) 1,
+        return new StreamsSettings(applicationId, kafka.bootstrapServers(), REGISTRY, stateDir, 100, (short) 1,
                 PARTITIONS, 1, Map.of());
     }
 
@@ -503,7 +483,7 @@ class ReplayIT {
     }
 
     private static Properties client() {
-        return StreamsSettings.clientProperties(cluster.bootstrapServers(), Map.of());
+        return StreamsSettings.clientProperties(kafka.bootstrapServers(), Map.of());
     }
 
     private static String cli(final String... args) {

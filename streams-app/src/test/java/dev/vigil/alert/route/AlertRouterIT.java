@@ -1,9 +1,10 @@
 package dev.vigil.alert.route;
 
+import dev.vigil.testing.InJvmKafka;
+
 import dev.vigil.config.Topics;
 import dev.vigil.metrics.SafetyMetrics;
 import dev.vigil.metrics.SafetyTrafficFixture;
-import dev.vigil.ops.InJvmKafka;
 import dev.vigil.schema.AlertType;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;
