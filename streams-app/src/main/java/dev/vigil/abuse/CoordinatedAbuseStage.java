@@ -67,6 +67,7 @@ public final class CoordinatedAbuseStage {
     public static final String CANDIDATE_REPARTITION = "coordinated-abuse-candidates";
     public static final String PENDING_STORE = "coordinated-abuse-pending-windows";
     public static final String CAMPAIGN_STORE = "coordinated-abuse-campaigns";
+    public static final String BACKGROUND_STORE = "coordinated-abuse-background";
     static final String MERGER_KEY = "campaigns";
     static final int BANDS = 4;
 
@@ -111,7 +112,7 @@ public final class CoordinatedAbuseStage {
                     final List<KeyValue<String, CampaignInput>> out = new ArrayList<>();
                     for (final List<Member> cluster : NearDuplicates.clusters(bucket.members.values(),
                             config.abuseHamming())) {
-                        if (NearDuplicates.accounts(cluster).size() >= config.abuseMinAccounts()) {
+                        if (NearDuplicates.accounts(cluster).size() >= observedAccounts(config)) {
                             final CampaignInput c = new CampaignInput();
                             c.windowStart = w.window().start();
                             c.windowEnd = w.window().end();
@@ -137,7 +138,20 @@ public final class CoordinatedAbuseStage {
                 Serdes.String(), new JsonSerde<>(PendingWindow.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(CAMPAIGN_STORE),
                 Serdes.String(), new JsonSerde<>(Campaign.class)));
-        return new String[] {PENDING_STORE, CAMPAIGN_STORE};
+        builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(BACKGROUND_STORE),
+                Serdes.String(), new JsonSerde<>(Background.class)));
+        return new String[] {PENDING_STORE, CAMPAIGN_STORE, BACKGROUND_STORE};
+    }
+
+    /**
+     * Fewest distinct accounts of a cluster the merger hears about: smaller clusters cannot matter,
+     * since a baseline below {@code minAccounts / burstRatio} never stops a cluster of
+     * {@code minAccounts} from being a burst. Clusters between this and the threshold only teach
+     * the background baseline.
+     */
+    static int observedAccounts(final MonitoringConfig config) {
+        return Math.max(2, Math.min(config.abuseMinAccounts(),
+                (int) Math.ceil(config.abuseMinAccounts() / config.abuseBurstRatio())));
     }
 
     /** The four band buckets of a fingerprint, e.g. {@code b2-3fa0}. */
@@ -197,6 +211,7 @@ public final class CoordinatedAbuseStage {
         private ProcessorContext<String, SafetyAlert> context;
         private KeyValueStore<String, PendingWindow> pending;
         private KeyValueStore<String, Campaign> campaigns;
+        private KeyValueStore<String, Background> background;
 
         Merger(final MonitoringConfig config, final SafetyMetrics metrics) {
             this.config = config;
@@ -210,6 +225,7 @@ public final class CoordinatedAbuseStage {
             this.context = context;
             this.pending = context.getStateStore(PENDING_STORE);
             this.campaigns = context.getStateStore(CAMPAIGN_STORE);
+            this.background = context.getStateStore(BACKGROUND_STORE);
         }
 
         @Override
@@ -252,21 +268,34 @@ public final class CoordinatedAbuseStage {
         }
 
         private void closeWindow(final PendingWindow w) {
+            expire(w.windowStart);
             for (final List<Member> cluster : NearDuplicates.clusters(w.members.values(), config.abuseHamming())) {
-                if (NearDuplicates.accounts(cluster).size() < config.abuseMinAccounts()) {
+                final int accounts = NearDuplicates.accounts(cluster).size();
+                if (accounts < config.abuseMinAccounts()) {
+                    if (accounts >= observedAccounts(config)) {
+                        usualThenLearn(cluster, accounts, w.windowStart);
+                    }
                     continue;
                 }
-                final Campaign known = findActive(cluster, w.windowStart);
+                // Judged against the earlier windows only, then this window joins the baseline.
+                final boolean burst = accounts >= config.abuseBurstRatio()
+                        * usualThenLearn(cluster, accounts, w.windowStart);
+                final Campaign known = findActive(cluster);
                 if (known != null) {
                     if (known.absorb(cluster)) {
                         final boolean grew = known.accounts.size()
                                 >= Math.ceil(known.alertedAccounts * (1 + config.abuseUpdateGrowth()))
                                 && known.accounts.size() > known.alertedAccounts;
-                        if (grew) {
+                        // Growth is news when it comes in a burst; a text's steady background use is not.
+                        if (grew && burst) {
                             raise(known, w, false);
                         }
                         campaigns.put(known.id, known);
                     }
+                    continue;
+                }
+                if (!burst) {
+                    // As many accounts as this text usually has: background popularity, not coordination.
                     continue;
                 }
                 final Campaign c = new Campaign();
@@ -281,22 +310,74 @@ public final class CoordinatedAbuseStage {
             }
         }
 
-        /** The campaign this cluster continues, if one is still active; expired campaigns are dropped. */
-        private Campaign findActive(final List<Member> cluster, final long windowStart) {
-            final List<String> expired = new ArrayList<>();
-            Campaign found = null;
+        /**
+         * The usual distinct accounts per window of this cluster's texts over windows that ended
+         * before this one started (the highest of its fingerprints), then this window is recorded.
+         */
+        private double usualThenLearn(final List<Member> cluster, final int accounts, final long windowStart) {
+            final java.util.TreeSet<Long> prints = new java.util.TreeSet<>();
+            for (final Member m : cluster) {
+                prints.add(m.simhash);
+            }
+            double usual = 0;
+            for (final long f : prints) {
+                final String key = fingerprintKey(f);
+                final Background b = background.get(key);
+                final Background next = b == null ? new Background() : b;
+                usual = Math.max(usual, next.usualBefore(windowStart, config.abuseWindow().toMillis(),
+                        config.baselineAlpha()));
+                next.observe(accounts, windowStart);
+                background.put(key, next);
+            }
+            return usual;
+        }
+
+        /**
+         * Drops campaigns quiet for longer than their TTL, with the baseline their texts built
+         * (a campaign is not background: the same text coming back later is a new campaign), and
+         * baselines of texts not popular for longer than the background TTL.
+         */
+        private void expire(final long windowStart) {
+            final List<Campaign> expired = new ArrayList<>();
             try (KeyValueIterator<String, Campaign> it = campaigns.all()) {
                 while (it.hasNext()) {
                     final KeyValue<String, Campaign> e = it.next();
                     if (e.value.lastSeen + config.abuseClusterTtl().toMillis() < windowStart) {
-                        expired.add(e.key);
-                    } else if (found == null && e.value.matches(cluster, config.abuseHamming())) {
-                        found = e.value;
+                        expired.add(e.value);
                     }
                 }
             }
-            expired.forEach(campaigns::delete);
-            return found;
+            for (final Campaign c : expired) {
+                campaigns.delete(c.id);
+                c.fingerprints.forEach(f -> background.delete(fingerprintKey(f)));
+            }
+            final List<String> stale = new ArrayList<>();
+            try (KeyValueIterator<String, Background> it = background.all()) {
+                while (it.hasNext()) {
+                    final KeyValue<String, Background> e = it.next();
+                    if (e.value.lastWindowStart + config.abuseBackgroundTtl().toMillis() < windowStart) {
+                        stale.add(e.key);
+                    }
+                }
+            }
+            stale.forEach(background::delete);
+        }
+
+        /** The active campaign this cluster continues, if any. */
+        private Campaign findActive(final List<Member> cluster) {
+            try (KeyValueIterator<String, Campaign> it = campaigns.all()) {
+                while (it.hasNext()) {
+                    final KeyValue<String, Campaign> e = it.next();
+                    if (e.value.matches(cluster, config.abuseHamming())) {
+                        return e.value;
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static String fingerprintKey(final long simhash) {
+            return String.format(Locale.ROOT, "%016x", simhash);
         }
 
         /** Sends the campaign's alert; {@code first} is false for a re-send of a grown campaign. */

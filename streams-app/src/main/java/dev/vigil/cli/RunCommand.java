@@ -179,6 +179,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Distinct accounts posting near-duplicates in one window that make a campaign (default: 5).")
     Integer abuseThreshold;
 
+    @Option(names = "--abuse-burst-ratio",
+            description = "A near-duplicate cluster alerts only with this many times the accounts its text usually has per window (default: 3).")
+    Double abuseBurstRatio;
+
     @Option(names = "--abuse-merge-delay", converter = DurationConverter.class,
             description = "Event time the campaign merger waits for every bucket after a window's grace (default: 15m; demo 10s).")
     Duration abuseMergeDelay;
@@ -339,6 +343,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (abuseMergeDelay != null) {
             b.abuseMergeDelay(abuseMergeDelay);
+        }
+        if (abuseBurstRatio != null) {
+            b.abuseBurstRatio(abuseBurstRatio);
         }
         if (runbookBaseUrl != null) {
             b.runbookBaseUrl(runbookBaseUrl);

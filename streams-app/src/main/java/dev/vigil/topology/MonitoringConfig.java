@@ -44,6 +44,8 @@ import java.util.Objects;
  * @param accountSampleSize     pseudonymous account ids listed in a campaign alert
  * @param pseudonymKey          key of the keyed hash that turns account ids into pseudonyms
  * @param runbookBaseUrl        base of the runbook links; the alert type in kebab case and ".md" follow
+ * @param abuseBurstRatio       a cluster alerts only with this many times the distinct accounts its texts usually have per window
+ * @param abuseBackgroundTtl    a text's usual popularity is forgotten after this long without reaching the threshold
  * @param abuseMergeDelay       event time the campaign merger waits after a window's grace for every bucket
  *                              partition to report it; candidates later than that are still merged, but a
  *                              multi-partition replay is only guaranteed identical when no bucket task
@@ -62,7 +64,8 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                                Duration abuseWindow, Duration abuseAdvance, int abuseHamming, int abuseMinAccounts,
                                int abuseBucketCap, Duration abuseClusterTtl, double abuseUpdateGrowth,
                                int accountSampleSize, String pseudonymKey, String runbookBaseUrl,
-                               Duration abuseMergeDelay, boolean persistentStores) {
+                               Duration abuseMergeDelay, boolean persistentStores,
+                               double abuseBurstRatio, Duration abuseBackgroundTtl) {
 
     public static final String DEFAULT_RUNBOOK_BASE_URL =
             "https://github.com/vigil-safety/vigil/blob/main/docs/runbooks/";
@@ -109,6 +112,10 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         }
         Objects.requireNonNull(pseudonymKey, "pseudonymKey");
         Objects.requireNonNull(abuseMergeDelay, "abuseMergeDelay");
+        if (!(abuseBurstRatio >= 1)) {
+            throw new IllegalArgumentException("abuseBurstRatio must be at least 1");
+        }
+        Objects.requireNonNull(abuseBackgroundTtl, "abuseBackgroundTtl");
         Objects.requireNonNull(runbookBaseUrl, "runbookBaseUrl");
     }
 
@@ -177,6 +184,8 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         private String pseudonymKey = "vigil-default-pseudonym-key-change-me";
         private String runbookBaseUrl = DEFAULT_RUNBOOK_BASE_URL;
         private Duration abuseMergeDelay = Duration.ofMinutes(15);
+        private double abuseBurstRatio = 3.0;
+        private Duration abuseBackgroundTtl = Duration.ofDays(7);
         private boolean persistentStores = true;
 
         private Builder() {
@@ -213,6 +222,8 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
             pseudonymKey = c.pseudonymKey;
             runbookBaseUrl = c.runbookBaseUrl;
             abuseMergeDelay = c.abuseMergeDelay;
+            abuseBurstRatio = c.abuseBurstRatio;
+            abuseBackgroundTtl = c.abuseBackgroundTtl;
             persistentStores = c.persistentStores;
         }
 
@@ -257,6 +268,8 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         public Builder runbookBaseUrl(final String v) { runbookBaseUrl = v; return this; }
         public Builder abuseMergeDelay(final Duration v) { abuseMergeDelay = v; return this; }
         public Builder persistentStores(final boolean v) { persistentStores = v; return this; }
+        public Builder abuseBurstRatio(final double v) { abuseBurstRatio = v; return this; }
+        public Builder abuseBackgroundTtl(final Duration v) { abuseBackgroundTtl = v; return this; }
 
         public MonitoringConfig build() {
             return new MonitoringConfig(outputPrefix, inactivityGap, conversationRules, aggregateWindows, grace, k,
@@ -264,7 +277,8 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                     referralRateThreshold, referralMinDisclosures, pushbackRatio, pushbackMinDelta,
                     pushbackMinReplies, sentimentDeclineShift, sentimentMinConversations, abuseWindow,
                     abuseAdvance, abuseHamming, abuseMinAccounts, abuseBucketCap, abuseClusterTtl,
-                    abuseUpdateGrowth, accountSampleSize, pseudonymKey, runbookBaseUrl, abuseMergeDelay, persistentStores);
+                    abuseUpdateGrowth, accountSampleSize, pseudonymKey, runbookBaseUrl, abuseMergeDelay, persistentStores,
+                    abuseBurstRatio, abuseBackgroundTtl);
         }
     }
 }

@@ -61,12 +61,14 @@ class RunCommandOptionsTest {
     void shouldPassReferralAndAbuseSettingsThrough() {
         final MonitoringConfig c = parse("--referral-level", "PASSIVE_IDEATION", "--referral-replies", "2",
                 "--abuse-window", "30m", "--abuse-advance", "5m", "--abuse-threshold", "8",
+                "--abuse-burst-ratio", "4.5",
                 "--inactivity-gap", "10m", "--runbook-base-url", "https://runbooks.example/").monitoringConfig();
         assertEquals(CrisisLevel.PASSIVE_IDEATION, c.conversationRules().referralLevel());
         assertEquals(2, c.conversationRules().repliesForReferral());
         assertEquals(Duration.ofMinutes(30), c.abuseWindow());
         assertEquals(Duration.ofMinutes(5), c.abuseAdvance());
         assertEquals(8, c.abuseMinAccounts());
+        assertEquals(4.5, c.abuseBurstRatio());
         assertEquals(Duration.ofMinutes(10), c.inactivityGap());
         assertEquals("https://runbooks.example/", c.runbookBaseUrl());
     }

@@ -19,6 +19,8 @@ class MonitoringConfigTest {
         assertEquals(Duration.ofHours(1), c.aggregateWindows().get(1).size());
         assertEquals(Duration.ofHours(1), c.abuseWindow());
         assertEquals(5, c.abuseMinAccounts());
+        assertEquals(3.0, c.abuseBurstRatio());
+        assertEquals(Duration.ofDays(7), c.abuseBackgroundTtl());
         assertEquals(3, c.abuseHamming());
         assertEquals("safety.alerts", c.topic("safety.alerts"));
     }
@@ -36,6 +38,8 @@ class MonitoringConfigTest {
     void shouldRejectSettingsThatBreakTheGuarantees() {
         // Four 16-bit bands only guarantee a shared band for three differing bits.
         assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder().abuseHamming(4).build());
+        // Below 1 a cluster smaller than its own usual count would be a "burst".
+        assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder().abuseBurstRatio(0.5).build());
         // Publication is decided on the exact count.
         assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder().k(50).exactAccountCap(20).build());
         assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder()

@@ -1,0 +1,102 @@
+package dev.vigil.abuse;
+
+import dev.vigil.schema.AlertType;
+import dev.vigil.schema.MessageSignals;
+import dev.vigil.schema.SafetyAlert;
+import dev.vigil.topology.MonitoringDriver;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+import static dev.vigil.topology.MonitoringDriver.at;
+import static dev.vigil.topology.MonitoringDriver.fingerprinted;
+import static dev.vigil.topology.MonitoringDriver.human;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Steady popularity is background, a burst is coordination: prompts that many unrelated accounts
+ * send every hour do not alert once their baseline is known, while a campaign on top of them does.
+ */
+class CoordinatedAbuseBackgroundTest {
+    /** Prompts ordinary users really do send, each from many unrelated accounts. */
+    private static final List<String> COMMON = List.of(
+            "What's the difference between a list and a tuple in Python?",
+            "Thanks, can you make it a bit shorter?",
+            "Can you explain this error message to me please",
+            "Write a polite email asking my manager for a day off",
+            "Summarize this article in three bullet points",
+            "How do I center a div with flexbox in CSS");
+    private static final Duration HOURS = Duration.ofHours(10);
+
+    /** Every five minutes each common prompt from two accounts of a large pool: about 24 accounts an hour. */
+    private static List<MessageSignals> steadyTraffic(final Random random) {
+        final List<MessageSignals> out = new ArrayList<>();
+        int n = 0;
+        for (long minute = 0; minute < HOURS.toMinutes(); minute += 5) {
+            for (final String text : COMMON) {
+                for (int k = 0; k < 2; k++) {
+                    final Instant t = at(Duration.ofMinutes(minute).plusSeconds(random.nextInt(300)));
+                    out.add(fingerprinted(human("common-" + n, "user-" + random.nextInt(3_000), 0, t), text).build());
+                    n++;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Sends in event-time order, as a producer would. */
+    private static void sendInOrder(final MonitoringDriver d, final List<MessageSignals> messages) {
+        final List<MessageSignals> sorted = new ArrayList<>(messages);
+        sorted.sort(Comparator.comparing(MessageSignals::getEventTime));
+        d.sendAll(sorted);
+    }
+
+    private static List<SafetyAlert> abuse(final MonitoringDriver d) {
+        return d.alerts().stream().filter(a -> a.getType() == AlertType.COORDINATED_ABUSE).toList();
+    }
+
+    @Test
+    void shouldTreatSteadyCommonPromptsAsBackgroundAfterTheFirstWindow() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            sendInOrder(d, steadyTraffic(new Random(11)));
+            d.advanceStreamTime(at(HOURS.plusHours(4)));
+            final List<SafetyAlert> alerts = abuse(d);
+            // Warm-up: a window is judged against earlier windows that do not overlap it; until
+            // one exists a text's count is compared with nothing, so each popular prompt may
+            // alert (and be re-sent as the first windows fill) in the first two hours; never after.
+            // The first window with an earlier, disjoint window before it ends at T0 + 2h.
+            for (final SafetyAlert a : alerts) {
+                assertTrue(a.getRaisedAt().isBefore(at(Duration.ofHours(2))), "after warm-up: " + a);
+            }
+            assertTrue(alerts.stream().map(SafetyAlert::getDedupKey).distinct().count() <= COMMON.size(),
+                    alerts.toString());
+        }
+    }
+
+    @Test
+    void shouldAlertOnceForACampaignBurstOnTopOfSteadyCommonPrompts() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            final List<MessageSignals> traffic = steadyTraffic(new Random(12));
+            final Instant start = at(Duration.ofHours(6).plusMinutes(7));
+            for (int i = 0; i < 30; i++) {
+                traffic.add(fingerprinted(human("camp-" + i, "spam-acct-" + i, 0, start.plusSeconds(20L * i)),
+                        CoordinatedAbuseTest.variation(i)).build());
+            }
+            sendInOrder(d, traffic);
+            d.advanceStreamTime(at(HOURS.plusHours(4)));
+            final List<SafetyAlert> all = abuse(d);
+            // The alerts sent for windows that had a full earlier window to compare with.
+            final List<SafetyAlert> late = all.stream()
+                    .filter(a -> !a.getRaisedAt().isBefore(at(Duration.ofHours(2)))).toList();
+            assertEquals(1, late.size(), late.toString());
+            // Alerted when the first window that holds most of the burst closes (24 of the 30 accounts).
+            assertTrue(Integer.parseInt(late.get(0).getEvidence().get("accounts")) >= 20, late.toString());
+        }
+    }
+}
