@@ -2,9 +2,7 @@ package dev.vigil.serde;
 
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -60,14 +58,7 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
             out.write(id >>> 16);
             out.write(id >>> 8);
             out.write(id);
-            final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            try {
-                writer.write(data, encoder);
-                encoder.flush();
-            } catch (final IOException | RuntimeException e) {
-                throw new SerializationException("cannot write Avro record for topic " + topic, e);
-            }
-            return out.toByteArray();
+            return AvroBinary.write(writer, data, out, topic);
         };
     }
 

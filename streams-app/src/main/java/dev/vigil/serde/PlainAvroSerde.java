@@ -1,9 +1,7 @@
 package dev.vigil.serde;
 
 import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -33,15 +31,7 @@ public final class PlainAvroSerde<T extends SpecificRecord> implements Serde<T> 
             if (data == null) {
                 return null;
             }
-            final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-            final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            try {
-                writer.write(data, encoder);
-                encoder.flush();
-            } catch (final IOException | RuntimeException e) {
-                throw new SerializationException("cannot write Avro record for topic " + topic, e);
-            }
-            return out.toByteArray();
+            return AvroBinary.write(writer, data, new ByteArrayOutputStream(128), topic);
         };
     }
 
