@@ -14,21 +14,16 @@ import java.util.Map;
  * Opsgenie Alert API ({@code POST /v2/alerts}): {@code alias} = the alert's dedup key, which
  * Opsgenie uses to de-duplicate open alerts, so a retry never opens a second one.
  */
-public final class OpsgenieDestination implements Destination {
+public final class OpsgenieDestination extends HttpDestination {
     public static final URI DEFAULT_ENDPOINT = URI.create("https://api.opsgenie.com/v2/alerts");
 
-    private final URI endpoint;
     private final String apiKey;
-    private final Severity minimumSeverity;
-    private final double ratePerSecond;
 
     /** @param apiKey the API integration key (a secret: from the environment or a file) */
     public OpsgenieDestination(final URI endpoint, final String apiKey, final Severity minimumSeverity,
                                final double ratePerSecond) {
-        this.endpoint = endpoint;
+        super("opsgenie", endpoint, minimumSeverity, ratePerSecond);
         this.apiKey = apiKey;
-        this.minimumSeverity = minimumSeverity;
-        this.ratePerSecond = ratePerSecond;
     }
 
     static String priority(final Severity s) {
@@ -37,26 +32,6 @@ public final class OpsgenieDestination implements Destination {
             case WARNING -> "P3";
             case INFO -> "P5";
         };
-    }
-
-    @Override
-    public String name() {
-        return "opsgenie";
-    }
-
-    @Override
-    public URI endpoint() {
-        return endpoint;
-    }
-
-    @Override
-    public Severity minimumSeverity() {
-        return minimumSeverity;
-    }
-
-    @Override
-    public double ratePerSecond() {
-        return ratePerSecond;
     }
 
     @Override
@@ -79,7 +54,7 @@ public final class OpsgenieDestination implements Destination {
         body.put("entity", a.getSubjectKind());
         body.put("source", "vigil");
         body.put("priority", priority(a.getSeverity()));
-        return HttpRequest.newBuilder(endpoint)
+        return HttpRequest.newBuilder(endpoint())
                 .header("Content-Type", "application/json")
                 .header("Authorization", "GenieKey " + apiKey)
                 .POST(HttpRequest.BodyPublishers.ofString(AlertJson.write(body)));

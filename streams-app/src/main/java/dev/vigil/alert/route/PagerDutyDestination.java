@@ -13,21 +13,16 @@ import java.util.Map;
  * PagerDuty Events API v2: one {@code trigger} event per alert, {@code dedup_key} = the alert's
  * dedup key, so PagerDuty folds every retry and redelivery into the one incident.
  */
-public final class PagerDutyDestination implements Destination {
+public final class PagerDutyDestination extends HttpDestination {
     public static final URI DEFAULT_ENDPOINT = URI.create("https://events.pagerduty.com/v2/enqueue");
 
-    private final URI endpoint;
     private final String routingKey;
-    private final Severity minimumSeverity;
-    private final double ratePerSecond;
 
     /** @param routingKey the integration's routing key (a secret: from the environment or a file) */
     public PagerDutyDestination(final URI endpoint, final String routingKey, final Severity minimumSeverity,
                                 final double ratePerSecond) {
-        this.endpoint = endpoint;
+        super("pagerduty", endpoint, minimumSeverity, ratePerSecond);
         this.routingKey = routingKey;
-        this.minimumSeverity = minimumSeverity;
-        this.ratePerSecond = ratePerSecond;
     }
 
     /** PagerDuty's payload severities are critical, error, warning and info. */
@@ -37,26 +32,6 @@ public final class PagerDutyDestination implements Destination {
             case WARNING -> "warning";
             case INFO -> "info";
         };
-    }
-
-    @Override
-    public String name() {
-        return "pagerduty";
-    }
-
-    @Override
-    public URI endpoint() {
-        return endpoint;
-    }
-
-    @Override
-    public Severity minimumSeverity() {
-        return minimumSeverity;
-    }
-
-    @Override
-    public double ratePerSecond() {
-        return ratePerSecond;
     }
 
     @Override
@@ -77,7 +52,7 @@ public final class PagerDutyDestination implements Destination {
         body.put("payload", payload);
         body.put("links", List.of(Map.of("href", a.getRunbookUrl(), "text", "Runbook")));
         body.put("client", "Vigil");
-        return HttpRequest.newBuilder(endpoint)
+        return HttpRequest.newBuilder(endpoint())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(AlertJson.write(body)));
     }

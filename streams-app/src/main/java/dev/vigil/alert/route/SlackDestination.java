@@ -14,35 +14,10 @@ import java.util.Map;
  * Slack has no dedup key: the dedup key is shown in the message so people can match repeats,
  * and the router's own per-process memory keeps retries of a delivered message from posting twice.
  */
-public final class SlackDestination implements Destination {
-    private final URI webhookUrl;
-    private final Severity minimumSeverity;
-    private final double ratePerSecond;
+public final class SlackDestination extends HttpDestination {
 
     public SlackDestination(final URI webhookUrl, final Severity minimumSeverity, final double ratePerSecond) {
-        this.webhookUrl = webhookUrl;
-        this.minimumSeverity = minimumSeverity;
-        this.ratePerSecond = ratePerSecond;
-    }
-
-    @Override
-    public String name() {
-        return "slack";
-    }
-
-    @Override
-    public URI endpoint() {
-        return webhookUrl;
-    }
-
-    @Override
-    public Severity minimumSeverity() {
-        return minimumSeverity;
-    }
-
-    @Override
-    public double ratePerSecond() {
-        return ratePerSecond;
+        super("slack", webhookUrl, minimumSeverity, ratePerSecond);
     }
 
     @Override
@@ -60,7 +35,7 @@ public final class SlackDestination implements Destination {
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", AlertJson.truncate(a.getSeverity() + " " + a.getType() + ": " + a.getSummary(), 3000));
         body.put("blocks", List.of(section));
-        return HttpRequest.newBuilder(webhookUrl)
+        return HttpRequest.newBuilder(endpoint())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(AlertJson.write(body)));
     }

@@ -20,15 +20,12 @@ import java.util.HexFormat;
  * timestamp is signed so an old request cannot be replayed later) and {@code Idempotency-Key}
  * (the dedup key, for receivers that de-duplicate).
  */
-public final class WebhookDestination implements Destination {
+public final class WebhookDestination extends HttpDestination {
     public static final String SIGNATURE_HEADER = "X-Vigil-Signature";
     public static final String TIMESTAMP_HEADER = "X-Vigil-Timestamp";
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 
-    private final URI url;
     private final byte[] secret;
-    private final Severity minimumSeverity;
-    private final double ratePerSecond;
     private final Clock clock;
 
     public WebhookDestination(final URI url, final String secret, final Severity minimumSeverity,
@@ -38,10 +35,8 @@ public final class WebhookDestination implements Destination {
 
     WebhookDestination(final URI url, final String secret, final Severity minimumSeverity,
                        final double ratePerSecond, final Clock clock) {
-        this.url = url;
+        super("webhook", url, minimumSeverity, ratePerSecond);
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
-        this.minimumSeverity = minimumSeverity;
-        this.ratePerSecond = ratePerSecond;
         this.clock = clock;
     }
 
@@ -58,30 +53,10 @@ public final class WebhookDestination implements Destination {
     }
 
     @Override
-    public String name() {
-        return "webhook";
-    }
-
-    @Override
-    public URI endpoint() {
-        return url;
-    }
-
-    @Override
-    public Severity minimumSeverity() {
-        return minimumSeverity;
-    }
-
-    @Override
-    public double ratePerSecond() {
-        return ratePerSecond;
-    }
-
-    @Override
     public HttpRequest.Builder request(final SafetyAlert a) {
         final String body = AlertJson.write(AlertJson.details(a));
         final String timestamp = Long.toString(clock.instant().getEpochSecond());
-        return HttpRequest.newBuilder(url)
+        return HttpRequest.newBuilder(endpoint())
                 .header("Content-Type", "application/json")
                 .header(TIMESTAMP_HEADER, timestamp)
                 .header(SIGNATURE_HEADER, signature(secret, timestamp, body))
