@@ -56,10 +56,6 @@ public final class InJvmKafka implements AutoCloseable {
         return new InJvmKafka(cluster);
     }
 
-    public KafkaClusterTestKit cluster() {
-        return cluster;
-    }
-
     public String bootstrapServers() {
         return cluster.bootstrapServers();
     }
