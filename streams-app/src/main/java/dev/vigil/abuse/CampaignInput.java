@@ -1,21 +1,17 @@
 package dev.vigil.abuse;
 
+import dev.vigil.topology.Stamped;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What reaches the campaign merger: a candidate cluster that one bucket saw in one window, or a
- * clock tick that carries event time forward when no candidate does.
+ * What reaches the campaign merger from one bucket task: a candidate cluster that a bucket saw in
+ * one window, or (progress only) how far that task has closed its windows, so the merger knows
+ * when every bucket has reported a window.
  */
-public final class CampaignInput {
-    public boolean tick;
+public final class CampaignInput extends Stamped {
     public long windowStart;
     public long windowEnd;
     public List<Member> members = new ArrayList<>();
-
-    static CampaignInput tick() {
-        final CampaignInput t = new CampaignInput();
-        t.tick = true;
-        return t;
-    }
 }

@@ -10,28 +10,31 @@ import dev.vigil.schema.Severity;
 import dev.vigil.topology.JsonSerde;
 import dev.vigil.topology.Metered;
 import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.topology.ProgressPartitioner;
+import dev.vigil.topology.ProgressStamper;
+import dev.vigil.topology.ProgressWindowProcessor;
+import dev.vigil.topology.SourceProgress;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -39,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -51,11 +55,12 @@ import java.util.TreeMap;
  *       fingerprints at most three bits apart agree on at least one band (pigeonhole), so every
  *       near-duplicate pair meets in some bucket.</li>
  *   <li>Per bucket and hopping window, the sightings are kept (pseudonymous accounts, no text)
- *       and, once the window closes, grouped into clusters whose fingerprints are verified to be
+ *       and, once every input partition has passed the window's end plus grace, grouped into clusters whose fingerprints are verified to be
  *       within the Hamming distance. Clusters with at least the threshold of distinct accounts
  *       are candidates.</li>
  *   <li>All candidates go to one campaign merger (one partition: candidates are rare), which
- *       waits until every bucket has had time to report a window, unions the candidates of the
+ *       waits until every bucket task has reported a window (their event-time progress, see
+ *       {@link dev.vigil.topology.Stamped}, follows their candidates), unions the candidates of the
  *       window (the same campaign reaches it from several bands), matches the result against
  *       campaigns already alerted, and alerts once per new campaign. An alerted campaign that
  *       keeps growing is re-sent under the same dedup key, so an incident tool updates it.</li>
@@ -68,6 +73,8 @@ public final class CoordinatedAbuseStage {
     public static final String PENDING_STORE = "coordinated-abuse-pending-windows";
     public static final String CAMPAIGN_STORE = "coordinated-abuse-campaigns";
     public static final String BACKGROUND_STORE = "coordinated-abuse-background";
+    public static final String BUCKET_PROGRESS_STORE = "near-duplicate-bucket-progress";
+    public static final String MERGER_PROGRESS_STORE = "coordinated-abuse-progress";
     static final String MERGER_KEY = "campaigns";
     static final int BANDS = 4;
 
@@ -77,60 +84,112 @@ public final class CoordinatedAbuseStage {
     public static KStream<String, SafetyAlert> build(final StreamsBuilder builder,
                                                      final KStream<String, MessageSignals> signals,
                                                      final MonitoringConfig config, final SafetyMetrics metrics) {
-        final Pseudonyms pseudonyms = new Pseudonyms(config.pseudonymKey());
-        final JsonSerde<CampaignInput> inputSerde = new JsonSerde<>(CampaignInput.class);
         final TimeWindows windows = TimeWindows.ofSizeAndGrace(config.abuseWindow(), config.grace())
                 .advanceBy(config.abuseAdvance());
-
-        final KStream<String, MessageSignals> fingerprinted = signals.filter(
-                (k, s) -> s != null && s.getRole() == Role.HUMAN && s.getSimhash() != null
-                        && s.getSimhash() != SimHash.NONE,
-                Named.as("fingerprinted-human-messages"));
-
-        final KStream<String, CampaignInput> candidates = fingerprinted
-                .flatMap((k, s) -> {
-                    final Sighting sighting = new Sighting(s.getSimhash(), pseudonyms.pseudonym(s.getAccountId()),
-                            pseudonyms.hash64("event:" + s.getEventId()), s.getEventTime().toEpochMilli());
-                    final List<KeyValue<String, Sighting>> out = new ArrayList<>(BANDS);
-                    for (final String bucket : buckets(s.getSimhash())) {
-                        out.add(KeyValue.pair(bucket, sighting));
-                    }
-                    return out;
-                }, Named.as("fingerprint-band-buckets"))
+        final KStream<String, CampaignInput> candidates = signals
+                .process(() -> new BandBuckets(new Pseudonyms(config.pseudonymKey()), config.sourceIdleTimeout()),
+                        Named.as("fingerprint-band-buckets"))
                 .repartition(Repartitioned.<String, Sighting>as(BUCKET_REPARTITION)
-                        .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Sighting.class)))
-                .groupByKey(Grouped.with(Serdes.String(), new JsonSerde<>(Sighting.class)))
-                .windowedBy(windows)
-                .aggregate(BucketWindow::new, (bucket, s, w) -> w.add(s, config.abuseBucketCap()),
-                        Named.as("near-duplicate-bucket-window"),
-                        Materialized.<String, BucketWindow, WindowStore<Bytes, byte[]>>as(BUCKET_STORE)
-                                .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(BucketWindow.class)))
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
-                        .withName("near-duplicate-bucket-final"))
-                .toStream(Named.as("near-duplicate-bucket-results"))
-                .flatMap((w, bucket) -> {
-                    final List<KeyValue<String, CampaignInput>> out = new ArrayList<>();
-                    for (final List<Member> cluster : NearDuplicates.clusters(bucket.members.values(),
-                            config.abuseHamming())) {
-                        if (NearDuplicates.accounts(cluster).size() >= observedAccounts(config)) {
-                            final CampaignInput c = new CampaignInput();
-                            c.windowStart = w.window().start();
-                            c.windowEnd = w.window().end();
-                            c.members = cluster;
-                            out.add(KeyValue.pair(MERGER_KEY, c));
-                        }
+                        .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Sighting.class))
+                        .withStreamPartitioner(new ProgressPartitioner<>()))
+                .process(new ProcessorSupplier<String, Sighting, String, CampaignInput>() {
+                    @Override
+                    public Processor<String, Sighting, String, CampaignInput> get() {
+                        return new BucketWindows(windows, config);
                     }
-                    return out;
-                }, Named.as("coordinated-abuse-candidate-clusters"));
 
-        final KStream<String, CampaignInput> ticks = signals.process(() -> new Clock(config.abuseAdvance().toMillis()),
-                Named.as("coordinated-abuse-clock"));
+                    @Override
+                    public Set<StoreBuilder<?>> stores() {
+                        return Set.of(ProgressWindowProcessor.windowStore(config, BUCKET_STORE,
+                                new JsonSerde<>(BucketWindow.class)), SourceProgress.store(config, BUCKET_PROGRESS_STORE));
+                    }
+                }, Named.as("near-duplicate-bucket-window"));
 
-        return candidates.merge(ticks, Named.as("coordinated-abuse-inputs"))
+        return candidates
                 .repartition(Repartitioned.<String, CampaignInput>as(CANDIDATE_REPARTITION)
-                        .withKeySerde(Serdes.String()).withValueSerde(inputSerde).withNumberOfPartitions(1))
+                        .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(CampaignInput.class))
+                        .withNumberOfPartitions(1))
                 .process(() -> new Merger(config, metrics), Named.as("coordinated-abuse-campaign-merger"),
                         addStores(builder, config));
+    }
+
+    /**
+     * Sends each fingerprinted human message to its four band buckets (pseudonymous account, no
+     * text), stamped with this task's event-time progress; every other message only moves the
+     * progress on.
+     */
+    static final class BandBuckets extends ProgressStamper<String, MessageSignals, Sighting> {
+        private final Pseudonyms pseudonyms;
+
+        BandBuckets(final Pseudonyms pseudonyms, final Duration idleAfter) {
+            super(Sighting::new, idleAfter);
+            this.pseudonyms = pseudonyms;
+        }
+
+        @Override
+        protected void emit(final Record<String, MessageSignals> record, final Emitter<Sighting> out) {
+            final MessageSignals s = record.value();
+            if (s == null || s.getRole() != Role.HUMAN || s.getSimhash() == null || s.getSimhash() == SimHash.NONE) {
+                return;
+            }
+            final long time = s.getEventTime().toEpochMilli();
+            for (final String bucket : buckets(s.getSimhash())) {
+                // One object per bucket: each is stamped and serialised on its own.
+                out.send(bucket, new Sighting(s.getSimhash(), pseudonyms.pseudonym(s.getAccountId()),
+                        pseudonyms.hash64("event:" + s.getEventId()), time), record.timestamp());
+            }
+        }
+    }
+
+    /**
+     * Per bucket and hopping window, the sightings (capped); once every input partition has passed
+     * a window, its clusters of verified near-duplicates with enough accounts go to the merger,
+     * followed by this task's progress.
+     */
+    static final class BucketWindows extends ProgressWindowProcessor<Sighting, BucketWindow, String, CampaignInput> {
+        private final MonitoringConfig config;
+
+        BucketWindows(final TimeWindows windows, final MonitoringConfig config) {
+            super(windows, BUCKET_STORE, BUCKET_PROGRESS_STORE);
+            this.config = config;
+        }
+
+        @Override
+        protected BucketWindow initial() {
+            return new BucketWindow();
+        }
+
+        @Override
+        protected BucketWindow add(final String bucket, final Sighting s, final BucketWindow w) {
+            return w.add(s, config.abuseBucketCap());
+        }
+
+        @Override
+        protected void closed(final Windowed<String> w, final BucketWindow bucket) {
+            for (final List<Member> cluster : NearDuplicates.clusters(bucket.members.values(), config.abuseHamming())) {
+                if (NearDuplicates.accounts(cluster).size() >= observedAccounts(config)) {
+                    final CampaignInput c = stamped(new CampaignInput(), closingWatermark());
+                    c.windowStart = w.window().start();
+                    c.windowEnd = w.window().end();
+                    c.members = cluster;
+                    context().forward(new Record<>(MERGER_KEY, c, w.window().end()));
+                }
+            }
+        }
+
+        @Override
+        protected void advanced(final long watermark, final int sources) {
+            final CampaignInput p = stamped(new CampaignInput(), watermark);
+            p.progressOnly = true;
+            context().forward(new Record<>(MERGER_KEY, p, Math.max(0, watermark)));
+        }
+
+        private CampaignInput stamped(final CampaignInput c, final long watermark) {
+            c.source = context().taskId().partition();
+            c.sources = sources();
+            c.sourceTime = watermark;
+            return c;
+        }
     }
 
     private static String[] addStores(final StreamsBuilder builder, final MonitoringConfig config) {
@@ -140,7 +199,8 @@ public final class CoordinatedAbuseStage {
                 Serdes.String(), new JsonSerde<>(Campaign.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(BACKGROUND_STORE),
                 Serdes.String(), new JsonSerde<>(Background.class)));
-        return new String[] {PENDING_STORE, CAMPAIGN_STORE, BACKGROUND_STORE};
+        builder.addStateStore(SourceProgress.store(config, MERGER_PROGRESS_STORE));
+        return new String[] {PENDING_STORE, CAMPAIGN_STORE, BACKGROUND_STORE, MERGER_PROGRESS_STORE};
     }
 
     /**
@@ -171,43 +231,14 @@ public final class CoordinatedAbuseStage {
         public TreeMap<String, Member> members = new TreeMap<>();
     }
 
-    /**
-     * Sends a tick whenever its task's event time passes a window advance, so the merger's stream
-     * time keeps moving (and closes windows) when no campaign is under way.
-     */
-    static final class Clock implements Processor<String, MessageSignals, String, CampaignInput> {
-        private final long advance;
-        private ProcessorContext<String, CampaignInput> context;
-        private long lastTicked = Long.MIN_VALUE;
-
-        Clock(final long advance) {
-            this.advance = advance;
-        }
-
-        @Override
-        public void init(final ProcessorContext<String, CampaignInput> context) {
-            this.context = context;
-        }
-
-        @Override
-        public void process(final Record<String, MessageSignals> record) {
-            final long boundary = Math.floorDiv(record.timestamp(), advance) * advance;
-            if (boundary > lastTicked) {
-                lastTicked = boundary;
-                // Stamped with the boundary, not the record: after a restart the clock (held in
-                // memory) ticks the same boundary again, which then changes nothing downstream.
-                context.forward(new Record<>(MERGER_KEY, CampaignInput.tick(), boundary));
-            }
-        }
-    }
-
     /** Merges candidates per window into campaigns and alerts once per campaign. */
     static final class Merger implements Processor<String, CampaignInput, String, SafetyAlert> {
         private final MonitoringConfig config;
         private final SafetyMetrics metrics;
         private final Alerts alerts;
-        /** Buckets report a window when their own stream time passes its end plus grace; allow the merge delay more. */
+        /** Every bucket task has reported a window once all of them have passed its end plus grace. */
         private final long settle;
+        private final SourceProgress progress = new SourceProgress(MERGER_PROGRESS_STORE);
         private ProcessorContext<String, SafetyAlert> context;
         private KeyValueStore<String, PendingWindow> pending;
         private KeyValueStore<String, Campaign> campaigns;
@@ -217,7 +248,7 @@ public final class CoordinatedAbuseStage {
             this.config = config;
             this.metrics = metrics;
             this.alerts = new Alerts(config.runbookBaseUrl());
-            this.settle = config.grace().toMillis() + config.abuseMergeDelay().toMillis();
+            this.settle = config.grace().toMillis();
         }
 
         @Override
@@ -226,13 +257,17 @@ public final class CoordinatedAbuseStage {
             this.pending = context.getStateStore(PENDING_STORE);
             this.campaigns = context.getStateStore(CAMPAIGN_STORE);
             this.background = context.getStateStore(BACKGROUND_STORE);
+            progress.init(context);
         }
 
         @Override
         public void process(final Record<String, CampaignInput> record) {
             final CampaignInput in = record.value();
-            final long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
-            if (in != null && !in.tick) {
+            if (in == null) {
+                return;
+            }
+            final boolean moved = progress.observe(in);
+            if (!in.progressOnly) {
                 final String key = windowKey(in.windowEnd, in.windowStart);
                 PendingWindow w = pending.get(key);
                 if (w == null) {
@@ -250,13 +285,15 @@ public final class CoordinatedAbuseStage {
                 }
                 pending.put(key, w);
             }
-            closeSettledWindows(streamTime);
+            if (moved && progress.watermark() != SourceProgress.NONE) {
+                closeSettledWindows(progress.watermark());
+            }
         }
 
-        private void closeSettledWindows(final long streamTime) {
+        private void closeSettledWindows(final long watermark) {
             final List<KeyValue<String, PendingWindow>> due = new ArrayList<>();
             try (KeyValueIterator<String, PendingWindow> it = pending.range(windowKey(0, 0),
-                    windowKey(Math.max(0, streamTime - settle), Long.MAX_VALUE))) {
+                    windowKey(Math.max(0, watermark - settle), Long.MAX_VALUE))) {
                 while (it.hasNext()) {
                     due.add(it.next());
                 }

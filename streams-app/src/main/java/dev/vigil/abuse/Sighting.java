@@ -1,7 +1,9 @@
 package dev.vigil.abuse;
 
+import dev.vigil.topology.Stamped;
+
 /** One human message's fingerprint seen in one LSH band bucket: pseudonymous account, no text. */
-public final class Sighting {
+public final class Sighting extends Stamped {
     public long simhash;
     public String account;
     public long messageHash;

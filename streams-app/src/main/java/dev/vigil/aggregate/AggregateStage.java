@@ -7,21 +7,24 @@ import dev.vigil.serde.VigilSerdes;
 import dev.vigil.topology.JsonSerde;
 import dev.vigil.topology.Metered;
 import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.topology.ProgressPartitioner;
+import dev.vigil.topology.ProgressStamper;
+import dev.vigil.topology.ProgressWindowProcessor;
+import dev.vigil.topology.SourceProgress;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.TreeMap;
@@ -29,11 +32,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The windowed aggregates: every contribution counted in its cells (all, affective category,
  * pushback reason, language, model) over each configured hopping window, published once per
- * cell and window after the window closes (grace included), with k-anonymity applied.
+ * cell and window after every input partition has passed the window's end plus grace (see
+ * {@link dev.vigil.topology.Stamped}), with k-anonymity applied.
  */
 public final class AggregateStage {
     public static final String CELL_REPARTITION = "aggregate-cells";
@@ -48,32 +53,34 @@ public final class AggregateStage {
     public static Map<String, KStream<Windowed<String>, CellAccumulator>> build(
             final KStream<String, Contribution> contributions, final MonitoringConfig config,
             final VigilSerdes serdes, final SafetyMetrics metrics) {
-        final KGroupedStream<String, Contribution> cells = contributions
-                .flatMap((conversation, c) -> {
-                    final List<KeyValue<String, Contribution>> out = new ArrayList<>(5);
-                    for (final String cell : c.cells()) {
-                        out.add(KeyValue.pair(cell, c));
-                    }
-                    return out;
-                }, Named.as("aggregate-cell-contributions"))
+        final JsonSerde<Contribution> contributionSerde = new JsonSerde<>(Contribution.class);
+        final KStream<String, Contribution> cells = contributions
+                .process(() -> new CellContributions(config.sourceIdleTimeout()),
+                        Named.as("aggregate-cell-contributions"))
                 .repartition(Repartitioned.<String, Contribution>as(CELL_REPARTITION)
-                        .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Contribution.class)))
-                .groupByKey(Grouped.with(Serdes.String(), new JsonSerde<>(Contribution.class)));
+                        .withKeySerde(Serdes.String()).withValueSerde(contributionSerde)
+                        .withStreamPartitioner(new ProgressPartitioner<>()));
         final Map<String, KStream<Windowed<String>, CellAccumulator>> results = new LinkedHashMap<>();
         for (final MonitoringConfig.WindowSpec spec : config.aggregateWindows()) {
             final String label = label(spec);
-            final KStream<Windowed<String>, CellAccumulator> finals = cells
-                    .windowedBy(TimeWindows.ofSizeAndGrace(spec.size(), config.grace()).advanceBy(spec.advance()))
-                    .aggregate(CellAccumulator::new,
-                            (cell, c, acc) -> acc.add(c, config.exactAccountCap()),
-                            Named.as("aggregate-" + label),
-                            Materialized.<String, CellAccumulator, WindowStore<Bytes, byte[]>>as("aggregate-cells-" + label)
-                                    .withKeySerde(Serdes.String())
-                                    .withValueSerde(new JsonSerde<>(CellAccumulator.class)))
-                    // One record per cell per window: downstream never sees a partial count.
-                    .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
-                            .withName("aggregate-final-" + label))
-                    .toStream(Named.as("aggregate-results-" + label));
+            final TimeWindows windows = TimeWindows.ofSizeAndGrace(spec.size(), config.grace()).advanceBy(spec.advance());
+            final String store = "aggregate-cells-" + label;
+            final String progress = "aggregate-progress-" + label;
+            // One record per cell per window, once every input partition has passed the window's
+            // end plus grace: downstream never sees a partial count, and a replay the same ones.
+            final KStream<Windowed<String>, CellAccumulator> finals = cells.process(
+                    new ProcessorSupplier<String, Contribution, Windowed<String>, CellAccumulator>() {
+                        @Override
+                        public Processor<String, Contribution, Windowed<String>, CellAccumulator> get() {
+                            return new CellWindows(windows, store, progress, config, metrics);
+                        }
+
+                        @Override
+                        public Set<StoreBuilder<?>> stores() {
+                            return Set.of(ProgressWindowProcessor.windowStore(config, store,
+                                    new JsonSerde<>(CellAccumulator.class)), SourceProgress.store(config, progress));
+                        }
+                    }, Named.as("aggregate-" + label));
             finals.map((w, acc) -> {
                         final WindowAggregate a = publish(w, acc, spec, config.k());
                         Metered.safely(() -> metrics.aggregateCell(a.getSuppressed()));
@@ -84,6 +91,59 @@ public final class AggregateStage {
             results.put(label, finals);
         }
         return results;
+    }
+
+    /** Sends each contribution to every cell it counts in, stamped with this task's progress. */
+    static final class CellContributions extends ProgressStamper<String, Contribution, Contribution> {
+        CellContributions(final Duration idleAfter) {
+            super(Contribution::new, idleAfter);
+        }
+
+        @Override
+        protected void emit(final Record<String, Contribution> record, final Emitter<Contribution> out) {
+            if (record.value() == null) {
+                return;
+            }
+            for (final String cell : record.value().cells()) {
+                out.send(cell, record.value(), record.timestamp());
+            }
+        }
+    }
+
+    /** Counts contributions per cell and window; hands on each window's final count. */
+    static final class CellWindows extends ProgressWindowProcessor<Contribution, CellAccumulator,
+            Windowed<String>, CellAccumulator> {
+        private final MonitoringConfig config;
+        private final SafetyMetrics metrics;
+
+        CellWindows(final TimeWindows windows, final String store, final String progress,
+                    final MonitoringConfig config, final SafetyMetrics metrics) {
+            super(windows, store, progress);
+            this.config = config;
+            this.metrics = metrics;
+        }
+
+        @Override
+        protected CellAccumulator initial() {
+            return new CellAccumulator();
+        }
+
+        @Override
+        protected CellAccumulator add(final String cell, final Contribution c, final CellAccumulator acc) {
+            return acc.add(c, config.exactAccountCap());
+        }
+
+        @Override
+        protected void closed(final Windowed<String> window, final CellAccumulator acc) {
+            // Stamped with the window's last instant: its event time, whatever order the
+            // partitions were read in (a replay publishes by it; see ReplayRange).
+            context().forward(new Record<>(window, acc, window.window().end() - 1));
+        }
+
+        @Override
+        protected void late(final Contribution c) {
+            Metered.safely(() -> metrics.lateRecord("aggregates"));
+        }
     }
 
     /** Lower-case ISO duration of the window size, e.g. {@code pt5m}: part of store and topic names. */

@@ -1,14 +1,17 @@
 package dev.vigil.aggregate;
 
+import dev.vigil.topology.Stamped;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What one event adds to the windowed aggregates: a message, a resolved crisis disclosure, or a
  * conversation that ended. Emitted by the conversation stage, which knows the conversation's
- * category, model and language; carries pseudonymous hashes, never ids or text.
+ * category, model and language; carries pseudonymous hashes, never ids or text. Stamped with
+ * its sender's event-time progress, so the aggregate windows close deterministically.
  */
-public final class Contribution {
+public final class Contribution extends Stamped {
     /** What happened. */
     public enum Kind { MESSAGE, REFERRAL_OUTCOME, ENDED }
 

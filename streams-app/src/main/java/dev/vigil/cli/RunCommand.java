@@ -183,9 +183,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "A near-duplicate cluster alerts only with this many times the accounts its text usually has per window (default: 3).")
     Double abuseBurstRatio;
 
-    @Option(names = "--abuse-merge-delay", converter = DurationConverter.class,
-            description = "Event time the campaign merger waits for every bucket after a window's grace (default: 15m; demo 10s).")
-    Duration abuseMergeDelay;
+    @Option(names = "--source-idle-timeout", converter = DurationConverter.class,
+            description = "Wall-clock silence after which a quiet input partition stops holding windows open (default: 10s).")
+    Duration sourceIdleTimeout;
 
     @Option(names = "--runbook-base-url",
             description = "Base of the runbook links in alerts (default: " + MonitoringConfig.DEFAULT_RUNBOOK_BASE_URL + ").")
@@ -341,8 +341,8 @@ public final class RunCommand implements Callable<Integer> {
         if (abuseThreshold != null) {
             b.abuseMinAccounts(abuseThreshold);
         }
-        if (abuseMergeDelay != null) {
-            b.abuseMergeDelay(abuseMergeDelay);
+        if (sourceIdleTimeout != null) {
+            b.sourceIdleTimeout(sourceIdleTimeout);
         }
         if (abuseBurstRatio != null) {
             b.abuseBurstRatio(abuseBurstRatio);
@@ -367,8 +367,7 @@ public final class RunCommand implements Callable<Integer> {
                 .alertWindow(1)
                 .grace(Duration.ofSeconds(5))
                 .abuseWindow(Duration.ofMinutes(1))
-                .abuseAdvance(Duration.ofSeconds(30))
-                .abuseMergeDelay(Duration.ofSeconds(10));
+                .abuseAdvance(Duration.ofSeconds(30));
     }
 
     private void startDemo(final String bootstrap, final Map<String, String> clientConfig, final VigilSerdes serdes) {

@@ -52,6 +52,8 @@ public final class SafetyMetrics {
     public static final String ALERTS = "vigil.alerts.raised";
     public static final String DEAD_LETTERS = "vigil.dead.letters";
     public static final String AGGREGATE_CELLS = "vigil.aggregate.cells";
+    /** Records that reached a window after it closed (a quiet partition came back with old data). */
+    public static final String LATE_RECORDS = "vigil.window.late.records";
     /** Ended conversations that were affective use, by category (the share the research tracks). */
     public static final String AFFECTIVE_CONVERSATIONS = "vigil.conversations.affective";
     /** Pushback messages of ended conversations, by the conversation's category and the reason. */
@@ -157,6 +159,11 @@ public final class SafetyMetrics {
     /** A record went to a dead-letter topic; {@code reason} is a fixed code, never the error text. */
     public void deadLetter(final String reason) {
         registry.counter(DEAD_LETTERS, "reason", reason).increment();
+    }
+
+    /** A record reached {@code stage}'s windows after one of its windows had closed; it is not counted there. */
+    public void lateRecord(final String stage) {
+        registry.counter(LATE_RECORDS, "stage", stage).increment();
     }
 
     /** An aggregate cell was published; {@code suppressed} when it covered fewer than k accounts. */

@@ -226,16 +226,32 @@ public final class Replay implements AutoCloseable {
             // as the number of repartition topics. Live traffic arriving meanwhile cannot keep
             // it from finishing, since each round's target is fixed when the round starts.
             final Set<String> repartition = group.repartitionTopics();
-            for (int round = 0; round <= repartition.size(); round++) {
-                final Map<TopicPartition, Long> ends = group.ends(repartition);
-                while (!GroupOffsets.reached(group.committed(), ends, null)) {
-                    waitOrFail(deadline);
-                }
+            drain(group, repartition, deadline);
+            // 3. Partitions whose input ended before the others hold the last windows open
+            // until their tasks report themselves idle (after the idle timeout of quiet input),
+            // exactly as they did live; wait for that report, then drain what it released.
+            final long quiet = options.replayMonitoring().sourceIdleTimeout().toMillis() * 3 / 2
+                    + 2 * options.streams().commitIntervalMs();
+            final long until = System.nanoTime() + quiet * 1_000_000L;
+            while (System.nanoTime() < until) {
+                waitOrFail(deadline);
             }
+            drain(group, repartition, deadline);
         }
         final Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
         close();
         return new Result(options.outputPrefix(), plan.records(), elapsed, clients.withheld(), outputTopics());
+    }
+
+    /** Waits until the group has committed every record now in the repartition topics, stage by stage. */
+    private void drain(final GroupOffsets group, final Set<String> repartition, final long deadline)
+            throws InterruptedException {
+        for (int round = 0; round <= repartition.size(); round++) {
+            final Map<TopicPartition, Long> ends = group.ends(repartition);
+            while (!GroupOffsets.reached(group.committed(), ends, null)) {
+                waitOrFail(deadline);
+            }
+        }
     }
 
     private Progress progress(final Map<TopicPartition, Long> committed) {

@@ -15,12 +15,13 @@ import java.util.Objects;
  * published everything would publish results of data after {@code to}. So a replay:
  * <ol>
  *   <li>reads each input partition from its first record at or after {@code from - warmup}
- *       until its first record after {@code to + lookahead} (or its end as it was at start);</li>
+ *       until its first record after {@code to + lookahead} (or its end as it was at start,
+ *       then waits for the partitions' tasks to report themselves idle, as they did live);</li>
  *   <li>processes everything it reads exactly as the live application did, so every window and
  *       conversation that the later records close is closed the same way;</li>
  *   <li>publishes only output records whose timestamp (event time) lies in {@code [from, to]}.
  *       Every output record carries the event time of what produced it: a summary the time of
- *       its message (or of the conversation's end), an aggregate the latest event in its window,
+ *       its message (or of the conversation's end), an aggregate the last instant of its window,
  *       an alert the event or window end that raised it. A result that includes data after
  *       {@code to} therefore has a later timestamp and is not published.</li>
  * </ol>

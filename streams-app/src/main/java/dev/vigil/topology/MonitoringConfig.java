@@ -46,10 +46,9 @@ import java.util.Objects;
  * @param runbookBaseUrl        base of the runbook links; the alert type in kebab case and ".md" follow
  * @param abuseBurstRatio       a cluster alerts only with this many times the distinct accounts its texts usually have per window
  * @param abuseBackgroundTtl    a text's usual popularity is forgotten after this long without reaching the threshold
- * @param abuseMergeDelay       event time the campaign merger waits after a window's grace for every bucket
- *                              partition to report it; candidates later than that are still merged, but a
- *                              multi-partition replay is only guaranteed identical when no bucket task
- *                              lags the others by more than this (raise it for fast backfills)
+ * @param sourceIdleTimeout     wall-clock silence after which a task reading a quiet input partition tells
+ *                              the windows downstream not to wait for it (see {@link Stamped}); windows
+ *                              otherwise close only when every input partition has passed them
  * @param persistentStores      RocksDB for the stages' own key-value stores (true), or in-memory ones
  *                              restored from their changelogs on restart (tests, small deployments)
  */
@@ -64,7 +63,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                                Duration abuseWindow, Duration abuseAdvance, int abuseHamming, int abuseMinAccounts,
                                int abuseBucketCap, Duration abuseClusterTtl, double abuseUpdateGrowth,
                                int accountSampleSize, String pseudonymKey, String runbookBaseUrl,
-                               Duration abuseMergeDelay, boolean persistentStores,
+                               Duration sourceIdleTimeout, boolean persistentStores,
                                double abuseBurstRatio, Duration abuseBackgroundTtl) {
 
     public static final String DEFAULT_RUNBOOK_BASE_URL =
@@ -111,7 +110,9 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
             throw new IllegalArgumentException("abuseAdvance must be positive and at most abuseWindow");
         }
         Objects.requireNonNull(pseudonymKey, "pseudonymKey");
-        Objects.requireNonNull(abuseMergeDelay, "abuseMergeDelay");
+        if (sourceIdleTimeout == null || sourceIdleTimeout.isZero() || sourceIdleTimeout.isNegative()) {
+            throw new IllegalArgumentException("sourceIdleTimeout must be positive");
+        }
         if (!(abuseBurstRatio >= 1)) {
             throw new IllegalArgumentException("abuseBurstRatio must be at least 1");
         }
@@ -183,7 +184,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         private int accountSampleSize = 10;
         private String pseudonymKey = "vigil-default-pseudonym-key-change-me";
         private String runbookBaseUrl = DEFAULT_RUNBOOK_BASE_URL;
-        private Duration abuseMergeDelay = Duration.ofMinutes(15);
+        private Duration sourceIdleTimeout = Duration.ofSeconds(10);
         private double abuseBurstRatio = 3.0;
         private Duration abuseBackgroundTtl = Duration.ofDays(7);
         private boolean persistentStores = true;
@@ -221,7 +222,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
             accountSampleSize = c.accountSampleSize;
             pseudonymKey = c.pseudonymKey;
             runbookBaseUrl = c.runbookBaseUrl;
-            abuseMergeDelay = c.abuseMergeDelay;
+            sourceIdleTimeout = c.sourceIdleTimeout;
             abuseBurstRatio = c.abuseBurstRatio;
             abuseBackgroundTtl = c.abuseBackgroundTtl;
             persistentStores = c.persistentStores;
@@ -266,7 +267,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         public Builder accountSampleSize(final int v) { accountSampleSize = v; return this; }
         public Builder pseudonymKey(final String v) { pseudonymKey = v; return this; }
         public Builder runbookBaseUrl(final String v) { runbookBaseUrl = v; return this; }
-        public Builder abuseMergeDelay(final Duration v) { abuseMergeDelay = v; return this; }
+        public Builder sourceIdleTimeout(final Duration v) { sourceIdleTimeout = v; return this; }
         public Builder persistentStores(final boolean v) { persistentStores = v; return this; }
         public Builder abuseBurstRatio(final double v) { abuseBurstRatio = v; return this; }
         public Builder abuseBackgroundTtl(final Duration v) { abuseBackgroundTtl = v; return this; }
@@ -277,7 +278,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                     referralRateThreshold, referralMinDisclosures, pushbackRatio, pushbackMinDelta,
                     pushbackMinReplies, sentimentDeclineShift, sentimentMinConversations, abuseWindow,
                     abuseAdvance, abuseHamming, abuseMinAccounts, abuseBucketCap, abuseClusterTtl,
-                    abuseUpdateGrowth, accountSampleSize, pseudonymKey, runbookBaseUrl, abuseMergeDelay, persistentStores,
+                    abuseUpdateGrowth, accountSampleSize, pseudonymKey, runbookBaseUrl, sourceIdleTimeout, persistentStores,
                     abuseBurstRatio, abuseBackgroundTtl);
         }
     }

@@ -103,7 +103,6 @@ class FullStackObservabilityIT {
                 .grace(Duration.ofSeconds(5))
                 .abuseWindow(Duration.ofMinutes(1))
                 .abuseAdvance(Duration.ofSeconds(30))
-                .abuseMergeDelay(Duration.ofSeconds(5))
                 .persistentStores(false)
                 .build();
     }

@@ -1,0 +1,93 @@
+package dev.vigil.topology;
+
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The sending side of event-time progress (see {@link Stamped}): turns each input record into
+ * zero or more {@link Stamped} records for a repartition topic, stamps them with this task and its
+ * stream time, and sends a progress-only record to every partition whenever its stream time
+ * enters a new {@link #STEP_MS} step, so readers that get none of its records still see it move.
+ *
+ * <p>A task that has had no input for {@code idleAfter} (wall clock: it is caught up and its
+ * partitions are quiet) says so once, and readers stop waiting for it: a quiet partition must not
+ * hold every window open. A task that is merely slow or restoring keeps no such silence (it is
+ * not running, or it is processing), so readers keep waiting for it.
+ */
+public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Processor<KIn, VIn, String, V> {
+    /** Event-time granularity of progress records: a window closes at most this late. */
+    public static final long STEP_MS = 1_000;
+    /** Key of progress-only records (they go to every partition, the key decides nothing). */
+    public static final String PROGRESS_KEY = "~progress";
+
+    private final Supplier<V> progressRecord;
+    private final Duration idleAfter;
+    private ProcessorContext<String, V> context;
+    private long lastStep = Long.MIN_VALUE;
+    private long lastInputNanos = System.nanoTime();
+    private boolean idleSent;
+
+    protected ProgressStamper(final Supplier<V> progressRecord, final Duration idleAfter) {
+        this.progressRecord = progressRecord;
+        this.idleAfter = idleAfter;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, V> context) {
+        this.context = context;
+        final Duration every = idleAfter.dividedBy(2).isZero() ? Duration.ofMillis(1) : idleAfter.dividedBy(2);
+        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, now -> checkIdle());
+    }
+
+    @Override
+    public final void process(final Record<KIn, VIn> record) {
+        lastInputNanos = System.nanoTime();
+        idleSent = false;
+        final long time = Math.max(context.currentStreamTimeMs(), record.timestamp());
+        emit(record, (key, value, timestamp) -> {
+            stamp(value, time, false);
+            context.forward(new Record<>(key, value, timestamp));
+        });
+        final long step = Math.floorDiv(time, STEP_MS);
+        if (step > lastStep) {
+            lastStep = step;
+            sendProgress(time, false);
+        }
+    }
+
+    /** Turns one input record into the records to send, through {@code out}. */
+    protected abstract void emit(Record<KIn, VIn> record, Emitter<V> out);
+
+    /** Where {@link #emit} sends its records; they are stamped on the way. */
+    @FunctionalInterface
+    public interface Emitter<V> {
+        void send(String key, V value, long timestamp);
+    }
+
+    private void checkIdle() {
+        if (!idleSent && System.nanoTime() - lastInputNanos >= idleAfter.toNanos()) {
+            idleSent = true;
+            // Sent even before the first record (stream time unknown): a partition that never
+            // had input must not hold the readers' windows open either.
+            sendProgress(context.currentStreamTimeMs(), true);
+        }
+    }
+
+    private void sendProgress(final long time, final boolean idle) {
+        final V p = progressRecord.get();
+        p.progressOnly = true;
+        stamp(p, time, idle);
+        context.forward(new Record<>(PROGRESS_KEY, p, time));
+    }
+
+    private void stamp(final V value, final long time, final boolean idle) {
+        value.source = context.taskId().partition();
+        value.sourceTime = time;
+        value.sourceIdle = idle;
+    }
+}

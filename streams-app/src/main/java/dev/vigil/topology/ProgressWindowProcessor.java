@@ -1,0 +1,159 @@
+package dev.vigil.topology;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.kstream.internals.TimeWindow;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Hopping-window aggregation closed by event-time progress ({@link SourceProgress}) instead of
+ * the reading task's own stream time: a window's final value is handed on once every sending task
+ * has passed its end plus grace, so it holds exactly the records whose sender had not yet passed
+ * that point when sending them, however the sending tasks were scheduled. That is what makes a
+ * multi-partition replay or a restart give the same aggregates record for record.
+ *
+ * <p>Windows are kept in a key-value store keyed by end, start and key, so closing the due ones
+ * is one range scan, and are handed to {@link #closed} in (end, start, key) order, then the new
+ * watermark to {@link #advanced}. Records whose window had already closed are counted in
+ * {@link #late} and not added: that happens only when a sender went idle and came back with old
+ * records, or the sender itself had passed the window (Kafka Streams' own notion of late).
+ */
+public abstract class ProgressWindowProcessor<V extends Stamped, A, KOut, VOut>
+        implements Processor<String, V, KOut, VOut> {
+    private final TimeWindows windows;
+    private final long graceMs;
+    private final String windowStore;
+    private final SourceProgress progress;
+    private ProcessorContext<KOut, VOut> context;
+    private KeyValueStore<String, A> store;
+    /** The last watermark handed to {@link #advanced}, so it hears each change once. */
+    private long announced = SourceProgress.NONE;
+    /** The watermark that is closing windows, while {@link #closed} runs. */
+    private long closing = SourceProgress.NONE;
+
+    protected ProgressWindowProcessor(final TimeWindows windows, final String windowStore, final String progressStore) {
+        this.windows = windows;
+        this.graceMs = windows.gracePeriodMs();
+        this.windowStore = windowStore;
+        this.progress = new SourceProgress(progressStore);
+    }
+
+    /** The window store: cached, as Kafka Streams' own window aggregations are. */
+    public static <A> StoreBuilder<KeyValueStore<String, A>> windowStore(final MonitoringConfig config,
+                                                                          final String name, final Serde<A> serde) {
+        return Stores.keyValueStoreBuilder(config.keyValueStore(name), Serdes.String(), serde).withCachingEnabled();
+    }
+
+    @Override
+    public void init(final ProcessorContext<KOut, VOut> context) {
+        this.context = context;
+        this.store = context.getStateStore(windowStore);
+        progress.init(context);
+    }
+
+    protected ProcessorContext<KOut, VOut> context() {
+        return context;
+    }
+
+    /** A new, empty aggregate. */
+    protected abstract A initial();
+
+    /** Adds {@code value} (under {@code key}) to {@code aggregate}, returning it. */
+    protected abstract A add(String key, V value, A aggregate);
+
+    /** A window closed with its final aggregate. */
+    protected abstract void closed(Windowed<String> window, A aggregate);
+
+    /** Every window ending at or before {@code watermark - grace} has been handed to {@link #closed}. */
+    protected void advanced(final long watermark, final int sources) {
+    }
+
+    /** A record that came after its window closed (one call per window missed). */
+    protected void late(final V value) {
+    }
+
+    @Override
+    public void process(final Record<String, V> record) {
+        final V v = record.value();
+        if (v == null) {
+            return;
+        }
+        final boolean moved = progress.observe(v);
+        if (!v.progressOnly) {
+            for (final Map.Entry<Long, TimeWindow> w : windows.windowsFor(record.timestamp()).entrySet()) {
+                final long end = w.getValue().end();
+                if (end + graceMs <= v.sourceTime || end <= progress.closedThrough()) {
+                    late(v);
+                    continue;
+                }
+                final String key = key(end, w.getKey(), record.key());
+                final A before = store.get(key);
+                store.put(key, add(record.key(), v, before == null ? initial() : before));
+            }
+        }
+        if (moved) {
+            closeDue();
+        }
+    }
+
+    private void closeDue() {
+        final long watermark = progress.watermark();
+        if (watermark == SourceProgress.NONE) {
+            return;
+        }
+        final long through = watermark - graceMs;
+        if (through > progress.closedThrough()) {
+            closing = watermark;
+            final List<KeyValue<String, A>> due = new ArrayList<>();
+            try (KeyValueIterator<String, A> it = store.range(pad(0), pad(through) + "|\uffff")) {
+                while (it.hasNext()) {
+                    due.add(it.next());
+                }
+            }
+            for (final KeyValue<String, A> e : due) {
+                store.delete(e.key);
+                final String[] parts = e.key.split("\\|", 3);
+                final long end = Long.parseLong(parts[0]);
+                final long start = Long.parseLong(parts[1]);
+                closed(new Windowed<>(parts[2], new TimeWindow(start, end)), e.value);
+            }
+            progress.closedThrough(through);
+        }
+        if (watermark > announced) {
+            announced = watermark;
+            advanced(watermark, progress.sources());
+        }
+    }
+
+    private static String key(final long end, final long start, final String key) {
+        return pad(end) + "|" + pad(start) + "|" + key;
+    }
+
+    private static String pad(final long millis) {
+        return String.format(Locale.ROOT, "%019d", Math.max(0, millis));
+    }
+
+    /** The watermark that closed the window {@link #closed} is handed (valid only there). */
+    protected long closingWatermark() {
+        return closing;
+    }
+
+    /** How many sending tasks this reader waits for. */
+    protected int sources() {
+        return progress.sources();
+    }
+}
