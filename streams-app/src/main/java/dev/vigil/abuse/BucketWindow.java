@@ -7,8 +7,17 @@ public final class BucketWindow {
     public TreeMap<String, Member> members = new TreeMap<>();
     /** Sightings not kept because the bucket was full. */
     public long overflow;
+    /**
+     * Greatest classifier version among the sightings (one in steady state; the greatest during
+     * an upgrade, so the result does not depend on the order partitions were read in).
+     */
+    public String classifierVersion;
 
     BucketWindow add(final Sighting s, final int cap) {
+        if (s.classifierVersion != null
+                && (classifierVersion == null || s.classifierVersion.compareTo(classifierVersion) > 0)) {
+            classifierVersion = s.classifierVersion;
+        }
         final String key = Member.key(s.simhash, s.account);
         final Member existing = members.get(key);
         if (existing != null) {

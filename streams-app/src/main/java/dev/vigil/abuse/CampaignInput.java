@@ -14,4 +14,5 @@ public final class CampaignInput extends Stamped {
     public long windowStart;
     public long windowEnd;
     public List<Member> members = new ArrayList<>();
+    public String classifierVersion;
 }

@@ -135,8 +135,10 @@ public final class CoordinatedAbuseStage {
             final long time = s.getEventTime().toEpochMilli();
             for (final String bucket : buckets(s.getSimhash())) {
                 // One object per bucket: each is stamped and serialised on its own.
-                out.send(bucket, new Sighting(s.getSimhash(), pseudonyms.pseudonym(s.getAccountId()),
-                        pseudonyms.hash64("event:" + s.getEventId()), time), record.timestamp());
+                final Sighting sighting = new Sighting(s.getSimhash(), pseudonyms.pseudonym(s.getAccountId()),
+                        pseudonyms.hash64("event:" + s.getEventId()), time);
+                sighting.classifierVersion = s.getClassifierVersion();
+                out.send(bucket, sighting, record.timestamp());
             }
         }
     }
@@ -172,6 +174,7 @@ public final class CoordinatedAbuseStage {
                     c.windowStart = w.window().start();
                     c.windowEnd = w.window().end();
                     c.members = cluster;
+                    c.classifierVersion = bucket.classifierVersion;
                     context().forward(new Record<>(MERGER_KEY, c, w.window().end()));
                 }
             }
@@ -229,6 +232,8 @@ public final class CoordinatedAbuseStage {
         public long windowStart;
         public long windowEnd;
         public TreeMap<String, Member> members = new TreeMap<>();
+        /** The greatest classifier version among the window's candidates (the same in steady state). */
+        public String classifierVersion;
     }
 
     /** Merges candidates per window into campaigns and alerts once per campaign. */
@@ -274,6 +279,10 @@ public final class CoordinatedAbuseStage {
                     w = new PendingWindow();
                     w.windowStart = in.windowStart;
                     w.windowEnd = in.windowEnd;
+                }
+                if (in.classifierVersion != null
+                        && (w.classifierVersion == null || in.classifierVersion.compareTo(w.classifierVersion) > 0)) {
+                    w.classifierVersion = in.classifierVersion;
                 }
                 for (final Member m : in.members) {
                     final Member existing = w.members.get(m.key());
@@ -437,7 +446,8 @@ public final class CoordinatedAbuseStage {
                     Instant.ofEpochMilli(w.windowEnd), "cluster", c.id,
                     c.accounts.size() + " accounts sent " + c.messages.size()
                             + " near-identical messages between " + Instant.ofEpochMilli(c.firstSeen) + " and "
-                            + Instant.ofEpochMilli(c.lastSeen), e, "");
+                            + Instant.ofEpochMilli(c.lastSeen), e,
+                    w.classifierVersion == null ? "" : w.classifierVersion);
             if (first) {
                 // A re-send updates the same incident; counting it would inflate the alert rate.
                 Metered.safely(() -> metrics.alertRaised(alert));

@@ -8,6 +8,8 @@ public final class Sighting extends Stamped {
     public String account;
     public long messageHash;
     public long eventTime;
+    /** Version of the classifier that fingerprinted the message (alerts say which one judged). */
+    public String classifierVersion;
 
     public Sighting() {
     }

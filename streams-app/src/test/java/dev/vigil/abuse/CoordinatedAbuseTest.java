@@ -80,6 +80,7 @@ class CoordinatedAbuseTest {
             assertFalse(a.toString().toLowerCase(java.util.Locale.ROOT).contains("reseller"), "no text");
             assertEquals(Alerts.alertId(a.getDedupKey()), a.getAlertId());
             assertTrue(a.getRunbookUrl().endsWith("/coordinated-abuse.md"));
+            assertEquals("test-1", a.getClassifierVersion(), "the alert says which classifier fingerprinted the texts");
         }
     }
 
