@@ -217,6 +217,26 @@ public final class CoordinatedAbuseStage {
                 (int) Math.ceil(config.abuseMinAccounts() / config.abuseBurstRatio())));
     }
 
+    /**
+     * P(X &ge; n) for X ~ Poisson(mean): how likely a text usually sent by {@code mean} accounts a
+     * window reaches {@code n} by chance. A fresh text (mean 0) never does.
+     */
+    static double poissonTail(final double mean, final int n) {
+        if (n <= 0) {
+            return 1;
+        }
+        if (mean <= 0) {
+            return 0;
+        }
+        double term = Math.exp(-mean);
+        double below = term;
+        for (int k = 1; k < n; k++) {
+            term *= mean / k;
+            below += term;
+        }
+        return Math.max(0, 1 - below);
+    }
+
     /** The four band buckets of a fingerprint, e.g. {@code b2-3fa0}. */
     public static List<String> buckets(final long simhash) {
         final List<String> out = new ArrayList<>(BANDS);
@@ -324,8 +344,9 @@ public final class CoordinatedAbuseStage {
                     continue;
                 }
                 // Judged against the earlier windows only, then this window joins the baseline.
-                final boolean burst = accounts >= config.abuseBurstRatio()
-                        * usualThenLearn(cluster, accounts, w.windowStart);
+                final double usual = usualThenLearn(cluster, accounts, w.windowStart);
+                final boolean burst = accounts >= config.abuseBurstRatio() * usual
+                        && poissonTail(usual, accounts) <= config.abuseSignificance();
                 final Campaign known = findActive(cluster);
                 if (known != null) {
                     if (known.absorb(cluster)) {

@@ -183,6 +183,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "A near-duplicate cluster alerts only with this many times the accounts its text usually has per window (default: 3).")
     Double abuseBurstRatio;
 
+    @Option(names = "--abuse-significance",
+            description = "A burst must also be this unlikely by chance at the text's usual rate (Poisson tail; default: 0.001).")
+    Double abuseSignificance;
+
     @Option(names = "--source-idle-timeout", converter = DurationConverter.class,
             description = "Wall-clock silence after which a quiet input partition stops holding windows open (default: 10s).")
     Duration sourceIdleTimeout;
@@ -343,6 +347,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (sourceIdleTimeout != null) {
             b.sourceIdleTimeout(sourceIdleTimeout);
+        }
+        if (abuseSignificance != null) {
+            b.abuseSignificance(abuseSignificance);
         }
         if (abuseBurstRatio != null) {
             b.abuseBurstRatio(abuseBurstRatio);

@@ -46,6 +46,8 @@ import java.util.Objects;
  * @param runbookBaseUrl        base of the runbook links; the alert type in kebab case and ".md" follow
  * @param abuseBurstRatio       a cluster alerts only with this many times the distinct accounts its texts usually have per window
  * @param abuseBackgroundTtl    a text's usual popularity is forgotten after this long without reaching the threshold
+ * @param abuseSignificance     and only if so many accounts would be this unlikely (Poisson tail) were the text
+ *                              sent at its usual rate: small usual counts are noisy, and 3 times 2 is chance
  * @param sourceIdleTimeout     wall-clock silence after which a task reading a quiet input partition tells
  *                              the windows downstream not to wait for it (see {@link Stamped}); windows
  *                              otherwise close only when every input partition has passed them
@@ -64,7 +66,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                                int abuseBucketCap, Duration abuseClusterTtl, double abuseUpdateGrowth,
                                int accountSampleSize, String pseudonymKey, String runbookBaseUrl,
                                Duration sourceIdleTimeout, boolean persistentStores,
-                               double abuseBurstRatio, Duration abuseBackgroundTtl) {
+                               double abuseBurstRatio, Duration abuseBackgroundTtl, double abuseSignificance) {
 
     public static final String DEFAULT_RUNBOOK_BASE_URL =
             "https://github.com/vigil-safety/vigil/blob/main/docs/runbooks/";
@@ -117,6 +119,9 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
             throw new IllegalArgumentException("abuseBurstRatio must be at least 1");
         }
         Objects.requireNonNull(abuseBackgroundTtl, "abuseBackgroundTtl");
+        if (!(abuseSignificance > 0 && abuseSignificance <= 1)) {
+            throw new IllegalArgumentException("abuseSignificance must be in (0, 1]");
+        }
         Objects.requireNonNull(runbookBaseUrl, "runbookBaseUrl");
     }
 
@@ -187,6 +192,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         private Duration sourceIdleTimeout = Duration.ofSeconds(10);
         private double abuseBurstRatio = 3.0;
         private Duration abuseBackgroundTtl = Duration.ofDays(7);
+        private double abuseSignificance = 0.001;
         private boolean persistentStores = true;
 
         private Builder() {
@@ -225,6 +231,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
             sourceIdleTimeout = c.sourceIdleTimeout;
             abuseBurstRatio = c.abuseBurstRatio;
             abuseBackgroundTtl = c.abuseBackgroundTtl;
+            abuseSignificance = c.abuseSignificance;
             persistentStores = c.persistentStores;
         }
 
@@ -271,6 +278,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         public Builder persistentStores(final boolean v) { persistentStores = v; return this; }
         public Builder abuseBurstRatio(final double v) { abuseBurstRatio = v; return this; }
         public Builder abuseBackgroundTtl(final Duration v) { abuseBackgroundTtl = v; return this; }
+        public Builder abuseSignificance(final double v) { abuseSignificance = v; return this; }
 
         public MonitoringConfig build() {
             return new MonitoringConfig(outputPrefix, inactivityGap, conversationRules, aggregateWindows, grace, k,
@@ -279,7 +287,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                     pushbackMinReplies, sentimentDeclineShift, sentimentMinConversations, abuseWindow,
                     abuseAdvance, abuseHamming, abuseMinAccounts, abuseBucketCap, abuseClusterTtl,
                     abuseUpdateGrowth, accountSampleSize, pseudonymKey, runbookBaseUrl, sourceIdleTimeout, persistentStores,
-                    abuseBurstRatio, abuseBackgroundTtl);
+                    abuseBurstRatio, abuseBackgroundTtl, abuseSignificance);
         }
     }
 }

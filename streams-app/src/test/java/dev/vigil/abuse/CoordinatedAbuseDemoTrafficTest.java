@@ -114,5 +114,8 @@ class CoordinatedAbuseDemoTrafficTest {
         // Popular ordinary prompts are background: after the warm-up they are not re-sent as they
         // keep growing (before the fix: 155 records for 42 of them in these ten minutes).
         assertTrue(otherAfterWarmUp.size() <= 2 * otherKeysAfterWarmUp, otherAfterWarmUp.toString());
+        // Texts usually sent by a few accounts that reach a few more by chance are not bursts
+        // (4 records for 4 texts with the Poisson significance test; 11 for 9 without it).
+        assertTrue(otherAfterWarmUp.size() <= 5, "ordinary prompts after the warm-up: " + otherAfterWarmUp.size());
     }
 }
