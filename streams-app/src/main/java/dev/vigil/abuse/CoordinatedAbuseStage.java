@@ -170,7 +170,7 @@ public final class CoordinatedAbuseStage {
         protected void closed(final Windowed<String> w, final BucketWindow bucket) {
             for (final List<Member> cluster : NearDuplicates.clusters(bucket.members.values(), config.abuseHamming())) {
                 if (NearDuplicates.accounts(cluster).size() >= observedAccounts(config)) {
-                    final CampaignInput c = stamped(new CampaignInput(), closingWatermark());
+                    final CampaignInput c = stamped(new CampaignInput(), reportedWatermark());
                     c.windowStart = w.window().start();
                     c.windowEnd = w.window().end();
                     c.members = cluster;

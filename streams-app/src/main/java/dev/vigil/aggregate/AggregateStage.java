@@ -14,15 +14,21 @@ import dev.vigil.topology.SourceProgress;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.internals.TimeWindow;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +48,7 @@ import java.util.Set;
  */
 public final class AggregateStage {
     public static final String CELL_REPARTITION = "aggregate-cells";
+    public static final String PUBLISH_REPARTITION_PREFIX = "aggregate-publish-";
 
     private AggregateStage() {
     }
@@ -68,10 +75,10 @@ public final class AggregateStage {
             final String progress = "aggregate-progress-" + label;
             // One record per cell per window, once every input partition has passed the window's
             // end plus grace: downstream never sees a partial count, and a replay the same ones.
-            final KStream<Windowed<String>, CellAccumulator> finals = cells.process(
-                    new ProcessorSupplier<String, Contribution, Windowed<String>, CellAccumulator>() {
+            final KStream<Windowed<String>, Object> closed = cells.process(
+                    new ProcessorSupplier<String, Contribution, Windowed<String>, Object>() {
                         @Override
-                        public Processor<String, Contribution, Windowed<String>, CellAccumulator> get() {
+                        public Processor<String, Contribution, Windowed<String>, Object> get() {
                             return new CellWindows(windows, store, progress, config, metrics);
                         }
 
@@ -81,16 +88,155 @@ public final class AggregateStage {
                                     new JsonSerde<>(CellAccumulator.class)), SourceProgress.store(config, progress));
                         }
                     }, Named.as("aggregate-" + label));
-            finals.map((w, acc) -> {
-                        final WindowAggregate a = publish(w, acc, spec, config.k());
-                        Metered.safely(() -> metrics.aggregateCell(a.getSuppressed()));
-                        return KeyValue.pair(outputKey(a), a);
-                    }, Named.as("aggregate-k-anonymity-" + label))
-                    .to(config.topic(Topics.AGGREGATES), Produced.with(Serdes.String(), serdes.value(WindowAggregate.class))
-                            .withName("aggregates-sink-" + label));
+            final Map<String, KStream<Windowed<String>, Object>> byType = closed.split(Named.as("aggregate-" + label + "-"))
+                    .branch((w, v) -> v instanceof CellAccumulator, Branched.as("finals"))
+                    .defaultBranch(Branched.as("publishing"));
+            final KStream<Windowed<String>, CellAccumulator> finals = byType.get("aggregate-" + label + "-finals")
+                    .mapValues(v -> (CellAccumulator) v, Named.as("aggregate-final-counts-" + label));
+            publish(byType.get("aggregate-" + label + "-publishing"), spec, label, config, serdes, metrics);
             results.put(label, finals);
         }
         return results;
+    }
+
+    /**
+     * Publishes the cells of one window size: every cell of one dimension and window meets in one
+     * task ({@value #PUBLISH_REPARTITION_PREFIX}{@code <label>}, keyed by dimension and window),
+     * which applies k-anonymity to them together once every cell task has closed the window.
+     */
+    private static void publish(final KStream<Windowed<String>, Object> outgoing, final MonitoringConfig.WindowSpec spec,
+                                final String label, final MonitoringConfig config, final VigilSerdes serdes,
+                                final SafetyMetrics metrics) {
+        final String store = "aggregate-publish-" + label;
+        final String progress = "aggregate-publish-progress-" + label;
+        outgoing.map((w, v) -> KeyValue.pair(((FinalCell) v).progressOnly ? ProgressStamper.PROGRESS_KEY
+                                : Dimensions.dimension(w.key()) + "@" + w.window().start(), (FinalCell) v),
+                        Named.as("aggregate-publish-key-" + label))
+                .repartition(Repartitioned.<String, FinalCell>as(PUBLISH_REPARTITION_PREFIX + label)
+                        .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(FinalCell.class))
+                        .withStreamPartitioner(new ProgressPartitioner<>()))
+                .process(new ProcessorSupplier<String, FinalCell, String, WindowAggregate>() {
+                    @Override
+                    public Processor<String, FinalCell, String, WindowAggregate> get() {
+                        return new DimensionPublisher(spec, config, metrics, store, progress);
+                    }
+
+                    @Override
+                    public Set<StoreBuilder<?>> stores() {
+                        return Set.of(Stores.keyValueStoreBuilder(config.keyValueStore(store), Serdes.String(),
+                                new JsonSerde<>(FinalCell.class)), SourceProgress.store(config, progress));
+                    }
+                }, Named.as("aggregate-k-anonymity-" + label))
+                .to(config.topic(Topics.AGGREGATES), Produced.with(Serdes.String(), serdes.value(WindowAggregate.class))
+                        .withName("aggregates-sink-" + label));
+    }
+
+    /**
+     * Holds the final cells of each (dimension, window) until every cell task has closed the
+     * window, then publishes them with k-anonymity applied to the dimension as a whole: a cell
+     * below k is suppressed, and if any cell of a dimension is, so is the smallest published one.
+     * Without that second step the suppressed cell could be recovered by subtraction (the
+     * {@code all} cell minus the other cells of the dimension); with it, what subtraction yields
+     * covers at least k accounts (the smallest published cell alone has k).
+     */
+    static final class DimensionPublisher implements Processor<String, FinalCell, String, WindowAggregate> {
+        private final MonitoringConfig.WindowSpec spec;
+        private final MonitoringConfig config;
+        private final SafetyMetrics metrics;
+        private final String storeName;
+        private final SourceProgress progress;
+        private final long graceMs;
+        private ProcessorContext<String, WindowAggregate> context;
+        private KeyValueStore<String, FinalCell> held;
+
+        DimensionPublisher(final MonitoringConfig.WindowSpec spec, final MonitoringConfig config,
+                           final SafetyMetrics metrics, final String store, final String progressStore) {
+            this.spec = spec;
+            this.config = config;
+            this.metrics = metrics;
+            this.storeName = store;
+            this.progress = new SourceProgress(progressStore);
+            this.graceMs = config.grace().toMillis();
+        }
+
+        @Override
+        public void init(final ProcessorContext<String, WindowAggregate> context) {
+            this.context = context;
+            this.held = context.getStateStore(storeName);
+            progress.init(context);
+        }
+
+        @Override
+        public void process(final Record<String, FinalCell> record) {
+            final FinalCell f = record.value();
+            if (f == null) {
+                return;
+            }
+            final boolean moved = progress.observe(f);
+            if (!f.progressOnly) {
+                held.put(heldKey(f.windowEnd, f.windowStart, f.cell), f);
+            }
+            final long watermark = progress.watermark();
+            if (!moved || watermark == SourceProgress.NONE) {
+                return;
+            }
+            // A cell task announces watermark w once it has sent every window ending by w - grace.
+            final long through = watermark - graceMs;
+            final Map<String, List<FinalCell>> groups = new TreeMap<>();
+            final List<String> done = new ArrayList<>();
+            try (KeyValueIterator<String, FinalCell> it = held.range(pad(0), pad(through) + "|\uffff")) {
+                while (it.hasNext()) {
+                    final KeyValue<String, FinalCell> e = it.next();
+                    done.add(e.key);
+                    groups.computeIfAbsent(pad(e.value.windowEnd) + "|" + pad(e.value.windowStart) + "|"
+                            + Dimensions.dimension(e.value.cell), g -> new ArrayList<>()).add(e.value);
+                }
+            }
+            done.forEach(held::delete);
+            groups.values().forEach(this::publishDimension);
+        }
+
+        private void publishDimension(final List<FinalCell> cells) {
+            final Set<String> suppressed = suppressedCells(cells, config.k());
+            for (final FinalCell f : cells) {
+                final Windowed<String> w = new Windowed<>(f.cell, new TimeWindow(f.windowStart, f.windowEnd));
+                final WindowAggregate a = AggregateStage.publish(w, f.counts, spec, config.k(), suppressed.contains(f.cell));
+                Metered.safely(() -> metrics.aggregateCell(a.getSuppressed()));
+                context.forward(new Record<>(outputKey(a), a, f.windowEnd - 1));
+            }
+        }
+
+        /** Sorted by window end, start, dimension, then cell: closing is a range scan. */
+        private static String heldKey(final long end, final long start, final String cell) {
+            return pad(end) + "|" + pad(start) + "|" + cell;
+        }
+
+        private static String pad(final long millis) {
+            return String.format(Locale.ROOT, "%019d", Math.max(0, millis));
+        }
+    }
+
+    /**
+     * The cells of one dimension and window to publish as suppressed: those below k accounts and,
+     * if there is any, the smallest of the others (fewest accounts, then name), so no suppressed
+     * cell can be recovered by subtracting the published ones from the whole.
+     */
+    static Set<String> suppressedCells(final List<FinalCell> cells, final int k) {
+        final Set<String> out = new java.util.TreeSet<>();
+        FinalCell smallestPublished = null;
+        for (final FinalCell f : cells) {
+            final long accounts = f.counts.accounts.count();
+            if (accounts < k) {
+                out.add(f.cell);
+            } else if (smallestPublished == null || accounts < smallestPublished.counts.accounts.count()
+                    || accounts == smallestPublished.counts.accounts.count() && f.cell.compareTo(smallestPublished.cell) < 0) {
+                smallestPublished = f;
+            }
+        }
+        if (!out.isEmpty() && smallestPublished != null) {
+            out.add(smallestPublished.cell);
+        }
+        return out;
     }
 
     /** Sends each contribution to every cell it counts in, stamped with this task's progress. */
@@ -112,7 +258,7 @@ public final class AggregateStage {
 
     /** Counts contributions per cell and window; hands on each window's final count. */
     static final class CellWindows extends ProgressWindowProcessor<Contribution, CellAccumulator,
-            Windowed<String>, CellAccumulator> {
+            Windowed<String>, Object> {
         private final MonitoringConfig config;
         private final SafetyMetrics metrics;
 
@@ -137,7 +283,28 @@ public final class AggregateStage {
         protected void closed(final Windowed<String> window, final CellAccumulator acc) {
             // Stamped with the window's last instant: its event time, whatever order the
             // partitions were read in (a replay publishes by it; see ReplayRange).
-            context().forward(new Record<>(window, acc, window.window().end() - 1));
+            context().forward(new Record<>(window, (Object) acc, window.window().end() - 1));
+            final FinalCell f = stamped(new FinalCell(), reportedWatermark());
+            f.windowStart = window.window().start();
+            f.windowEnd = window.window().end();
+            f.cell = window.key();
+            f.counts = acc;
+            context().forward(new Record<>(window, (Object) f, window.window().end() - 1));
+        }
+
+        @Override
+        protected void advanced(final long watermark, final int sources) {
+            final FinalCell p = stamped(new FinalCell(), watermark);
+            p.progressOnly = true;
+            final Windowed<String> none = new Windowed<>(ProgressStamper.PROGRESS_KEY, new TimeWindow(0, 1));
+            context().forward(new Record<>(none, (Object) p, Math.max(0, watermark)));
+        }
+
+        private FinalCell stamped(final FinalCell f, final long watermark) {
+            f.source = context().taskId().partition();
+            f.sources = sources();
+            f.sourceTime = watermark;
+            return f;
         }
 
         @Override
@@ -162,6 +329,12 @@ public final class AggregateStage {
      */
     public static WindowAggregate publish(final Windowed<String> window, final CellAccumulator acc,
                                           final MonitoringConfig.WindowSpec spec, final int k) {
+        return publish(window, acc, spec, k, false);
+    }
+
+    /** As {@link #publish(Windowed, CellAccumulator, MonitoringConfig.WindowSpec, int)}, suppressed also when {@code suppress}. */
+    static WindowAggregate publish(final Windowed<String> window, final CellAccumulator acc,
+                                   final MonitoringConfig.WindowSpec spec, final int k, final boolean suppress) {
         final String cell = window.key();
         final WindowAggregate.Builder b = WindowAggregate.newBuilder()
                 .setWindowStart(Instant.ofEpochMilli(window.window().start()))
@@ -172,7 +345,7 @@ public final class AggregateStage {
                 .setK(k)
                 .setClassifierVersion(acc.classifierVersion == null ? "" : acc.classifierVersion);
         final long accounts = acc.accounts.count();
-        if (accounts < k) {
+        if (accounts < k || suppress) {
             return b.setSuppressed(true).build();
         }
         return b.setSuppressed(false)

@@ -42,8 +42,6 @@ public abstract class ProgressWindowProcessor<V extends Stamped, A, KOut, VOut>
     private KeyValueStore<String, A> store;
     /** The last watermark handed to {@link #advanced}, so it hears each change once. */
     private long announced = SourceProgress.NONE;
-    /** The watermark that is closing windows, while {@link #closed} runs. */
-    private long closing = SourceProgress.NONE;
 
     protected ProgressWindowProcessor(final TimeWindows windows, final String windowStore, final String progressStore) {
         this.windows = windows;
@@ -117,7 +115,6 @@ public abstract class ProgressWindowProcessor<V extends Stamped, A, KOut, VOut>
         }
         final long through = watermark - graceMs;
         if (through > progress.closedThrough()) {
-            closing = watermark;
             final List<KeyValue<String, A>> due = new ArrayList<>();
             try (KeyValueIterator<String, A> it = store.range(pad(0), pad(through) + "|\uffff")) {
                 while (it.hasNext()) {
@@ -147,9 +144,14 @@ public abstract class ProgressWindowProcessor<V extends Stamped, A, KOut, VOut>
         return String.format(Locale.ROOT, "%019d", Math.max(0, millis));
     }
 
-    /** The watermark that closed the window {@link #closed} is handed (valid only there). */
-    protected long closingWatermark() {
-        return closing;
+    /**
+     * The watermark this task has fully reported: what records sent from {@link #closed} carry
+     * as their sender's progress. Not the one now closing windows: a reader may act on a
+     * sender's progress only after everything that progress covers has arrived, and the windows
+     * being closed are still being sent; {@link #advanced} announces the new one after them.
+     */
+    protected long reportedWatermark() {
+        return announced;
     }
 
     /** How many sending tasks this reader waits for. */

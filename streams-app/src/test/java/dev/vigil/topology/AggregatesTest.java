@@ -65,6 +65,32 @@ class AggregatesTest {
     }
 
     @Test
+    void shouldNotLetASmallCellBeRecoveredBySubtractingThePublishedOnes() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            // 12 accounts talk to model-a and 3 to model-b in one window: all=all has 15.
+            final Instant start = at(Duration.ofSeconds(5));
+            for (int i = 0; i < 15; i++) {
+                final String model = i < 12 ? "model-a" : "model-b";
+                d.send(human("conv-" + i, "acct-" + i, 0, start.plusSeconds(i)).setModel(model)
+                        .setSentimentScore(i < 12 ? 0.5 : -0.9).build());
+            }
+            d.advanceStreamTime(at(Duration.ofHours(3)));
+            final List<WindowAggregate> all = d.aggregates();
+            final WindowAggregate whole = cell(all, "PT5M", "all", "all", T0);
+            assertFalse(whole.getSuppressed());
+            assertEquals(15L, whole.getDistinctAccounts());
+            assertTrue(cell(all, "PT5M", "model", "model-b", T0).getSuppressed(), "3 accounts: below k");
+            // Were model-a published, all=all minus model-a would be model-b's counts (3 accounts,
+            // their sentiment). The smallest published cell of the dimension is suppressed too.
+            final WindowAggregate a = cell(all, "PT5M", "model", "model-a", T0);
+            assertTrue(a.getSuppressed(), "model-a published would give model-b away by subtraction");
+            assertNull(a.getDistinctAccounts());
+            // Dimensions with nothing below k are untouched.
+            assertFalse(cell(all, "PT5M", "language", "en", T0).getSuppressed());
+        }
+    }
+
+    @Test
     void shouldPublishCountsOfACellOfKAccountsOncePerWindow() {
         try (MonitoringDriver d = new MonitoringDriver()) {
             oneExchangePerAccount(d, 10, at(Duration.ofSeconds(5)));
