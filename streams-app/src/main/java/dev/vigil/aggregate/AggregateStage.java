@@ -107,7 +107,7 @@ public final class AggregateStage {
     private static void publish(final KStream<Windowed<String>, Object> outgoing, final MonitoringConfig.WindowSpec spec,
                                 final String label, final MonitoringConfig config, final VigilSerdes serdes,
                                 final SafetyMetrics metrics) {
-        final String store = "aggregate-publish-" + label;
+        final String store = "aggregate-publish-held-" + label;
         final String progress = "aggregate-publish-progress-" + label;
         outgoing.map((w, v) -> KeyValue.pair(((FinalCell) v).progressOnly ? ProgressStamper.PROGRESS_KEY
                                 : Dimensions.dimension(w.key()) + "@" + w.window().start(), (FinalCell) v),
