@@ -95,7 +95,7 @@ public final class CoordinatedAbuseStage {
                 .process(new ProcessorSupplier<String, Sighting, String, CampaignInput>() {
                     @Override
                     public Processor<String, Sighting, String, CampaignInput> get() {
-                        return new BucketWindows(windows, config);
+                        return new BucketWindows(windows, config, metrics);
                     }
 
                     @Override
@@ -150,10 +150,17 @@ public final class CoordinatedAbuseStage {
      */
     static final class BucketWindows extends ProgressWindowProcessor<Sighting, BucketWindow, String, CampaignInput> {
         private final MonitoringConfig config;
+        private final SafetyMetrics metrics;
 
-        BucketWindows(final TimeWindows windows, final MonitoringConfig config) {
+        BucketWindows(final TimeWindows windows, final MonitoringConfig config, final SafetyMetrics metrics) {
             super(windows, BUCKET_STORE, BUCKET_PROGRESS_STORE);
             this.config = config;
+            this.metrics = metrics;
+        }
+
+        @Override
+        protected void late(final Sighting s) {
+            Metered.safely(() -> metrics.lateRecord("coordinated_abuse"));
         }
 
         @Override

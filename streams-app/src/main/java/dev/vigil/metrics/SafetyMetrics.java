@@ -52,7 +52,10 @@ public final class SafetyMetrics {
     public static final String ALERTS = "vigil.alerts.raised";
     public static final String DEAD_LETTERS = "vigil.dead.letters";
     public static final String AGGREGATE_CELLS = "vigil.aggregate.cells";
-    /** Records that reached a window after it closed (a quiet partition came back with old data). */
+    /**
+     * Records not added to a window because it had closed: older than grace by their own
+     * partition's progress, or from a quiet partition that came back with old data.
+     */
     public static final String LATE_RECORDS = "vigil.window.late.records";
     /** Ended conversations that were affective use, by category (the share the research tracks). */
     public static final String AFFECTIVE_CONVERSATIONS = "vigil.conversations.affective";
