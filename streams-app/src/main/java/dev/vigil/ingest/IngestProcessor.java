@@ -2,6 +2,7 @@ package dev.vigil.ingest;
 
 import dev.vigil.metrics.SafetyMetrics;
 import dev.vigil.schema.ConversationEvent;
+import dev.vigil.serde.SchemaRegistryException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -14,8 +15,9 @@ import java.util.Optional;
  * Reads the raw bytes of an input record into a {@link ConversationEvent} and checks it. Valid
  * events leave with the event's own timestamp as record time; everything else leaves as a
  * rejection whose headers name the reason, topic, partition and offset, so the topology can
- * write the original bytes to the dead-letter topic. Nothing is dropped and nothing throws:
- * one bad record must not stop the monitor.
+ * write the original bytes to the dead-letter topic. Nothing is dropped, and a bad record never
+ * throws: one bad record must not stop the monitor. The one exception is a schema registry
+ * that cannot answer, which says nothing about the record (see {@link #process}).
  */
 public final class IngestProcessor implements FixedKeyProcessor<String, byte[], Ingested> {
     private final Deserializer<ConversationEvent> deserializer;
@@ -45,6 +47,17 @@ public final class IngestProcessor implements FixedKeyProcessor<String, byte[], 
         final ConversationEvent event;
         try {
             event = deserializer.deserialize(topic(), record.headers(), bytes);
+        } catch (final SchemaRegistryException e) {
+            if (e.registryUnavailable()) {
+                // Not this record's fault: the registry is down (or refuses us) and every record
+                // with an id not cached yet would fail alike. Dead-lettering would lose good data,
+                // so fail the task instead: the stream thread is replaced (VigilApp), the open
+                // transaction aborts, and this record is read again from the last committed
+                // offset, until the registry answers. The client has already retried with backoff.
+                throw e;
+            }
+            reject(record, new Rejection(DeadLetterReason.UNDESERIALIZABLE, describe(e)));
+            return;
         } catch (final RuntimeException e) {
             reject(record, new Rejection(DeadLetterReason.UNDESERIALIZABLE, describe(e)));
             return;
