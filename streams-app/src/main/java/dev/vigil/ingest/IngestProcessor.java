@@ -8,6 +8,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
 
@@ -20,6 +22,7 @@ import java.util.Optional;
  * that cannot answer, which says nothing about the record (see {@link #process}).
  */
 public final class IngestProcessor implements FixedKeyProcessor<String, byte[], Ingested> {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestProcessor.class);
     private final Deserializer<ConversationEvent> deserializer;
     private final EventValidator validator;
     private final SafetyMetrics metrics;
@@ -50,10 +53,18 @@ public final class IngestProcessor implements FixedKeyProcessor<String, byte[], 
         } catch (final SchemaRegistryException e) {
             if (e.registryUnavailable()) {
                 // Not this record's fault: the registry is down (or refuses us) and every record
-                // with an id not cached yet would fail alike. Dead-lettering would lose good data,
-                // so fail the task instead: the stream thread is replaced (VigilApp), the open
-                // transaction aborts, and this record is read again from the last committed
-                // offset, until the registry answers. The client has already retried with backoff.
+                // with a schema id not cached yet would fail alike; dead-lettering would lose good
+                // data. The client has already retried with backoff. Fail the stream thread
+                // instead: its open transaction aborts, VigilApp replaces the thread, and the new
+                // one reads this record again from the last committed offset, until the registry
+                // answers. Health and metrics show the outage (SchemaRegistryStatus).
+                //
+                // Tried and rejected: throwing TaskCorruptedException (re-initialise the task in
+                // place, as Streams does for a timeout under exactly-once). On Kafka 4.1.2 the
+                // revived task never processed again, even after the registry was back.
+                LOG.warn("schema registry unavailable; record {}/{} is not dead-lettered, it is read again "
+                        + "when the registry answers: {}", topic(),
+                        context.recordMetadata().map(RecordMetadata::offset).orElse(-1L), e.getMessage());
                 throw e;
             }
             reject(record, new Rejection(DeadLetterReason.UNDESERIALIZABLE, describe(e)));

@@ -62,7 +62,7 @@ class AlertRouterCrashIT {
     private static final int ALERTS = 150;
     private static final String ROUTING_KEY = "routing-key-for-the-test";
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path tmp;
 
     /** A PagerDuty Events v2 stand-in: records every trigger, one incident per dedup key. */
