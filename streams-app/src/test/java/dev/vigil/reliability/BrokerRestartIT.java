@@ -17,7 +17,14 @@ import dev.vigil.serde.VigilSerdes;
 import dev.vigil.testing.InJvmKafka;
 import dev.vigil.topology.MonitoringConfig;
 import dev.vigil.topology.VigilTopology;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +36,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * back to RUNNING, and its outputs (signals, summaries, aggregates, alerts) are record for record
  * those of an uninterrupted run of the same input on a broker that never stopped.
  *
- * <p>About 2.5 minutes on the 2-core build machine (half of it the reference run), so it runs
+ * <p>About 2 minutes on the 2-core build machine (half of it the reference run), so it runs
  * in the {@code reliability} Maven profile only: {@code ./test.sh -Preliability}.
  *
  * <p>One input partition, as in {@code EndToEndIT}'s crash test: with several, bulk input is
@@ -62,7 +72,7 @@ class BrokerRestartIT {
         final long started = System.nanoTime();
         final List<ConversationEvent> main = new ArrayList<>(Scenario.scripted("restart", UnaryOperator.identity()));
         main.addAll(Scenario.simulated("restart", 1.0, Duration.ofMinutes(15)));
-        final Path mainJsonl = Scenario.writeJsonl(tmp.resolve("main.jsonl"), main, List.of());
+        main.sort(java.util.Comparator.comparing(ConversationEvent::getTimestamp));
         final Path closingJsonl = Scenario.writeJsonl(tmp.resolve("closing.jsonl"), Scenario.closing("restart", 1), List.of());
 
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0)) {
@@ -70,7 +80,7 @@ class BrokerRestartIT {
             try (InJvmKafka kafka = InJvmKafka.start()) {
                 final String bootstrap = kafka.bootstrapServers();
                 Fixtures.createTopics(bootstrap, INPUT, 1);
-                produce(bootstrap, registry.url(), mainJsonl);
+                send(bootstrap, registry.url(), main, 0, new AtomicInteger());
                 try (VigilApp app = app(bootstrap, registry.url(), "vigil-reference")) {
                     app.start();
                     assertTrue(app.awaitRunning(Duration.ofSeconds(90)), "reference run reached RUNNING");
@@ -89,15 +99,17 @@ class BrokerRestartIT {
             try {
                 final String bootstrap = broker.bootstrapServers();
                 Fixtures.createTopics(bootstrap, INPUT, 1);
-                produce(bootstrap, registry.url(), mainJsonl);
                 try (VigilApp app = app(bootstrap, registry.url(), "vigil-broker-restart")) {
                     app.start();
                     assertTrue(app.awaitRunning(Duration.ofSeconds(90)), "reached RUNNING");
-                    final VigilSerdes serdes = VigilSerdes.registry(SchemaRegistries.forUrl(registry.url(), Map.of()));
-                    Fixtures.await(Duration.ofSeconds(120), "a quarter of the signals before the broker stops",
-                            () -> TopicRecords.readAll(bootstrap, Fixtures.SIGNALS, true).size() >= main.size() / 4);
-
-                    atStop = Fixtures.signalsPerEvent(bootstrap, serdes).size();
+                    // Input keeps arriving at a steady rate, through the outage (the producer
+                    // buffers and retries), so the broker stops in the middle of the stream.
+                    final AtomicInteger sent = new AtomicInteger();
+                    final CompletableFuture<Void> feeding = CompletableFuture.runAsync(() ->
+                            send(bootstrap, registry.url(), main, 200, sent));
+                    Fixtures.await(Duration.ofSeconds(120), "some signals before the broker stops",
+                            () -> sent.get() >= main.size() / 3 && committedSignals(bootstrap) > 0);
+                    atStop = sent.get();
                     broker.close();
                     final long downSince = System.nanoTime();
                     while (System.nanoTime() - downSince < BROKER_DOWN.toNanos()) {
@@ -106,6 +118,7 @@ class BrokerRestartIT {
                     }
                     broker = EmbeddedKafka.start(brokerData, port, controllerPort, Map.of());
                     final long back = System.nanoTime();
+                    feeding.get(3, TimeUnit.MINUTES);
                     TopicRecords.awaitConsumed(bootstrap, "vigil-broker-restart", INPUT, Duration.ofMinutes(3));
                     recoverySeconds = (System.nanoTime() - back) / 1e9;
                     restarted = finish(bootstrap, registry.url(), "vigil-broker-restart", closingJsonl);
@@ -114,7 +127,7 @@ class BrokerRestartIT {
             } finally {
                 broker.close();
             }
-            assertTrue(atStop < main.size(), "the broker stopped mid-stream: " + atStop + " of " + main.size() + " signals");
+            assertTrue(atStop < main.size(), "the broker stopped mid-stream: " + atStop + " of " + main.size() + " events sent");
 
             final String signals = Fixtures.SIGNALS;
             assertEquals(main.size() + 1, reference.get(signals).size(), "one signal per event in the reference run");
@@ -124,7 +137,7 @@ class BrokerRestartIT {
                         topic + ": the same records, each as often, after the broker restart; differences "
                                 + TopicRecords.difference(reference.get(topic), restarted.get(topic)));
             }
-            System.out.printf("BrokerRestartIT: broker stopped after %d of %d signals, down %d s, input consumed %.1f s "
+            System.out.printf("BrokerRestartIT: broker stopped after %d of %d events were sent, down %d s, input consumed %.1f s "
                             + "after it was back; took %.1f s (reference run %d s); records %s%n", atStop, main.size(),
                     BROKER_DOWN.toSeconds(), recoverySeconds, (System.nanoTime() - started) / 1e9, referenceSeconds,
                     TopicRecords.sizes(reference));
@@ -144,6 +157,53 @@ class BrokerRestartIT {
                 new EventValidator(EventValidator.DEFAULT_MAX_TEXT_CHARS), MonitoringConfig.defaults()),
                 Classifiers.standard(), VigilSerdes.registry(SchemaRegistries.forUrl(registryUrl, Map.of())),
                 SafetyMetrics.noop()), settings);
+    }
+
+    /**
+     * Sends {@code events} as {@code vigil produce} would (key conversation id, record time = event
+     * time, registry-framed Avro), {@code perSecond} at most (0: all at once), counting in {@code sent}.
+     */
+    private static void send(final String bootstrap, final String registryUrl, final List<ConversationEvent> events,
+                             final int perSecond, final AtomicInteger sent) {
+        final var serializer = VigilSerdes.registry(SchemaRegistries.forUrl(registryUrl, Map.of()))
+                .value(ConversationEvent.class).serializer();
+        final long start = System.nanoTime();
+        final java.util.concurrent.atomic.AtomicReference<Exception> lost = new java.util.concurrent.atomic.AtomicReference<>();
+        try (KafkaProducer<String, byte[]> producer = Fixtures.producer(bootstrap)) {
+            for (final ConversationEvent e : events) {
+                if (perSecond > 0) {
+                    final long due = start + sent.get() * 1_000_000_000L / perSecond;
+                    final long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        try {
+                            TimeUnit.NANOSECONDS.sleep(wait);
+                        } catch (final InterruptedException interrupted) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException("interrupted while sending input", interrupted);
+                        }
+                    }
+                }
+                producer.send(new ProducerRecord<>(INPUT, null, e.getTimestamp().toEpochMilli(), e.getConversationId(),
+                        serializer.serialize(INPUT, e)), (metadata, error) -> {
+                            if (error != null) {
+                                lost.compareAndSet(null, error);
+                            }
+                        });
+                sent.incrementAndGet();
+            }
+            producer.flush();
+        }
+        if (lost.get() != null) {
+            throw new AssertionError("the test's producer lost input: " + lost.get(), lost.get());
+        }
+    }
+
+    private static long committedSignals(final String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            final TopicPartition tp = new TopicPartition(Fixtures.SIGNALS, 0);
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get().get(tp).offset();
+        }
     }
 
     private static void produce(final String bootstrap, final String registryUrl, final Path jsonl) {
