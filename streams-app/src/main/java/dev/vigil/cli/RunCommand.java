@@ -19,6 +19,7 @@ import dev.vigil.schema.CrisisLevel;
 import dev.vigil.schema.ConversationEvent;
 import dev.vigil.serde.EmbeddedSchemaRegistry;
 import dev.vigil.serde.SchemaRegistries;
+import dev.vigil.serde.SchemaRegistryClient;
 import dev.vigil.serde.VigilSerdes;
 import dev.vigil.simulate.TrafficProducer;
 import dev.vigil.simulate.TrafficSimulator;
@@ -259,10 +260,12 @@ public final class RunCommand implements Callable<Integer> {
             final var created = VigilTopics.ensure(settings.clientProperties(),
                     VigilTopics.topics(inputTopic, monitoring, partitions, replicationFactor, topicRetention));
 
-            final VigilSerdes serdes = VigilSerdes.registry(SchemaRegistries.forUrl(registryUrl, clientConfig));
+            final SchemaRegistryClient registryClient = SchemaRegistries.forUrl(registryUrl, clientConfig);
+            final VigilSerdes serdes = VigilSerdes.registry(registryClient);
             final MessageClassifier classifier = Classifiers.standard();
             final VigilMetrics metrics = VigilMetrics.create();
             started.push(metrics);
+            metrics.bindSchemaRegistry(registryClient.status());
             final VigilTopology.Settings topologySettings = new VigilTopology.Settings(inputTopic,
                     new EventValidator(maxTextChars), monitoring);
             final VigilApp app = new VigilApp(VigilTopology.build(topologySettings, classifier, serdes, metrics.safety()),
@@ -273,7 +276,7 @@ public final class RunCommand implements Callable<Integer> {
             final CurrentAggregates currentAggregates = new CurrentAggregates();
             final String host = httpHost != null ? httpHost : embedded ? EmbeddedKafka.HOST : "0.0.0.0";
             final VigilHttpServer http = VigilHttpServer.start(host, httpPort, metrics::scrape, app::state,
-                    recentAlerts, currentAggregates);
+                    recentAlerts, currentAggregates, () -> registryClient.status().up());
             started.push(http);
             started.push(app);
             app.start();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -52,12 +53,27 @@ public final class VigilHttpServer implements AutoCloseable {
     public static VigilHttpServer start(final String host, final int port, final Supplier<String> scrape,
                                         final Supplier<KafkaStreams.State> state, final RecentAlerts alerts,
                                         final CurrentAggregates aggregates) throws IOException {
+        return start(host, port, scrape, state, alerts, aggregates, null);
+    }
+
+    /**
+     * As above, with the schema registry's status in the health answers ({@code "schemaRegistry":
+     * "UP"|"DOWN"}): while it is down, readiness is DOWN too, because records with a schema id not
+     * yet cached wait for it (they are not dead-lettered) and the monitor falls behind. Liveness
+     * ignores it: restarting Vigil does not bring a registry back.
+     *
+     * @param registryUp whether the registry answered its last request; null: not reported
+     */
+    public static VigilHttpServer start(final String host, final int port, final Supplier<String> scrape,
+                                        final Supplier<KafkaStreams.State> state, final RecentAlerts alerts,
+                                        final CurrentAggregates aggregates, final BooleanSupplier registryUp)
+            throws IOException {
         final HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.createContext("/metrics", get(ex -> send(ex, 200, PROMETHEUS_CONTENT_TYPE, scrape.get())));
         server.createContext("/health/live", get(ex -> health(ex, state.get(),
-                s -> s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING)));
+                s -> s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING, registryUp, false)));
         server.createContext("/health/ready", get(ex -> health(ex, state.get(),
-                s -> s == KafkaStreams.State.RUNNING)));
+                s -> s == KafkaStreams.State.RUNNING, registryUp, true)));
         server.createContext("/api/alerts", get(ex -> {
             final List<Map<String, Object>> views = alerts.snapshot().stream().map(RecentAlerts::view).toList();
             sendJson(ex, 200, Map.of("alerts", views));
@@ -118,11 +134,16 @@ public final class VigilHttpServer implements AutoCloseable {
     }
 
     private static void health(final HttpExchange ex, final KafkaStreams.State state,
-                               final java.util.function.Predicate<KafkaStreams.State> healthy) throws IOException {
-        final boolean ok = state != null && healthy.test(state);
+                               final java.util.function.Predicate<KafkaStreams.State> healthy,
+                               final BooleanSupplier registryUp, final boolean needsRegistry) throws IOException {
+        final Boolean registry = registryUp == null ? null : registryUp.getAsBoolean();
+        final boolean ok = state != null && healthy.test(state) && !(needsRegistry && Boolean.FALSE.equals(registry));
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ok ? "UP" : "DOWN");
         body.put("state", state == null ? "UNKNOWN" : state.name());
+        if (registry != null) {
+            body.put("schemaRegistry", registry ? "UP" : "DOWN");
+        }
         sendJson(ex, ok ? 200 : 503, body);
     }
 

@@ -69,6 +69,10 @@ public final class SafetyMetrics {
     public static final String ALERT_DELIVERIES = "vigil.alert.deliveries";
     /** Time from an alert being read to it being accepted by a destination, retries included. */
     public static final String ALERT_DELIVERY_LATENCY = "vigil.alert.delivery.latency";
+    /** Registry requests that failed because it was unreachable, overloaded or refused us (no labels). */
+    public static final String SCHEMA_REGISTRY_ERRORS = "vigil.schema.registry.errors";
+    /** 1 when the schema registry answered the last request, 0 after a failed one. */
+    public static final String SCHEMA_REGISTRY_UP = "vigil.schema.registry.up";
 
     private final MeterRegistry registry;
 

@@ -1,5 +1,8 @@
 package dev.vigil.metrics;
 
+import dev.vigil.serde.SchemaRegistryStatus;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -59,6 +62,21 @@ public final class VigilMetrics implements AutoCloseable {
         binder.bindTo(registry);
         binders.add(binder);
         return binder;
+    }
+
+    /**
+     * Exposes whether the schema registry answers ({@code vigil_schema_registry_up}) and how many
+     * requests it failed ({@code vigil_schema_registry_errors_total}). During an outage records
+     * with an uncached schema id wait rather than go to the dead-letter topic, so this is what
+     * explains the lag.
+     */
+    public void bindSchemaRegistry(final SchemaRegistryStatus status) {
+        Gauge.builder(SafetyMetrics.SCHEMA_REGISTRY_UP, status, s -> s.up() ? 1 : 0)
+                .description("1 when the schema registry answered the last request, 0 after a failed one")
+                .register(registry);
+        FunctionCounter.builder(SafetyMetrics.SCHEMA_REGISTRY_ERRORS, status, SchemaRegistryStatus::errors)
+                .description("Schema registry requests that failed because it was unavailable")
+                .register(registry);
     }
 
     public SafetyMetrics safety() {

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Avro in Confluent's wire format: magic byte 0, the writer schema's 4-byte big-endian registry
  * id, then Avro binary. The serializer registers the record's schema under
  * {@code <topic>-value}; the deserializer fetches the writer schema by id and resolves it to
- * this record's schema, so readers keep working across compatible schema changes.
+ * this record's schema, so readers keep working across compatible schema changes. Strings must be
+ * valid UTF-8 ({@link StrictUtf8DatumReader}).
  */
 public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde<T> {
     public static final byte MAGIC_BYTE = 0;
@@ -73,7 +74,7 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
             }
             final int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
             final SpecificDatumReader<T> reader = readersById.computeIfAbsent(id,
-                    i -> new SpecificDatumReader<>(registry.schemaById(i), readerSchema));
+                    i -> new StrictUtf8DatumReader<>(registry.schemaById(i), readerSchema));
             final BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, null);
             try {
                 final T value = reader.read(null, decoder);

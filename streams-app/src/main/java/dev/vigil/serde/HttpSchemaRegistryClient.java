@@ -58,6 +58,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final long backoffMs;
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final SchemaRegistryStatus status = new SchemaRegistryStatus();
 
     /**
      * @param baseUrl the registry's base URL, e.g. {@code http://127.0.0.1:8081} or
@@ -107,6 +108,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     @Override
+    public SchemaRegistryStatus status() {
+        return status;
+    }
+
+    @Override
     public Schema schemaById(final int id) {
         final Schema cached = schemasById.get(id);
         if (cached != null) {
@@ -147,16 +153,24 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 final int status = response.statusCode();
                 if (status / 100 == 2) {
+                    this.status.answered();
                     return parseAnswer(response.body(), what);
                 }
+                final SchemaRegistryException failure = failure(status, response.body(), what);
+                if (failure.registryUnavailable()) {
+                    this.status.failed();
+                } else {
+                    this.status.answered();
+                }
                 if ((status / 100 != 5 && status != 429) || lastAttempt) {
-                    throw failure(status, response.body(), what);
+                    throw failure;
                 }
             } catch (final SSLException e) {
                 // Retrying cannot fix an untrusted certificate.
                 throw new SchemaRegistryException("cannot " + what + ": TLS with the schema registry at " + baseUrl
                         + " failed (" + e.getMessage() + "); check " + TRUSTSTORE_LOCATION + " and its password/type", e);
             } catch (final IOException e) {
+                this.status.failed();
                 if (lastAttempt) {
                     throw new SchemaRegistryException("cannot " + what + ": the schema registry at " + baseUrl
                             + " is unreachable after " + (attempt + 1) + " attempts (" + e

@@ -14,6 +14,11 @@ public interface SchemaRegistryClient extends AutoCloseable {
     /** The schema with global id {@code id}. */
     Schema schemaById(int id);
 
+    /** Whether the registry is answering, for health and metrics; in-memory registries always are. */
+    default SchemaRegistryStatus status() {
+        return SchemaRegistryStatus.IN_PROCESS;
+    }
+
     @Override
     default void close() {
     }

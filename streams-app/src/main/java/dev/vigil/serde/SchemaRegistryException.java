@@ -37,4 +37,22 @@ public final class SchemaRegistryException extends SerializationException {
     public int errorCode() {
         return errorCode;
     }
+
+    /** Confluent's error code for "schema id not found". */
+    public static final int SCHEMA_NOT_FOUND = 40403;
+
+    /**
+     * True when the registry could not answer (unreachable, timed out, 5xx, 429) or refused us
+     * (401/403, a 404 that is not "schema not found": a wrong URL), as opposed to answering that
+     * the record itself is wrong (schema id unknown, schema not Avro). A record that meets the
+     * first kind is not bad and must not be dead-lettered: every other record would meet it too,
+     * and the same record decodes once the registry is back.
+     */
+    public boolean registryUnavailable() {
+        if (status == 0) {
+            return getCause() instanceof java.io.IOException || getCause() instanceof InterruptedException;
+        }
+        return status >= 500 || status == 429 || status == 401 || status == 403
+                || (status == 404 && errorCode != SCHEMA_NOT_FOUND);
+    }
 }

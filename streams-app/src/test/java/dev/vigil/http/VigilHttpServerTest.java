@@ -62,6 +62,34 @@ class VigilHttpServerTest {
     }
 
     @Test
+    void shouldReportASchemaRegistryOutageInReadinessAndMetrics() throws Exception {
+        final int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        final dev.vigil.serde.SchemaRegistryClient registry = dev.vigil.serde.SchemaRegistries.forUrl(
+                "http://127.0.0.1:" + closedPort, java.util.Map.of(dev.vigil.serde.HttpSchemaRegistryClient.MAX_RETRIES, "1",
+                        dev.vigil.serde.HttpSchemaRegistryClient.RETRY_BACKOFF_MS, "1"));
+        metrics.bindSchemaRegistry(registry.status());
+        server.close();
+        server = VigilHttpServer.start("127.0.0.1", 0, metrics::scrape, state::get, alerts, aggregates,
+                () -> registry.status().up());
+        state.set(KafkaStreams.State.RUNNING);
+        assertEquals(200, get("/health/ready").statusCode());
+        assertTrue(get("/health/ready").body().contains("\"schemaRegistry\":\"UP\""));
+        assertTrue(get("/metrics").body().contains("vigil_schema_registry_up 1.0"));
+
+        org.junit.jupiter.api.Assertions.assertThrows(dev.vigil.serde.SchemaRegistryException.class, () -> registry.schemaById(1));
+        final HttpResponse<String> ready = get("/health/ready");
+        assertEquals(503, ready.statusCode(), "records wait for the registry: not ready");
+        assertTrue(ready.body().contains("\"schemaRegistry\":\"DOWN\""), ready.body());
+        assertEquals(200, get("/health/live").statusCode(), "a restart would not bring the registry back");
+        final String scrape = get("/metrics").body();
+        assertTrue(scrape.contains("vigil_schema_registry_up 0.0"), scrape);
+        assertTrue(scrape.contains("vigil_schema_registry_errors_total 2.0"), "two failed attempts");
+    }
+
+    @Test
     void shouldBeLiveWhileRunningOrRebalancingAndReadyOnlyWhenRunning() throws Exception {
         assertEquals(503, get("/health/live").statusCode(), "CREATED is not live yet");
         assertEquals(503, get("/health/ready").statusCode());

@@ -26,18 +26,18 @@ import java.util.function.UnaryOperator;
  *
  * <p>{@code text} lets a test rewrite every text (the privacy test plants marker phrases).
  */
-final class Scenario {
+public final class Scenario {
     /**
      * Two days ago on the hour: recent, because the broker deletes records whose timestamp is
      * older than the topics' retention (7 days by default) and output records carry event time;
      * and the closing events a day later are still in the past (the broker rejects timestamps
      * more than an hour ahead).
      */
-    static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(2));
-    static final Instant CLOSING = T0.plus(Duration.ofDays(1));
-    static final int CAMPAIGN_ACCOUNTS = 30;
-    static final int ORDINARY_CONVERSATIONS = 20;
-    static final String MODEL = "model-e2e";
+    public static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(2));
+    public static final Instant CLOSING = T0.plus(Duration.ofDays(1));
+    public static final int CAMPAIGN_ACCOUNTS = 30;
+    public static final int ORDINARY_CONVERSATIONS = 20;
+    public static final String MODEL = "model-e2e";
 
     /** Ordinary questions: each used by two accounts at most, so none of them looks like a campaign. */
     private static final String[] QUESTIONS = {
@@ -75,7 +75,7 @@ final class Scenario {
     }
 
     /** The scripted conversations, ids prefixed with {@code id}, in event-time order. */
-    static List<ConversationEvent> scripted(final String id, final UnaryOperator<String> text) {
+    public static List<ConversationEvent> scripted(final String id, final UnaryOperator<String> text) {
         final List<ConversationEvent> events = new ArrayList<>();
         conversation(events, id + "-crisis-referred", T0.plusSeconds(60), text,
                 "I keep thinking about killing myself.",
@@ -105,7 +105,7 @@ final class Scenario {
     }
 
     /** Simulated traffic (ids prefixed with {@code id}) over the same hour, to make the stream long. */
-    static List<ConversationEvent> simulated(final String id, final double rate, final Duration duration) {
+    public static List<ConversationEvent> simulated(final String id, final double rate, final Duration duration) {
         final List<ConversationEvent> events = new ArrayList<>();
         new TrafficSimulator(7, T0, rate, duration).forEachRemaining(e -> {
             e.setConversationId(id + "-sim-" + e.getConversationId());
@@ -120,7 +120,7 @@ final class Scenario {
      * One event on every input partition a day after the scenario: it advances stream time of
      * every task past every window, grace, merge delay and inactivity gap.
      */
-    static List<ConversationEvent> closing(final String id, final int partitions) {
+    public static List<ConversationEvent> closing(final String id, final int partitions) {
         final List<ConversationEvent> events = new ArrayList<>();
         final boolean[] covered = new boolean[partitions];
         for (int n = 0; events.size() < partitions; n++) {
@@ -134,7 +134,7 @@ final class Scenario {
         return events;
     }
 
-    static ConversationEvent event(final String conversation, final String account, final int turn, final Role role,
+    public static ConversationEvent event(final String conversation, final String account, final int turn, final Role role,
                                    final String text, final Instant at) {
         return ConversationEvent.newBuilder()
                 .setEventId(conversation + ":" + turn)
@@ -149,7 +149,7 @@ final class Scenario {
                 .build();
     }
 
-    static Path writeJsonl(final Path file, final List<ConversationEvent> events, final List<String> extraLines) throws IOException {
+    public static Path writeJsonl(final Path file, final List<ConversationEvent> events, final List<String> extraLines) throws IOException {
         final List<String> lines = new ArrayList<>();
         events.stream().sorted(Comparator.comparing(ConversationEvent::getTimestamp)).map(JsonEvents::toJson).forEach(lines::add);
         // Extra (bad) lines go in the middle of the stream.

@@ -25,12 +25,12 @@ import java.util.stream.Collectors;
  * Reads whole topics back from the broker, the way a downstream consumer would (read_committed by
  * default), and waits for Vigil to be done with its input.
  */
-final class TopicRecords {
+public final class TopicRecords {
     private TopicRecords() {
     }
 
     /** Every record of {@code topic} from the beginning to its current end. */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(final String bootstrap, final String topic, final boolean committedOnly) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(final String bootstrap, final String topic, final boolean committedOnly) {
         final Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted");
@@ -56,12 +56,12 @@ final class TopicRecords {
     }
 
     /** A record as comparable text: partition, timestamp, key and value bytes. */
-    static String fingerprint(final ConsumerRecord<byte[], byte[]> r) {
+    public static String fingerprint(final ConsumerRecord<byte[], byte[]> r) {
         return r.partition() + "|" + r.timestamp() + "|" + hex(r.key()) + "|" + hex(r.value());
     }
 
     /** Multiset of fingerprints (fingerprint to count), sorted so a difference prints readably. */
-    static Map<String, Long> multiset(final List<ConsumerRecord<byte[], byte[]>> records) {
+    public static Map<String, Long> multiset(final List<ConsumerRecord<byte[], byte[]>> records) {
         return records.stream().collect(Collectors.groupingBy(TopicRecords::fingerprint, TreeMap::new, Collectors.counting()));
     }
 
@@ -69,7 +69,7 @@ final class TopicRecords {
      * Readable difference of two record lists: for every fingerprint whose count differs, its
      * partition, timestamp and key as text, with the count on each side (values as their length).
      */
-    static List<String> difference(final List<ConsumerRecord<byte[], byte[]>> expected,
+    public static List<String> difference(final List<ConsumerRecord<byte[], byte[]>> expected,
                                    final List<ConsumerRecord<byte[], byte[]>> actual) {
         final Map<String, Long> a = multiset(expected);
         final Map<String, Long> b = multiset(actual);
@@ -91,17 +91,17 @@ final class TopicRecords {
     }
 
     /** Per key, the values in the order they were written to that key's partition. */
-    static Map<String, List<String>> byKey(final List<ConsumerRecord<byte[], byte[]>> records) {
+    public static Map<String, List<String>> byKey(final List<ConsumerRecord<byte[], byte[]>> records) {
         return records.stream().collect(Collectors.groupingBy(r -> hex(r.key()), TreeMap::new,
                 Collectors.mapping(r -> r.timestamp() + "|" + hex(r.value()), Collectors.toList())));
     }
 
-    static <T> List<T> values(final List<ConsumerRecord<byte[], byte[]>> records, final Function<byte[], T> decode) {
+    public static <T> List<T> values(final List<ConsumerRecord<byte[], byte[]>> records, final Function<byte[], T> decode) {
         return records.stream().map(r -> decode.apply(r.value())).toList();
     }
 
     /** Waits until the consumer group has committed every input partition up to its end. */
-    static void awaitConsumed(final String bootstrap, final String groupId, final String topic, final Duration timeout)
+    public static void awaitConsumed(final String bootstrap, final String groupId, final String topic, final Duration timeout)
             throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             final List<TopicPartition> tps = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
@@ -128,7 +128,7 @@ final class TopicRecords {
      * Reads {@code topics} (read_committed) again and again until two reads {@code quiet} apart
      * see the same number of records: the downstream stages have finished.
      */
-    static Map<String, List<ConsumerRecord<byte[], byte[]>>> readWhenQuiet(final String bootstrap, final List<String> topics,
+    public static Map<String, List<ConsumerRecord<byte[], byte[]>>> readWhenQuiet(final String bootstrap, final List<String> topics,
                                                                            final Duration quiet, final Duration timeout)
             throws InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
@@ -146,7 +146,7 @@ final class TopicRecords {
         }
     }
 
-    static Map<String, Integer> sizes(final Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic) {
+    public static Map<String, Integer> sizes(final Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic) {
         return byTopic.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().size(), (a, b) -> a, TreeMap::new));
     }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A JVM shutdown hook kills any child still alive, so an aborted test run leaves no process.
  */
-final class VigilProcess implements AutoCloseable {
+public final class VigilProcess implements AutoCloseable {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
@@ -39,7 +39,13 @@ final class VigilProcess implements AutoCloseable {
      * Starts {@code vigil run <args>}; {@code output} receives its standard output and error
      * (appended, so a restarted process adds to the same file).
      */
-    static VigilProcess run(final Path output, final Map<String, String> env, final List<String> args) throws IOException {
+    public static VigilProcess run(final Path output, final Map<String, String> env, final List<String> args) throws IOException {
+        return start(output, env, "run", args);
+    }
+
+    /** Starts {@code vigil <job> <args>} (e.g. {@code route-alerts}) the same way. */
+    public static VigilProcess start(final Path output, final Map<String, String> env, final String job,
+                                     final List<String> args) throws IOException {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -49,7 +55,7 @@ final class VigilProcess implements AutoCloseable {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("dev.vigil.cli.VigilCommand");
-        command.add("run");
+        command.add(job);
         command.addAll(args);
         final ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -60,23 +66,23 @@ final class VigilProcess implements AutoCloseable {
         return new VigilProcess(p, output);
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** SIGKILL: no shutdown hook, no last commit, no clean leave of the group. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
         LIVE.remove(process);
     }
 
     /** SIGTERM, then SIGKILL if it has not stopped within the timeout; returns the exit code. */
-    int stop() throws InterruptedException {
+    public int stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -87,7 +93,7 @@ final class VigilProcess implements AutoCloseable {
     }
 
     /** Everything the process printed so far. */
-    String output() throws IOException {
+    public String output() throws IOException {
         return Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "";
     }
 

@@ -123,6 +123,37 @@ class ConfluentAvroSerdeTest {
         assertThrows(SerializationException.class, () -> serde.deserializer().deserialize(TOPIC, unknownId));
     }
 
+    @Test
+    void shouldRejectAStringThatIsNotValidUtf8RatherThanReplaceItsBytes() {
+        final Serde<dev.vigil.schema.ConversationEvent> serde = VigilSerdes.registry(registry)
+                .value(dev.vigil.schema.ConversationEvent.class);
+        final dev.vigil.schema.ConversationEvent event = dev.vigil.testing.Events.event("utf8", 0,
+                dev.vigil.schema.Role.HUMAN, "caf\u00e9 zzzzzz", java.time.Instant.parse("2026-03-01T00:00:00Z"));
+        final byte[] valid = serde.serializer().serialize(TOPIC, event);
+        assertEquals(event.getText(), serde.deserializer().deserialize(TOPIC, valid).getText(), "valid UTF-8 reads back");
+
+        final byte[] broken = valid.clone();
+        final int at = indexOf(broken, "zzzzzz".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        broken[at] = (byte) 0xFF;
+        broken[at + 1] = (byte) 0xC3;
+        final SerializationException e = assertThrows(SerializationException.class,
+                () -> serde.deserializer().deserialize(TOPIC, broken), "Avro alone would read U+FFFD here");
+        assertEquals("a string field is not valid UTF-8", e.getMessage());
+    }
+
+    private static int indexOf(final byte[] haystack, final byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("needle not found");
+    }
+
     private static byte[] frame(final int id, final Schema schema, final GenericRecord record) throws IOException {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(ByteBuffer.allocate(5).put((byte) 0).putInt(id).array());

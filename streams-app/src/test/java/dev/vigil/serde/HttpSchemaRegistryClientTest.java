@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -140,6 +141,10 @@ class HttpSchemaRegistryClientTest {
         assertEquals(40403, unknown.errorCode());
         assertTrue(unknown.getMessage().contains("schema id 41"), unknown.getMessage());
         assertTrue(unknown.getMessage().contains("registry the writer used"), unknown.getMessage());
+        assertFalse(unknown.registryUnavailable(), "an unknown id is the record's fault: dead-letter it");
+        assertFalse(invalid.registryUnavailable());
+        assertTrue(client.status().up(), "the registry answered: it is up");
+        assertEquals(0, client.status().errors());
     }
 
     @Test
@@ -165,8 +170,11 @@ class HttpSchemaRegistryClientTest {
         script.add(new Answer(503, "{\"error_code\":50003,\"message\":\"busy\"}"));
         script.add(new Answer(500, "oops"));
         script.add(new Answer(200, "{\"id\":5}"));
-        assertEquals(5, client(FAST_RETRIES).register("s-value", MessageSignals.getClassSchema()));
+        final HttpSchemaRegistryClient client = client(FAST_RETRIES);
+        assertEquals(5, client.register("s-value", MessageSignals.getClassSchema()));
         assertEquals(3, requests.size());
+        assertEquals(2, client.status().errors(), "the two failed attempts");
+        assertTrue(client.status().up(), "up again once it answered");
     }
 
     @Test
@@ -179,6 +187,7 @@ class HttpSchemaRegistryClientTest {
                 .schemaById(1));
         assertEquals(503, e.status());
         assertEquals(3, requests.size(), "first attempt plus two retries");
+        assertTrue(e.registryUnavailable(), "a registry that keeps failing says nothing about the record");
     }
 
     @Test
@@ -192,6 +201,9 @@ class HttpSchemaRegistryClientTest {
         final SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> client.schemaById(1));
         assertEquals(0, e.status());
         assertTrue(e.getMessage().contains("unreachable after 3 attempts"), e.getMessage());
+        assertTrue(e.registryUnavailable(), "unreachable is an outage, not a bad record");
+        assertFalse(client.status().up(), "health reports the outage");
+        assertEquals(3, client.status().errors(), "every failed attempt is counted");
     }
 
     @Test
