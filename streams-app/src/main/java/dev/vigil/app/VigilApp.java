@@ -1,5 +1,7 @@
 package dev.vigil.app;
 
+import dev.vigil.topology.InputLag;
+
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -22,9 +24,13 @@ public final class VigilApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final String applicationId;
 
     public VigilApp(final Topology topology, final StreamsSettings settings) {
         this.streams = new KafkaStreams(topology, settings.toProperties());
+        this.applicationId = settings.applicationId();
+        // Lets quiet tasks tell "nothing to read" from "cannot read" (see InputLag).
+        InputLag.register(applicationId, streams::metrics);
         streams.setUncaughtExceptionHandler(VigilApp::onUncaught);
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams state {} -> {}", before, now);
@@ -94,6 +100,7 @@ public final class VigilApp implements AutoCloseable {
         // Leave the group: otherwise the next start waits out the old member's session timeout
         // (45 s by default) before it gets its partitions back.
         streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
+        InputLag.unregister(applicationId);
         stopped.countDown();
     }
 }

@@ -1,5 +1,7 @@
 package dev.vigil.replay;
 
+import dev.vigil.topology.InputLag;
+
 import dev.vigil.app.StreamsSettings;
 import dev.vigil.app.VigilTopics;
 import dev.vigil.classify.MessageClassifier;
@@ -131,6 +133,7 @@ public final class Replay implements AutoCloseable {
         final Properties props = replaySettings.toProperties();
         this.clients = new ReplayClientSupplier(outputTopics, options.range());
         this.streams = new KafkaStreams(topology, props, clients);
+        InputLag.register(options.applicationId(), streams::metrics);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("replay stream thread failed ({}: {})", e.getClass().getSimpleName(), e.getMessage());
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
@@ -285,6 +288,7 @@ public final class Replay implements AutoCloseable {
         closed = true;
         // Leave the group now, so it is empty and can be deleted at once.
         streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
+        InputLag.unregister(options.applicationId());
         if (options.keepState()) {
             return;
         }

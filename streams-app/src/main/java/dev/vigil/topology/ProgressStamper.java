@@ -6,6 +6,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -14,10 +16,11 @@ import java.util.function.Supplier;
  * stream time, and sends a progress-only record to every partition whenever its stream time
  * enters a new {@link #STEP_MS} step, so readers that get none of its records still see it move.
  *
- * <p>A task that has had no input for {@code idleAfter} (wall clock: it is caught up and its
- * partitions are quiet) says so once, and readers stop waiting for it: a quiet partition must not
- * hold every window open. A task that is merely slow or restoring keeps no such silence (it is
- * not running, or it is processing), so readers keep waiting for it.
+ * <p>A task that has had no input for {@code idleAfter} (wall clock) while its consumer saw no
+ * records waiting ({@link InputLag}: its partitions are quiet, not unreachable) says so once, and
+ * readers stop waiting for it: a quiet partition must not hold every window open. A task that is
+ * slow, restoring, or cut off from the broker with records still to read is not idle, so readers
+ * keep waiting for it.
  */
 public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Processor<KIn, VIn, String, V> {
     /** Event-time granularity of progress records: a window closes at most this late. */
@@ -31,6 +34,8 @@ public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Pr
     private long lastStep = Long.MIN_VALUE;
     private long lastInputNanos = System.nanoTime();
     private boolean idleSent;
+    /** Topics this task has read records from: its input, whose lag says whether it is caught up. */
+    private final Set<String> inputTopics = new HashSet<>();
 
     protected ProgressStamper(final Supplier<V> progressRecord, final Duration idleAfter) {
         this.progressRecord = progressRecord;
@@ -48,6 +53,7 @@ public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Pr
     public final void process(final Record<KIn, VIn> record) {
         lastInputNanos = System.nanoTime();
         idleSent = false;
+        context.recordMetadata().ifPresent(m -> inputTopics.add(m.topic()));
         final long time = Math.max(context.currentStreamTimeMs(), record.timestamp());
         emit(record, (key, value, timestamp) -> {
             stamp(value, time, false);
@@ -70,7 +76,8 @@ public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Pr
     }
 
     private void checkIdle() {
-        if (!idleSent && System.nanoTime() - lastInputNanos >= idleAfter.toNanos()) {
+        if (!idleSent && System.nanoTime() - lastInputNanos >= idleAfter.toNanos()
+                && InputLag.caughtUp(context.applicationId(), inputTopics, context.taskId().partition())) {
             idleSent = true;
             // Sent even before the first record (stream time unknown): a partition that never
             // had input must not hold the readers' windows open either.
