@@ -51,6 +51,9 @@ final class BenchRunner implements AutoCloseable {
     static final List<String> SHORT_WINDOWS = List.of("--inactivity-gap", "90s", "--aggregate-windows", "1m/20s,5m/1m",
             "--grace", "5s", "--abuse-window", "1m", "--abuse-advance", "30s", "--abuse-merge-delay", "10s", "--k", "3");
 
+    /** Length of one simulator's traffic in paced runs (see {@link #paced}). */
+    static final Duration SEGMENT = Duration.ofSeconds(15);
+
     private final Path workDir;
     private final LocalBroker broker;
     private final EmbeddedSchemaRegistry registry;
@@ -189,7 +192,9 @@ final class BenchRunner implements AutoCloseable {
             long s = seed;
             for (final double rate : rates) {
                 final long start = System.currentTimeMillis();
-                final int sent = paced(id, ++s, rate, phase);
+                // Far apart, so no two segments of any phase share a simulator seed (or conversation ids).
+                s += 1000;
+                final int sent = paced(id, s, rate, phase);
                 final long end = System.currentTimeMillis();
                 // Let the phase's last outputs arrive before the next phase starts.
                 final long drain = System.currentTimeMillis() + 30_000;
@@ -253,18 +258,28 @@ final class BenchRunner implements AutoCloseable {
         return samples;
     }
 
-    /** Sends simulated traffic at {@code rate} events/s, each when the wall clock reaches its event time; returns how many. */
+    /**
+     * Sends simulated traffic at {@code rate} events/s, each when the wall clock reaches its event
+     * time; returns how many. The traffic comes in segments of {@link #SEGMENT}, each from its own
+     * simulator, because every simulator plants one missed and one partial referral near its start:
+     * that gives the crisis-to-alert latency a sample every segment, on top of the rare natural ones.
+     */
     private int paced(final String topic, final long seed, final double rate, final Duration duration) throws InterruptedException {
-        final TrafficSimulator sim = new TrafficSimulator(seed, Instant.now(), rate, duration);
         int sent = 0;
-        while (sim.hasNext()) {
-            final ConversationEvent e = sim.next();
-            final long wait = e.getTimestamp().toEpochMilli() - System.currentTimeMillis();
-            if (wait > 0) {
-                Thread.sleep(wait);
+        final long end = System.currentTimeMillis() + duration.toMillis();
+        long s = seed;
+        while (System.currentTimeMillis() < end) {
+            final Duration segment = Duration.ofMillis(Math.min(SEGMENT.toMillis(), end - System.currentTimeMillis()));
+            final TrafficSimulator sim = new TrafficSimulator(s++ * 7919, Instant.now(), rate, segment);
+            while (sim.hasNext()) {
+                final ConversationEvent e = sim.next();
+                final long wait = e.getTimestamp().toEpochMilli() - System.currentTimeMillis();
+                if (wait > 0) {
+                    Thread.sleep(wait);
+                }
+                send(topic, e, e.getTimestamp().toEpochMilli());
+                sent++;
             }
-            send(topic, e, e.getTimestamp().toEpochMilli());
-            sent++;
         }
         producer.flush();
         return sent;
