@@ -64,6 +64,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "JVM options of the vigil run child (default: ${DEFAULT-VALUE}).")
     List<String> vigilJvm;
 
+    @Option(names = "--run-flag", paramLabel = "FLAG",
+            description = {"Extra flag for every vigil run child (repeatable), e.g. --run-flag=--commit-interval-ms=200;",
+                "default: none, so Vigil runs with the defaults of vigil run."})
+    List<String> runFlags = new ArrayList<>();
+
     @Option(names = "--profile", description = "Record the first end-to-end run with JFR and print where its CPU time went.")
     boolean profile;
 
@@ -91,9 +96,10 @@ public final class BenchCommand implements Callable<Integer> {
         final boolean temporary = workDir == null;
         final Path work = temporary ? Files.createTempDirectory("vigil-bench") : Files.createDirectories(workDir);
         out.println("machine: " + Machine.describe());
-        out.println("vigil run child JVM: " + String.join(" ", vigilJvm) + "; partitions " + partitions
+        out.println("vigil run child JVM: " + String.join(" ", vigilJvm) + "; flags: "
+                + (runFlags.isEmpty() ? "vigil run's defaults" : String.join(" ", runFlags)) + "; partitions " + partitions
                 + "; broker: deploy/local (Kafka 4.1.2 process, KRaft, one node); schema registry: Vigil's embedded one");
-        try (BenchRunner runner = new BenchRunner(root, work, partitions, vigilJvm, out)) {
+        try (BenchRunner runner = new BenchRunner(root, work, partitions, vigilJvm, runFlags, out)) {
             // Ctrl-C or a timeout's SIGTERM: still stop the broker and the Vigil children.
             final Thread cleanup = new Thread(() -> {
                 try {

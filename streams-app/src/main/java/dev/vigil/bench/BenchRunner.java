@@ -51,8 +51,8 @@ final class BenchRunner implements AutoCloseable {
     static final List<String> SHORT_WINDOWS = List.of("--inactivity-gap", "90s", "--aggregate-windows", "1m/20s,5m/1m",
             "--grace", "5s", "--abuse-window", "1m", "--abuse-advance", "30s", "--abuse-merge-delay", "10s", "--k", "3");
 
-    /** Length of one simulator's traffic in paced runs (see {@link #paced}). */
-    static final Duration SEGMENT = Duration.ofSeconds(15);
+    /** Event time a paced simulator runs before its traffic is sent (see {@link #paced}). */
+    static final Duration LEAD = Duration.ofMinutes(3);
 
     private final Path workDir;
     private final LocalBroker broker;
@@ -63,16 +63,18 @@ final class BenchRunner implements AutoCloseable {
     private final Serializer<ConversationEvent> eventSerializer;
     private final int partitions;
     private final List<String> vigilJvm;
+    private final List<String> runFlags;
     private final PrintStream out;
     private final java.util.Set<VigilUnderTest> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private int runs;
 
     BenchRunner(final Path repoRoot, final Path workDir, final int partitions, final List<String> vigilJvm,
-                final PrintStream out) throws IOException, InterruptedException {
+                final List<String> runFlags, final PrintStream out) throws IOException, InterruptedException {
         this.workDir = workDir;
         this.partitions = partitions;
         this.vigilJvm = vigilJvm;
+        this.runFlags = runFlags;
         this.out = out;
         this.broker = LocalBroker.start(repoRoot, workDir.resolve("broker"));
         try {
@@ -259,30 +261,50 @@ final class BenchRunner implements AutoCloseable {
     }
 
     /**
-     * Sends simulated traffic at {@code rate} events/s, each when the wall clock reaches its event
-     * time; returns how many. The traffic comes in segments of {@link #SEGMENT}, each from its own
-     * simulator, because every simulator plants one missed and one partial referral near its start:
-     * that gives the crisis-to-alert latency a sample every segment, on top of the rare natural ones.
+     * Sends simulated traffic at {@code rate} events/s for {@code duration}, each event when the
+     * wall clock reaches its event time; returns how many were sent. The simulator starts
+     * {@link #LEAD} of event time earlier and what falls before now is skipped, so the traffic is
+     * at its steady rate from the first second (a simulator ramps up while its first conversations
+     * get going). Every {@link CrisisProbe#EVERY} a {@link CrisisProbe} is mixed in: a crisis
+     * disclosure and, shortly after, an assistant reply without a referral, which raises a
+     * MISSED_REFERRAL alert, so crisis-to-alert latency has samples at any load.
      */
     private int paced(final String topic, final long seed, final double rate, final Duration duration) throws InterruptedException {
+        final long now = System.currentTimeMillis();
+        final long end = now + duration.toMillis();
+        final TrafficSimulator sim = new TrafficSimulator(seed, Instant.ofEpochMilli(now).minus(LEAD), rate,
+                LEAD.plus(duration));
+        final java.util.PriorityQueue<ConversationEvent> probes = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparing(ConversationEvent::getTimestamp));
+        for (long t = now + 500; t < end - CrisisProbe.REPLY_AFTER.toMillis(); t += CrisisProbe.EVERY.toMillis()) {
+            probes.addAll(CrisisProbe.conversation(seed + "-" + t, t));
+        }
         int sent = 0;
-        final long end = System.currentTimeMillis() + duration.toMillis();
-        long s = seed;
-        while (System.currentTimeMillis() < end) {
-            final Duration segment = Duration.ofMillis(Math.min(SEGMENT.toMillis(), end - System.currentTimeMillis()));
-            final TrafficSimulator sim = new TrafficSimulator(s++ * 7919, Instant.now(), rate, segment);
-            while (sim.hasNext()) {
-                final ConversationEvent e = sim.next();
-                final long wait = e.getTimestamp().toEpochMilli() - System.currentTimeMillis();
-                if (wait > 0) {
-                    Thread.sleep(wait);
-                }
-                send(topic, e, e.getTimestamp().toEpochMilli());
+        while (sim.hasNext() || !probes.isEmpty()) {
+            final ConversationEvent simulated = sim.hasNext() ? sim.next() : null;
+            if (simulated != null && simulated.getTimestamp().toEpochMilli() < now) {
+                continue;
+            }
+            final long until = simulated == null ? Long.MAX_VALUE : simulated.getTimestamp().toEpochMilli();
+            while (!probes.isEmpty() && probes.peek().getTimestamp().toEpochMilli() <= until) {
+                sendAt(topic, probes.poll());
+                sent++;
+            }
+            if (simulated != null && until <= end) {
+                sendAt(topic, simulated);
                 sent++;
             }
         }
         producer.flush();
         return sent;
+    }
+
+    private void sendAt(final String topic, final ConversationEvent e) throws InterruptedException {
+        final long wait = e.getTimestamp().toEpochMilli() - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        send(topic, e, e.getTimestamp().toEpochMilli());
     }
 
     private void send(final String topic, final ConversationEvent e, final long timestamp) {
@@ -399,8 +421,11 @@ final class BenchRunner implements AutoCloseable {
     }
 
     private VigilUnderTest startVigil(final String id, final List<String> jvm, final List<String> flags) throws Exception {
+        final List<String> all = new ArrayList<>(flags);
+        // Given last: of a repeated single-value option picocli keeps the last, so the operator's flags win.
+        all.addAll(runFlags);
         final VigilUnderTest vigil = VigilUnderTest.start(workDir, broker.bootstrapServers(), registry.url(), id, id,
-                partitions, jvm, flags);
+                partitions, jvm, all);
         live.add(vigil);
         return vigil;
     }
