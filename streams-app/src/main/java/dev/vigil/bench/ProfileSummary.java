@@ -41,6 +41,7 @@ public final class ProfileSummary {
     public static void print(final Path recording, final PrintStream out, final int top) throws IOException {
         final Map<String, Integer> selfFrames = new HashMap<>();
         final Map<String, Integer> stageSamples = new LinkedHashMap<>();
+        final Map<String, Integer> jsonCallers = new HashMap<>();
         int total = 0;
         for (final RecordedEvent e : RecordingFile.readAllEvents(recording)) {
             if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
@@ -52,7 +53,11 @@ public final class ProfileSummary {
             }
             total++;
             selfFrames.merge(name(frames.get(0)), 1, Integer::sum);
-            stageSamples.merge(stageOf(frames), 1, Integer::sum);
+            final String stage = stageOf(frames);
+            stageSamples.merge(stage, 1, Integer::sum);
+            if (stage.startsWith("JSON")) {
+                jsonCallers.merge(streamsCaller(frames), 1, Integer::sum);
+            }
         }
         out.printf(Locale.ROOT, "  %d execution samples in %s%n", total, recording);
         if (total == 0) {
@@ -62,6 +67,11 @@ public final class ProfileSummary {
         final int all = total;
         stageSamples.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .forEach(s -> out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * s.getValue() / all, s.getKey()));
+        if (!jsonCallers.isEmpty()) {
+            out.println("  JSON state serde samples by the Kafka Streams operator that asked for them:");
+            jsonCallers.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(3)
+                    .forEach(c -> out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * c.getValue() / all, c.getKey()));
+        }
         out.println("  top frames by self time:");
         selfFrames.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
                 .forEach(f -> out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * f.getValue() / all, f.getKey()));
@@ -78,6 +88,16 @@ public final class ProfileSummary {
             }
         }
         return "other (JDK, Kafka Streams framework, GC-free runtime)";
+    }
+
+    /** The innermost Kafka Streams DSL operator on the stack: which kind of store work it is. */
+    private static String streamsCaller(final List<RecordedFrame> frames) {
+        for (final RecordedFrame f : frames) {
+            if (f.getMethod().getType().getName().startsWith("org.apache.kafka.streams.kstream.internals.")) {
+                return name(f);
+            }
+        }
+        return "(no DSL operator on the stack)";
     }
 
     private static String name(final RecordedFrame f) {
