@@ -13,8 +13,10 @@ import java.util.Locale;
  * <ul>
  *   <li>consumer lag: under {@code rate × 2 s} (it would otherwise be falling behind), and the
  *       last sample under {@code rate × 5 s};</li>
- *   <li>heap after GC: under 48 MiB plus 10% of the second half's mean (GC noise: a young
- *       collection's after-value moves with promotion until an old collection);</li>
+ *   <li>heap after GC: under 48 MiB plus 10% of the second half's mean. The value is the heap
+ *       after the most recent collection of any kind; with G1 it rises with promotion between
+ *       old-generation cycles and drops at each, so a soak shorter than a few such cycles gives a
+ *       noisy trend (seen: 85 to 760 MiB and back to 151 MiB within ten minutes at -Xmx1g);</li>
  *   <li>state on disk: under 16 MiB plus 25% of the second half's mean (RocksDB flushes
  *       memtables and compacts in steps).</li>
  * </ul>
