@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ClassifyCommand.class,
             EvalCommand.class,
             TrainCommand.class,
+            dev.vigil.bench.BenchCommand.class,
         })
 public final class VigilCommand implements Runnable {
 
