@@ -101,7 +101,7 @@ public final class StandardClassifier implements MessageClassifier {
         out.setTokenCount(ws.tokens.totalTokens);
         out.setClassifierVersion(version);
         out.setLanguage(event.getLanguage() != null ? event.getLanguage()
-                : language == null ? null : language.languageOf(event.getConversationId(), text));
+                : language == null ? null : language.languageOf(event.getConversationId(), text, ws.tokens));
         if (event.getRole() == Role.HUMAN) {
             human(ws, out, event.getConversationId());
             out.setSimhash(SimHash.ofText(text));
