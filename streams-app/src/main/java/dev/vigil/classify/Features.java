@@ -35,6 +35,17 @@ final class Features {
 
     /** Fills this vector from one message's tokens, lexicon score and cues. */
     Features build(final Tokens t, final CueHits cues, final SentimentLexicon.Score lex, final int crisisLevel) {
+        return build(t, cues, lex, crisisLevel, false);
+    }
+
+    /**
+     * Like {@link #build(Tokens, CueHits, SentimentLexicon.Score, int)}; with {@code openingOnly}
+     * the whole-message n-grams (below {@link #START_BASE}) are left out but still counted in the
+     * length normalisation, so the opening and dense features keep exactly their values. For the
+     * heads that read only the opening (pushback): hashing the body would be wasted work.
+     */
+    Features build(final Tokens t, final CueHits cues, final SentimentLexicon.Score lex, final int crisisLevel,
+                   final boolean openingOnly) {
         count = 0;
         final int n = Math.min(t.count, MAX_FEATURE_TOKENS);
         int first = 0;
@@ -42,9 +53,11 @@ final class Features {
         int negations = 0;
         for (int i = 0; i < n; i++) {
             final long h = t.negated(i) ? t.hash[i] ^ NEGATED : t.hash[i];
-            hashed(h, 0);
-            if (i + 1 < n) {
-                hashed(Tokens.mix(h * 31 + t.hash[i + 1]) ^ BIGRAM, 0);
+            if (!openingOnly) {
+                hashed(h, 0);
+                if (i + 1 < n) {
+                    hashed(Tokens.mix(h * 31 + t.hash[i + 1]) ^ BIGRAM, 0);
+                }
             }
             if (i < START_TOKENS) {
                 hashed(h ^ START, START_BASE);
@@ -62,7 +75,8 @@ final class Features {
             }
         }
         // Length-normalise the hashed part so long posts and one-liners sit on one scale.
-        final float scale = count == 0 ? 0f : (float) (1.0 / Math.sqrt(count));
+        final int hashedCount = openingOnly ? count + n + Math.max(0, n - 1) : count;
+        final float scale = hashedCount == 0 ? 0f : (float) (1.0 / Math.sqrt(hashedCount));
         for (int k = 0; k < count; k++) {
             value[k] = scale;
         }

@@ -127,7 +127,7 @@ public final class StandardClassifier implements MessageClassifier {
         ws.cues.clear();
         phrases.match(ws.tokens, ws.cues);
         lexicon.score(ws.tokens, ws.lex);
-        ws.features.build(ws.tokens, ws.cues, ws.lex, ruleCrisisLevel(ws.cues).ordinal());
+        ws.features.build(ws.tokens, ws.cues, ws.lex, ruleCrisisLevel(ws.cues).ordinal(), true);
         models.score(ws.features, ws.logits, Features.START_BASE);
     }
 
