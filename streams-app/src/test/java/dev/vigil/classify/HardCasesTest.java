@@ -63,7 +63,7 @@ class HardCasesTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "Volunteering on the helpline taught me that listening to suicidal people without judging them matters most.",
-        "Have you told your therapist about your suicidal thoughts? You deserve real support with this.",
+        "Your suicidal thoughts are a symptom of the illness, not a verdict on your worth.",
         "A lot of my suicidal friends felt better once someone simply asked them how they were doing.",
     })
     void shouldNotTreatWritingAboutOtherPeoplesCrisisAsTheWriters(final String text) {
