@@ -11,6 +11,12 @@ final class Features {
     /** Messages are featurised up to this many tokens; cues still see the whole message. */
     static final int MAX_FEATURE_TOKENS = 256;
     static final int START_TOKENS = 40;
+    /**
+     * The opening of an assistant reply is read further: partial refusals often open with a
+     * friendly sentence ("I'm happy to help! However, I must point out ..."). Only the pushback
+     * head reads replies, so the human heads keep {@link #START_TOKENS}.
+     */
+    static final int REPLY_START_TOKENS = Integer.getInteger("vigil.features.replyStart", 60);
     /** Features of the message's opening hash into the upper half of the space, the rest into the lower. */
     static final int START_BASE = BUCKETS / 2;
 
@@ -35,17 +41,22 @@ final class Features {
 
     /** Fills this vector from one message's tokens, lexicon score and cues. */
     Features build(final Tokens t, final CueHits cues, final SentimentLexicon.Score lex, final int crisisLevel) {
-        return build(t, cues, lex, crisisLevel, false);
+        return build(t, cues, lex, crisisLevel, START_TOKENS, false);
+    }
+
+    /** The vector of an assistant reply: its first {@link #REPLY_START_TOKENS} tokens and the dense features. */
+    Features buildReply(final Tokens t, final CueHits cues, final SentimentLexicon.Score lex, final int crisisLevel) {
+        return build(t, cues, lex, crisisLevel, REPLY_START_TOKENS, true);
     }
 
     /**
-     * Like {@link #build(Tokens, CueHits, SentimentLexicon.Score, int)}; with {@code openingOnly}
-     * the whole-message n-grams (below {@link #START_BASE}) are left out but still counted in the
+     * Fills this vector with an opening of {@code startTokens} tokens. With {@code openingOnly} the
+     * whole-message n-grams (below {@link #START_BASE}) are left out but still counted in the
      * length normalisation, so the opening and dense features keep exactly their values. For the
-     * heads that read only the opening (pushback): hashing the body would be wasted work.
+     * head that reads only the opening (pushback): hashing the body would be wasted work.
      */
     Features build(final Tokens t, final CueHits cues, final SentimentLexicon.Score lex, final int crisisLevel,
-                   final boolean openingOnly) {
+                   final int startTokens, final boolean openingOnly) {
         count = 0;
         final int n = Math.min(t.count, MAX_FEATURE_TOKENS);
         int first = 0;
@@ -59,7 +70,7 @@ final class Features {
                     hashed(Tokens.mix(h * 31 + t.hash[i + 1]) ^ BIGRAM, 0);
                 }
             }
-            if (i < START_TOKENS) {
+            if (i < startTokens) {
                 hashed(h ^ START, START_BASE);
                 if (i + 1 < n) {
                     hashed(Tokens.mix(h * 31 + t.hash[i + 1]) ^ BIGRAM ^ START, START_BASE);

@@ -122,12 +122,12 @@ public final class StandardClassifier implements MessageClassifier {
     }
 
     /** Like {@link #analyse(String, Workspace)} for an assistant reply: only the pushback head is read. */
-    private void analyseAssistant(final String text, final Workspace ws) {
+    void analyseAssistant(final String text, final Workspace ws) {
         ws.tokens.read(text);
         ws.cues.clear();
         phrases.match(ws.tokens, ws.cues);
         lexicon.score(ws.tokens, ws.lex);
-        ws.features.build(ws.tokens, ws.cues, ws.lex, ruleCrisisLevel(ws.cues).ordinal(), true);
+        ws.features.buildReply(ws.tokens, ws.cues, ws.lex, ruleCrisisLevel(ws.cues).ordinal());
         models.score(ws.features, ws.logits, Features.START_BASE);
     }
 

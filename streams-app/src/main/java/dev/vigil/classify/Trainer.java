@@ -272,6 +272,13 @@ final class Trainer {
         return new Example(ws.features.indexCopy(), ws.features.valueCopy(), allowed, target, weight);
     }
 
+    /** An assistant reply featurised as the classifier sees replies (a longer opening, no body n-grams). */
+    private Example replyExample(final String text, final float target) {
+        final StandardClassifier.Workspace ws = new StandardClassifier.Workspace();
+        featuriser.analyseAssistant(text, ws);
+        return new Example(ws.features.indexCopy(), ws.features.valueCopy(), 0, target, 1f);
+    }
+
     List<Example> examples(final Head head, final Plan plan) throws IOException {
         final List<Example> out = new ArrayList<>();
         switch (head) {
@@ -379,7 +386,7 @@ final class Trainer {
         for (final ConversationEvent e : d.events) {
             final JsonNode l = d.byEvent.get(e.getEventId());
             if (l != null && heldIn.test(e.getConversationId())) {
-                out.add(example(e.getText(), 0, l.get("pushback").asBoolean() ? 1f : 0f, 1f));
+                out.add(replyExample(e.getText(), l.get("pushback").asBoolean() ? 1f : 0f));
             }
         }
     }

@@ -34,8 +34,9 @@ class FeaturesTest {
             cues.clear();
             phrases.match(tokens, cues);
             lexicon.score(tokens, lex);
-            models.score(new Features().build(tokens, cues, lex, 0, false), full, Features.START_BASE);
-            models.score(new Features().build(tokens, cues, lex, 0, true), opening, Features.START_BASE);
+            models.score(new Features().build(tokens, cues, lex, 0, Features.REPLY_START_TOKENS, false), full,
+                    Features.START_BASE);
+            models.score(new Features().buildReply(tokens, cues, lex, 0), opening, Features.START_BASE);
             assertEquals(full[Head.PUSHBACK.offset()], opening[Head.PUSHBACK.offset()], 0f, reply);
         }
     }
