@@ -11,6 +11,12 @@ final class Features {
     /** Messages are featurised up to this many tokens; cues still see the whole message. */
     static final int MAX_FEATURE_TOKENS = 256;
     static final int START_TOKENS = 40;
+    /**
+     * The opening of an assistant reply is read further: partial refusals often open with a
+     * friendly sentence ("I'm happy to help! However, I must point out ..."). Only the pushback
+     * head reads replies, so the human heads keep {@link #START_TOKENS}.
+     */
+    static final int REPLY_START_TOKENS = Integer.getInteger("vigil.features.replyStart", 60);
     /** Features of the message's opening hash into the upper half of the space, the rest into the lower. */
     static final int START_BASE = BUCKETS / 2;
 
@@ -35,6 +41,22 @@ final class Features {
 
     /** Fills this vector from one message's tokens, lexicon score and cues. */
     Features build(final Tokens t, final CueHits cues, final SentimentLexicon.Score lex, final int crisisLevel) {
+        return build(t, cues, lex, crisisLevel, START_TOKENS, false);
+    }
+
+    /** The vector of an assistant reply: its first {@link #REPLY_START_TOKENS} tokens and the dense features. */
+    Features buildReply(final Tokens t, final CueHits cues, final SentimentLexicon.Score lex, final int crisisLevel) {
+        return build(t, cues, lex, crisisLevel, REPLY_START_TOKENS, true);
+    }
+
+    /**
+     * Fills this vector with an opening of {@code startTokens} tokens. With {@code openingOnly} the
+     * whole-message n-grams (below {@link #START_BASE}) are left out but still counted in the
+     * length normalisation, so the opening and dense features keep exactly their values. For the
+     * head that reads only the opening (pushback): hashing the body would be wasted work.
+     */
+    Features build(final Tokens t, final CueHits cues, final SentimentLexicon.Score lex, final int crisisLevel,
+                   final int startTokens, final boolean openingOnly) {
         count = 0;
         final int n = Math.min(t.count, MAX_FEATURE_TOKENS);
         int first = 0;
@@ -42,11 +64,13 @@ final class Features {
         int negations = 0;
         for (int i = 0; i < n; i++) {
             final long h = t.negated(i) ? t.hash[i] ^ NEGATED : t.hash[i];
-            hashed(h, 0);
-            if (i + 1 < n) {
-                hashed(Tokens.mix(h * 31 + t.hash[i + 1]) ^ BIGRAM, 0);
+            if (!openingOnly) {
+                hashed(h, 0);
+                if (i + 1 < n) {
+                    hashed(Tokens.mix(h * 31 + t.hash[i + 1]) ^ BIGRAM, 0);
+                }
             }
-            if (i < START_TOKENS) {
+            if (i < startTokens) {
                 hashed(h ^ START, START_BASE);
                 if (i + 1 < n) {
                     hashed(Tokens.mix(h * 31 + t.hash[i + 1]) ^ BIGRAM ^ START, START_BASE);
@@ -62,7 +86,8 @@ final class Features {
             }
         }
         // Length-normalise the hashed part so long posts and one-liners sit on one scale.
-        final float scale = count == 0 ? 0f : (float) (1.0 / Math.sqrt(count));
+        final int hashedCount = openingOnly ? count + n + Math.max(0, n - 1) : count;
+        final float scale = hashedCount == 0 ? 0f : (float) (1.0 / Math.sqrt(hashedCount));
         for (int k = 0; k < count; k++) {
             value[k] = scale;
         }

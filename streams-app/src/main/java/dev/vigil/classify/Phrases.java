@@ -44,7 +44,13 @@ final class Phrases {
             "sister", "brother", "mom", "mum", "dad", "mother", "father", "son", "daughter", "wife", "husband",
             "girlfriend", "boyfriend", "partner", "someone", "somebody", "people", "character", "protagonist",
             "kid", "kids", "child", "student", "students", "patient", "client", "cousin", "roommate", "him",
-            "her", "them", "who", "person", "coworker", "colleague", "grandma", "grandpa", "teen", "anyone");
+            "her", "them", "who", "person", "coworker", "colleague", "grandma", "grandpa", "teen", "anyone",
+            // possessives: "your suicidal thoughts", "their urge to end it" are someone else's state
+            "your", "his", "their");
+    /** People a crisis adjective can describe: "suicidal people", "my suicidal friend" are not the writer. */
+    private static final LongSet DESCRIBED_PEOPLE = LongSet.of("people", "person", "persons", "friend", "friends",
+            "individuals", "individual", "users", "patients", "patient", "teens", "teenagers", "kids", "youth",
+            "men", "women", "guy", "guys", "girl", "girls", "folks", "ones");
     private static final LongSet REPORTING = LongSet.of("said", "says", "saying", "told", "tells", "texted",
             "wrote", "writes", "posted", "messaged", "mentioned", "admitted", "confessed", "claims", "claimed");
     private static final long I = Tokens.hash("i");
@@ -128,7 +134,7 @@ final class Phrases {
                 // "I would never kill myself": a negator before or inside the phrase reverses it.
                 if ((pattern.options() & ALLOW_NEGATED) == 0 && negatedWithin(t, i, end)
                         || (pattern.options() & ALLOW_QUOTED) == 0 && anyQuoted(t, i, end)
-                        || (pattern.options() & SUBJECT) != 0 && !firstPerson(t, i)) {
+                        || (pattern.options() & SUBJECT) != 0 && (!firstPerson(t, i) || describesOthers(t, end))) {
                     if (pattern.cue().crisis()) {
                         // The words are there but denied, quoted or someone else's: the model
                         // must not flag the message on those same words.
@@ -206,6 +212,26 @@ final class Phrases {
                 }
             }
             if (t.clauseStart(k) && k < start - 4) {
+                break;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the phrase ending before {@code end} is an adjective describing other people
+     * ("talking to suicidal people", "I have suicidal friends"): then the state is theirs.
+     */
+    static boolean describesOthers(final Tokens t, final int end) {
+        if (end >= t.count || t.clauseStart(end) || !DESCRIBED_PEOPLE.contains(t.hash[end])) {
+            return false;
+        }
+        // "I am just some suicidal guy": the person described is the writer.
+        for (int k = end - 1; k >= 0 && k >= end - 8; k--) {
+            if (t.hash[k] == I) {
+                return false;
+            }
+            if (t.clauseStart(k)) {
                 break;
             }
         }

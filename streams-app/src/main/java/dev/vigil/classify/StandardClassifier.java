@@ -20,7 +20,7 @@ import dev.vigil.schema.Sentiment;
  */
 public final class StandardClassifier implements MessageClassifier {
     /** Bump on any change to rules, features or thresholds. */
-    static final String SEMVER = "1.1.0";
+    static final String SEMVER = "1.2.0";
 
     /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
     static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.65"));
@@ -101,7 +101,7 @@ public final class StandardClassifier implements MessageClassifier {
         out.setTokenCount(ws.tokens.totalTokens);
         out.setClassifierVersion(version);
         out.setLanguage(event.getLanguage() != null ? event.getLanguage()
-                : language == null ? null : language.languageOf(event.getConversationId(), text));
+                : language == null ? null : language.languageOf(event.getConversationId(), text, ws.tokens));
         if (event.getRole() == Role.HUMAN) {
             human(ws, out, event.getConversationId());
             out.setSimhash(SimHash.ofText(text));
@@ -122,12 +122,12 @@ public final class StandardClassifier implements MessageClassifier {
     }
 
     /** Like {@link #analyse(String, Workspace)} for an assistant reply: only the pushback head is read. */
-    private void analyseAssistant(final String text, final Workspace ws) {
+    void analyseAssistant(final String text, final Workspace ws) {
         ws.tokens.read(text);
         ws.cues.clear();
         phrases.match(ws.tokens, ws.cues);
         lexicon.score(ws.tokens, ws.lex);
-        ws.features.build(ws.tokens, ws.cues, ws.lex, ruleCrisisLevel(ws.cues).ordinal());
+        ws.features.buildReply(ws.tokens, ws.cues, ws.lex, ruleCrisisLevel(ws.cues).ordinal());
         models.score(ws.features, ws.logits, Features.START_BASE);
     }
 

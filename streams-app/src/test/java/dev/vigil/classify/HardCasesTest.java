@@ -60,6 +60,22 @@ class HardCasesTest {
         assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Volunteering on the helpline taught me that listening to suicidal people without judging them matters most.",
+        "Your suicidal thoughts are a symptom of the illness, not a verdict on your worth.",
+        "A lot of my suicidal friends felt better once someone simply asked them how they were doing.",
+    })
+    void shouldNotTreatWritingAboutOtherPeoplesCrisisAsTheWriters(final String text) {
+        assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
+    }
+
+    @Test
+    void shouldStillFlagTheWriterDescribingThemselves() {
+        assertNotEquals(CrisisLevel.NONE, human("I know I'm just some suicidal guy on the internet, but I needed to say it.")
+                .getCrisisLevel());
+    }
+
     // --- quoted or fictional text
 
     @ParameterizedTest
