@@ -49,7 +49,7 @@ final class BenchRunner implements AutoCloseable {
 
     /** Flags giving the soak windows, gap and abuse timings that fill within its first quarter (the demo's). */
     static final List<String> SHORT_WINDOWS = List.of("--inactivity-gap", "90s", "--aggregate-windows", "1m/20s,5m/1m",
-            "--grace", "5s", "--abuse-window", "1m", "--abuse-advance", "30s", "--abuse-merge-delay", "10s", "--k", "3");
+            "--grace", "5s", "--abuse-window", "1m", "--abuse-advance", "30s", "--k", "3");
 
     /** Event time a paced simulator runs before its traffic is sent (see {@link #paced}). */
     static final Duration LEAD = Duration.ofMinutes(3);
