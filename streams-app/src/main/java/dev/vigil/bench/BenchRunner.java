@@ -247,10 +247,10 @@ final class BenchRunner implements AutoCloseable {
                     throw new IOException("vigil run died during the soak; see " + vigil.output());
                 }
                 final double t = (System.nanoTime() - start) / 1e9;
-                final SoakVerdict.Sample sample = new SoakVerdict.Sample(t, inputLag(id, id), vigil.heapAfterLastGc(),
+                final SoakVerdict.Sample sample = new SoakVerdict.Sample(t, inputLag(id, id), vigil.liveHeapAfterFullGc(),
                         vigil.stateBytesOnDisk());
                 samples.add(sample);
-                out.printf(Locale.ROOT, "  soak %5.0f s: lag %6d records, heap after GC %6.1f MiB, state on disk %6.1f MiB%n",
+                out.printf(Locale.ROOT, "  soak %5.0f s: lag %6d records, heap after full GC %6.1f MiB, state on disk %6.1f MiB%n",
                         t, sample.lag(), sample.heapAfterGcBytes() / 1048576.0, sample.stateBytes() / 1048576.0);
             }
             if (failure.get() != null) {
