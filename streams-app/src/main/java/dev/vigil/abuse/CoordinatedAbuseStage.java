@@ -193,13 +193,6 @@ public final class CoordinatedAbuseStage {
             p.progressOnly = true;
             context().forward(new Record<>(MERGER_KEY, p, Math.max(0, watermark)));
         }
-
-        private CampaignInput stamped(final CampaignInput c, final long watermark) {
-            c.source = context().taskId().partition();
-            c.sources = sources();
-            c.sourceTime = watermark;
-            return c;
-        }
     }
 
     private static String[] addStores(final StreamsBuilder builder, final MonitoringConfig config) {

@@ -303,13 +303,6 @@ public final class AggregateStage {
             context().forward(new Record<>(none, (Object) p, Math.max(0, watermark)));
         }
 
-        private FinalCell stamped(final FinalCell f, final long watermark) {
-            f.source = context().taskId().partition();
-            f.sources = sources();
-            f.sourceTime = watermark;
-            return f;
-        }
-
         @Override
         protected void late(final Contribution c) {
             Metered.safely(() -> metrics.lateRecord("aggregates"));

@@ -154,6 +154,17 @@ public abstract class ProgressWindowProcessor<V extends Stamped, A, KOut, VOut>
         return announced;
     }
 
+    /**
+     * Stamps {@code r}, a record this task sends on to the next repartition, as coming from this
+     * task with progress {@code watermark} and the sender count it learned.
+     */
+    protected <S extends Stamped> S stamped(final S r, final long watermark) {
+        r.source = context.taskId().partition();
+        r.sources = progress.sources();
+        r.sourceTime = watermark;
+        return r;
+    }
+
     /** How many sending tasks this reader waits for. */
     protected int sources() {
         return progress.sources();
