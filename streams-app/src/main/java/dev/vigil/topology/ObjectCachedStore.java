@@ -114,6 +114,24 @@ public final class ObjectCachedStore<V> extends WrappedStateStore<KeyValueStore<
         super.init(context, root);
     }
 
+    /**
+     * Makes the object-cached store behind {@code store} (as a processor gets it, wrapped by Kafka
+     * Streams) read the store underneath again on its next use. A processor calls it from its own
+     * init: a task that was a standby (fed straight into the store underneath) and becomes active
+     * keeps its open store, so values held from an earlier active period would be stale.
+     */
+    public static void reloadOnNextUse(final StateStore store) {
+        StateStore s = store;
+        while (s instanceof WrappedStateStore<?, ?, ?> w && !(s instanceof ObjectCachedStore<?>)) {
+            s = w.wrapped();
+        }
+        if (s instanceof ObjectCachedStore<?> c) {
+            c.values.clear();
+            c.dirty.clear();
+            c.loaded = false;
+        }
+    }
+
     /** Restoration writes to the store underneath after init; read it on first use. */
     private void load() {
         if (loaded) {

@@ -60,6 +60,7 @@ public abstract class ProgressWindowProcessor<V extends Stamped, A, KOut, VOut>
     public void init(final ProcessorContext<KOut, VOut> context) {
         this.context = context;
         this.store = context.getStateStore(windowStore);
+        ObjectCachedStore.reloadOnNextUse(store);
         progress.init(context);
     }
 
