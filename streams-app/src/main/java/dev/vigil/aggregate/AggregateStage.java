@@ -320,15 +320,10 @@ public final class AggregateStage {
     }
 
     /**
-     * The published form of a cell. Below k distinct accounts every count is null, including the
-     * account count itself: "suppressed" is all a reader learns about a small cell.
+     * The published form of a cell. Below k distinct accounts, or when {@code suppress} (the
+     * dimension's secondary suppression), every count is null, including the account count
+     * itself: "suppressed" is all a reader learns about a small cell.
      */
-    public static WindowAggregate publish(final Windowed<String> window, final CellAccumulator acc,
-                                          final MonitoringConfig.WindowSpec spec, final int k) {
-        return publish(window, acc, spec, k, false);
-    }
-
-    /** As {@link #publish(Windowed, CellAccumulator, MonitoringConfig.WindowSpec, int)}, suppressed also when {@code suppress}. */
     static WindowAggregate publish(final Windowed<String> window, final CellAccumulator acc,
                                    final MonitoringConfig.WindowSpec spec, final int k, final boolean suppress) {
         final String cell = window.key();
