@@ -13,6 +13,11 @@ public final class BucketWindow {
      */
     public String classifierVersion;
 
+    /** Roughly how much memory this takes, in members (what the object cache bounds). */
+    public long weight() {
+        return 1 + members.size();
+    }
+
     BucketWindow add(final Sighting s, final int cap) {
         if (s.classifierVersion != null
                 && (classifierVersion == null || s.classifierVersion.compareTo(classifierVersion) > 0)) {

@@ -77,6 +77,13 @@ public final class CoordinatedAbuseStage {
     public static final String MERGER_PROGRESS_STORE = "coordinated-abuse-progress";
     static final String MERGER_KEY = "campaigns";
     static final int BANDS = 4;
+    /**
+     * Members (account and fingerprint, with up to 100 message hashes) that one task's open
+     * bucket windows may hold as live objects, a few hundred bytes each: 200 MB at most, usually
+     * far less (most members hold one message). Popular buckets, the expensive ones to read,
+     * stay; the least recently used go back to the store.
+     */
+    static final long BUCKET_CACHE_WEIGHT = 500_000;
 
     private CoordinatedAbuseStage() {
     }
@@ -101,7 +108,8 @@ public final class CoordinatedAbuseStage {
                     @Override
                     public Set<StoreBuilder<?>> stores() {
                         return Set.of(ProgressWindowProcessor.windowStore(config, BUCKET_STORE,
-                                new JsonSerde<>(BucketWindow.class)), SourceProgress.store(config, BUCKET_PROGRESS_STORE));
+                                new JsonSerde<>(BucketWindow.class), BucketWindow::weight, BUCKET_CACHE_WEIGHT),
+                                SourceProgress.store(config, BUCKET_PROGRESS_STORE));
                     }
                 }, Named.as("near-duplicate-bucket-window"));
 

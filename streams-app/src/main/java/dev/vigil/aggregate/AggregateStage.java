@@ -7,7 +7,6 @@ import dev.vigil.serde.VigilSerdes;
 import dev.vigil.topology.JsonSerde;
 import dev.vigil.topology.Metered;
 import dev.vigil.topology.MonitoringConfig;
-import dev.vigil.topology.ObjectCachedStore;
 import dev.vigil.topology.ProgressPartitioner;
 import dev.vigil.topology.ProgressStamper;
 import dev.vigil.topology.ProgressWindowProcessor;
@@ -50,6 +49,12 @@ import java.util.Set;
 public final class AggregateStage {
     public static final String CELL_REPARTITION = "aggregate-cells";
     public static final String PUBLISH_REPARTITION_PREFIX = "aggregate-publish-";
+    /**
+     * Distinct accounts and conversations (exactly counted ones) the open cell windows of one
+     * task may hold as live objects, about 50 bytes each: roughly 100 MB of heap. Beyond it the
+     * least recently used cells are read from the store again when next used.
+     */
+    static final long CACHE_WEIGHT = 2_000_000;
 
     private AggregateStage() {
     }
@@ -87,8 +92,9 @@ public final class AggregateStage {
                         public Set<StoreBuilder<?>> stores() {
                             // Live objects, written to the changelog once per commit: every
                             // record updates ~45 cell windows (see ObjectCachedStore).
-                            return Set.of(ObjectCachedStore.builder(config.keyValueStore(store),
-                                    new JsonSerde<>(CellAccumulator.class)), SourceProgress.store(config, progress));
+                            return Set.of(ProgressWindowProcessor.windowStore(config, store,
+                                    new JsonSerde<>(CellAccumulator.class), CellAccumulator::weight, CACHE_WEIGHT),
+                                    SourceProgress.store(config, progress));
                         }
                     }, Named.as("aggregate-" + label));
             final Map<String, KStream<Windowed<String>, Object>> byType = closed.split(Named.as("aggregate-" + label + "-"))

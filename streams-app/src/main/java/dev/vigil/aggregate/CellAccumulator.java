@@ -81,6 +81,12 @@ public final class CellAccumulator {
         }
     }
 
+    /** Roughly how much memory this takes, in distinct ids held (what the object cache bounds). */
+    public long weight() {
+        return 1 + accounts.exact.size() + conversations.exact.size()
+                + (accounts.registers == null ? 0 : 100) + (conversations.registers == null ? 0 : 100);
+    }
+
     public long crisisDisclosures() {
         long n = 0;
         for (final long v : crisisByLevel.values()) {

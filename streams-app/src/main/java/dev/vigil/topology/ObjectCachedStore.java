@@ -18,42 +18,57 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
- * A key-value store that keeps its values as live objects and writes the changed ones to the
- * changelogged store underneath only when Kafka Streams flushes before committing.
+ * A write-back cache of live objects in front of a changelogged key-value store: values are
+ * read from the store underneath once, changed in place, and written back (serialised) only in
+ * each commit or when evicted.
  *
  * <p>Why: a window aggregate is updated by every record (each contribution touches five cells in
- * nine overlapping windows), and Kafka Streams' own cache holds serialised bytes, so every update
- * parsed and rewrote the whole accumulator, distinct-account set included: 82% of the CPU in the
- * profile, about 45 records/s end to end. Here an update is a map lookup; each changed value is
- * serialised once per commit. The write runs inside the commit ({@link #flushCache}), before the
- * transaction commits, so the changelog holds exactly the state of the committed input offsets
- * (exactly-once holds).
+ * nine overlapping windows; each sighting its band bucket in four), and Kafka Streams' own cache
+ * holds serialised bytes, so every update parsed and rewrote the whole accumulator (a cell's
+ * distinct-account set, a bucket's members): most of the CPU in the profiles. Here an update is
+ * a map lookup, and each changed value is serialised once per commit. The write runs inside the
+ * commit ({@link #flushCache}), before the transaction commits, so the changelog holds exactly
+ * the state of the committed input offsets (exactly-once holds).
  *
- * <p>For stores whose live content fits in memory (the aggregate cells of the open windows); all
- * of it is held. Callers may change a value they got and must put it back to mark it changed.
+ * <p>The cache is bounded by weight ({@code weigher}, e.g. the number of accounts or members a
+ * value holds): past {@code maxWeight} the least recently used values are written down (if
+ * changed) and dropped, to be read again on their next use. Range scans first write every
+ * change down and then read the store underneath, so they see everything in key order.
+ * Callers may change a value they got and must put it back to mark it changed.
  */
 public final class ObjectCachedStore<V> extends WrappedStateStore<KeyValueStore<String, V>, String, V>
         implements KeyValueStore<String, V> {
-    private final TreeMap<String, V> values = new TreeMap<>();
-    private final Set<String> dirty = new HashSet<>();
-    private StateStoreContext context;
-    private boolean loaded;
+    /** A cached value and its weight when it was last put or read. */
+    private record Cached<V>(V value, long weight) {
+    }
 
-    private ObjectCachedStore(final KeyValueStore<String, V> inner) {
+    private final ToLongFunction<V> weigher;
+    private final long maxWeight;
+    /** Access-ordered, so the eldest entry is the least recently used. */
+    private final LinkedHashMap<String, Cached<V>> cache = new LinkedHashMap<>(1024, 0.75f, true);
+    /** Keys changed since they were last written down; a dirty key not in {@link #cache} was deleted. */
+    private final Set<String> dirty = new HashSet<>();
+    private long weight;
+    private StateStoreContext context;
+
+    private ObjectCachedStore(final KeyValueStore<String, V> inner, final ToLongFunction<V> weigher, final long maxWeight) {
         super(inner);
+        this.weigher = weigher;
+        this.maxWeight = maxWeight;
     }
 
     /** The builder to add to a topology: a changelogged (not byte-cached) store under the object cache. */
     public static <V> StoreBuilder<ObjectCachedStore<V>> builder(final KeyValueBytesStoreSupplier supplier,
-                                                                  final Serde<V> serde) {
+                                                                  final Serde<V> serde, final ToLongFunction<V> weigher,
+                                                                  final long maxWeight) {
         final StoreBuilder<KeyValueStore<String, V>> inner = Stores.keyValueStoreBuilder(supplier, Serdes.String(), serde);
         return new StoreBuilder<>() {
             private boolean logging = true;
@@ -86,7 +101,7 @@ public final class ObjectCachedStore<V> extends WrappedStateStore<KeyValueStore<
             public ObjectCachedStore<V> build() {
                 final StoreBuilder<KeyValueStore<String, V>> b = logging
                         ? inner.withLoggingEnabled(logConfig) : inner.withLoggingDisabled();
-                return new ObjectCachedStore<>(b.withCachingDisabled().build());
+                return new ObjectCachedStore<>(b.withCachingDisabled().build(), weigher, maxWeight);
             }
 
             @Override
@@ -109,9 +124,7 @@ public final class ObjectCachedStore<V> extends WrappedStateStore<KeyValueStore<
     @Override
     public void init(final StateStoreContext context, final StateStore root) {
         this.context = context;
-        values.clear();
-        dirty.clear();
-        loaded = false;
+        forget();
         super.init(context, root);
     }
 
@@ -119,7 +132,8 @@ public final class ObjectCachedStore<V> extends WrappedStateStore<KeyValueStore<
      * Makes the object-cached store behind {@code store} (as a processor gets it, wrapped by Kafka
      * Streams) read the store underneath again on its next use. A processor calls it from its own
      * init: a task that was a standby (fed straight into the store underneath) and becomes active
-     * keeps its open store, so values held from an earlier active period would be stale.
+     * keeps its open store, so values held from an earlier active period would be stale. Changes
+     * are never pending then: suspending a task writes them down.
      */
     public static void reloadOnNextUse(final StateStore store) {
         StateStore s = store;
@@ -127,41 +141,42 @@ public final class ObjectCachedStore<V> extends WrappedStateStore<KeyValueStore<
             s = w.wrapped();
         }
         if (s instanceof ObjectCachedStore<?> c) {
-            c.values.clear();
-            c.dirty.clear();
-            c.loaded = false;
+            c.forget();
         }
     }
 
-    /** Restoration writes to the store underneath after init; read it on first use. */
-    private void load() {
-        if (loaded) {
-            return;
-        }
-        try (KeyValueIterator<String, V> it = wrapped().all()) {
-            while (it.hasNext()) {
-                final KeyValue<String, V> e = it.next();
-                values.put(e.key, e.value);
-            }
-        }
-        loaded = true;
+    private void forget() {
+        cache.clear();
+        dirty.clear();
+        weight = 0;
     }
 
     @Override
     public V get(final String key) {
-        load();
-        return values.get(key);
+        final Cached<V> hit = cache.get(key);
+        if (hit != null) {
+            return hit.value();
+        }
+        if (dirty.contains(key)) {
+            return null; // deleted, not yet written down
+        }
+        final V value = wrapped().get(key);
+        if (value != null) {
+            hold(key, value);
+            evict(key);
+        }
+        return value;
     }
 
     @Override
     public void put(final String key, final V value) {
-        load();
         if (value == null) {
-            values.remove(key);
-        } else {
-            values.put(key, value);
+            delete(key);
+            return;
         }
+        hold(key, value);
         dirty.add(key);
+        evict(key);
     }
 
     @Override
@@ -180,22 +195,29 @@ public final class ObjectCachedStore<V> extends WrappedStateStore<KeyValueStore<
 
     @Override
     public V delete(final String key) {
-        load();
-        final V old = values.remove(key);
+        final V old = get(key);
+        final Cached<V> gone = cache.remove(key);
+        if (gone != null) {
+            weight -= gone.weight();
+        }
         dirty.add(key);
         return old;
     }
 
     @Override
     public KeyValueIterator<String, V> range(final String from, final String to) {
-        load();
-        return iterator(values.subMap(from, true, to, true));
+        writeDirty();
+        try (KeyValueIterator<String, V> it = wrapped().range(from, to)) {
+            return iterator(it);
+        }
     }
 
     @Override
     public KeyValueIterator<String, V> all() {
-        load();
-        return iterator(values);
+        writeDirty();
+        try (KeyValueIterator<String, V> it = wrapped().all()) {
+            return iterator(it);
+        }
     }
 
     @Override
@@ -206,8 +228,8 @@ public final class ObjectCachedStore<V> extends WrappedStateStore<KeyValueStore<
 
     @Override
     public long approximateNumEntries() {
-        load();
-        return values.size();
+        writeDirty();
+        return wrapped().approximateNumEntries();
     }
 
     /**
@@ -229,43 +251,86 @@ public final class ObjectCachedStore<V> extends WrappedStateStore<KeyValueStore<
         super.flush();
     }
 
-    private void writeDirty() {
-        if (!dirty.isEmpty()) {
-            final InternalProcessorContext<?, ?> internal = context instanceof InternalProcessorContext<?, ?> c ? c : null;
-            final ProcessorRecordContext previous = internal == null ? null : internal.recordContext();
-            try {
-                if (internal != null) {
-                    // Changelog records need a record context; outside processing there is none.
-                    internal.setRecordContext(new ProcessorRecordContext(
-                            previous == null ? 0 : previous.timestamp(), -1, -1, null, new RecordHeaders()));
-                }
-                for (final String key : dirty) {
-                    final V v = values.get(key);
-                    if (v == null) {
-                        wrapped().delete(key);
-                    } else {
-                        wrapped().put(key, v);
-                    }
-                }
-            } finally {
-                if (internal != null) {
-                    internal.setRecordContext(previous);
-                }
-            }
-            dirty.clear();
-        }
-    }
-
     @Override
     public void close() {
-        values.clear();
-        dirty.clear();
+        forget();
         super.close();
     }
 
-    private KeyValueIterator<String, V> iterator(final NavigableMap<String, V> view) {
-        final List<KeyValue<String, V>> copy = new ArrayList<>(view.size());
-        view.forEach((k, v) -> copy.add(KeyValue.pair(k, v)));
+    private void hold(final String key, final V value) {
+        final long w = Math.max(1, weigher.applyAsLong(value));
+        final Cached<V> previous = cache.put(key, new Cached<>(value, w));
+        weight += w - (previous == null ? 0 : previous.weight());
+    }
+
+    /** Drops least recently used values (never {@code keep}) until the cache is within its weight. */
+    private void evict(final String keep) {
+        if (weight <= maxWeight) {
+            return;
+        }
+        final Iterator<Map.Entry<String, Cached<V>>> it = cache.entrySet().iterator();
+        while (weight > maxWeight && it.hasNext()) {
+            final Map.Entry<String, Cached<V>> eldest = it.next();
+            if (eldest.getKey().equals(keep)) {
+                continue;
+            }
+            if (dirty.remove(eldest.getKey())) {
+                writeDown(List.of(KeyValue.pair(eldest.getKey(), eldest.getValue().value())));
+            }
+            weight -= eldest.getValue().weight();
+            it.remove();
+        }
+    }
+
+    private void writeDirty() {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        final List<KeyValue<String, V>> changes = new ArrayList<>(dirty.size());
+        for (final String key : dirty) {
+            final Cached<V> c = cache.get(key);
+            changes.add(KeyValue.pair(key, c == null ? null : c.value()));
+        }
+        writeDown(changes);
+        dirty.clear();
+    }
+
+    /** Puts (or, for a null value, deletes) {@code changes} in the changelogged store. */
+    private void writeDown(final List<KeyValue<String, V>> changes) {
+        final InternalProcessorContext<?, ?> internal = context instanceof InternalProcessorContext<?, ?> c ? c : null;
+        final ProcessorRecordContext previous = internal == null ? null : internal.recordContext();
+        try {
+            if (internal != null) {
+                // Changelog records need a record context; in a commit there is none.
+                internal.setRecordContext(new ProcessorRecordContext(
+                        previous == null ? 0 : previous.timestamp(), -1, -1, null, new RecordHeaders()));
+            }
+            for (final KeyValue<String, V> change : changes) {
+                if (change.value == null) {
+                    wrapped().delete(change.key);
+                } else {
+                    wrapped().put(change.key, change.value);
+                }
+            }
+        } finally {
+            if (internal != null) {
+                internal.setRecordContext(previous);
+            }
+        }
+    }
+
+    /** A copy of the scan, with values this cache holds (possibly changed in place) in place of stored ones. */
+    private KeyValueIterator<String, V> iterator(final KeyValueIterator<String, V> scan) {
+        final List<KeyValue<String, V>> copy = new ArrayList<>();
+        while (scan.hasNext()) {
+            final KeyValue<String, V> e = scan.next();
+            final Cached<V> c = cache.get(e.key);
+            copy.add(c == null ? e : KeyValue.pair(e.key, c.value()));
+        }
+        return iterator(copy);
+    }
+
+    private static <V> KeyValueIterator<String, V> iterator(final List<KeyValue<String, V>> copy) {
         final Iterator<KeyValue<String, V>> it = copy.iterator();
         return new KeyValueIterator<>() {
             private KeyValue<String, V> next;

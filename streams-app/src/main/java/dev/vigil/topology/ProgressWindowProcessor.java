@@ -1,7 +1,6 @@
 package dev.vigil.topology;
 
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -12,12 +11,11 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * Hopping-window aggregation closed by event-time progress ({@link SourceProgress}) instead of
@@ -34,6 +32,7 @@ import java.util.Map;
  */
 public abstract class ProgressWindowProcessor<V extends Stamped, A, KOut, VOut>
         implements Processor<String, V, KOut, VOut> {
+    private static final String ZEROS = "0000000000000000000";
     private final TimeWindows windows;
     private final long graceMs;
     private final String windowStore;
@@ -50,10 +49,16 @@ public abstract class ProgressWindowProcessor<V extends Stamped, A, KOut, VOut>
         this.progress = new SourceProgress(progressStore);
     }
 
-    /** The window store: cached, as Kafka Streams' own window aggregations are. */
-    public static <A> StoreBuilder<KeyValueStore<String, A>> windowStore(final MonitoringConfig config,
-                                                                          final String name, final Serde<A> serde) {
-        return Stores.keyValueStoreBuilder(config.keyValueStore(name), Serdes.String(), serde).withCachingEnabled();
+    /**
+     * The window store: an object cache over a changelogged store ({@link ObjectCachedStore}),
+     * because every record changes several open windows in place; {@code weigher} says how much
+     * of the cache's {@code maxWeight} an aggregate takes (e.g. the members it holds).
+     */
+    public static <A> StoreBuilder<ObjectCachedStore<A>> windowStore(final MonitoringConfig config, final String name,
+                                                                      final Serde<A> serde,
+                                                                      final ToLongFunction<A> weigher,
+                                                                      final long maxWeight) {
+        return ObjectCachedStore.builder(config.keyValueStore(name), serde, weigher, maxWeight);
     }
 
     @Override
@@ -141,8 +146,10 @@ public abstract class ProgressWindowProcessor<V extends Stamped, A, KOut, VOut>
         return pad(end) + "|" + pad(start) + "|" + key;
     }
 
-    private static String pad(final long millis) {
-        return String.format(Locale.ROOT, "%019d", Math.max(0, millis));
+    /** Zero-padded to 19 digits, so keys sort by time (String.format cost 5% of the CPU here). */
+    static String pad(final long millis) {
+        final String digits = Long.toString(Math.max(0, millis));
+        return ZEROS.substring(digits.length()) + digits;
     }
 
     /**

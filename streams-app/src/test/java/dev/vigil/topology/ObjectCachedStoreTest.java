@@ -2,10 +2,14 @@ package dev.vigil.topology;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -43,9 +47,37 @@ class ObjectCachedStoreTest {
         assertEquals("4 accounts", store.get("cell-a"));
     }
 
+    @Test
+    void shouldKeepEveryValueWhenTheCacheIsFullAndEvictsTheLeastRecentlyUsed() {
+        // Room for three one-unit values: the rest go down to the store as they are evicted.
+        final ObjectCachedStore<String> store = open(3);
+        for (int i = 0; i < 10; i++) {
+            store.put("bucket-" + i, "members " + i);
+        }
+        assertEquals("members 0", underneath(store).get("bucket-0"), "an evicted change is written down");
+        assertNull(underneath(store).get("bucket-9"), "a cached change waits for the commit");
+
+        store.delete("bucket-2");
+        store.put("bucket-0", store.get("bucket-0") + " and one more");
+        final List<String> scanned = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = store.range("bucket-0", "bucket-5")) {
+            it.forEachRemaining(kv -> scanned.add(kv.key + "=" + kv.value));
+        }
+        assertEquals(List.of("bucket-0=members 0 and one more", "bucket-1=members 1", "bucket-3=members 3",
+                "bucket-4=members 4", "bucket-5=members 5"), scanned);
+        assertNull(store.get("bucket-2"));
+        store.flushCache();
+        assertEquals("members 9", underneath(store).get("bucket-9"));
+        assertNull(underneath(store).get("bucket-2"));
+    }
+
     private static ObjectCachedStore<String> open() {
+        return open(1_000);
+    }
+
+    private static ObjectCachedStore<String> open(final long maxWeight) {
         final ObjectCachedStore<String> store = ObjectCachedStore.builder(
-                Stores.inMemoryKeyValueStore("cells"), Serdes.String()).withLoggingDisabled().build();
+                Stores.inMemoryKeyValueStore("cells"), Serdes.String(), v -> 1, maxWeight).withLoggingDisabled().build();
         final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         store.init(context.getStateStoreContext(), store);
         return store;
