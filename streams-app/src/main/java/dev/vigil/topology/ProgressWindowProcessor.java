@@ -120,7 +120,12 @@ public abstract class ProgressWindowProcessor<V extends Stamped, A, KOut, VOut>
             return;
         }
         final long through = watermark - graceMs;
-        if (through > progress.closedThrough()) {
+        // Windows end on a grid (start multiple of advance, plus size): scan the store only when
+        // the watermark crossed one of those ends. A scan writes the object cache's changes down
+        // first, so scanning on every progress record cost more than everything else together.
+        if (through > progress.closedThrough() && firstEndAfter(progress.closedThrough()) > through) {
+            progress.closedThrough(through);
+        } else if (through > progress.closedThrough()) {
             final List<KeyValue<String, A>> due = new ArrayList<>();
             try (KeyValueIterator<String, A> it = store.range(pad(0), pad(through) + "|\uffff")) {
                 while (it.hasNext()) {
@@ -140,6 +145,14 @@ public abstract class ProgressWindowProcessor<V extends Stamped, A, KOut, VOut>
             announced = watermark;
             advanced(watermark, progress.sources());
         }
+    }
+
+    /** The first window end after {@code time}; at most {@code time + 1} when there is nothing to go on. */
+    private long firstEndAfter(final long time) {
+        if (time == SourceProgress.NONE || time < windows.sizeMs) {
+            return Math.min(time, Long.MAX_VALUE - 1) + 1; // near the epoch or unknown: always scan
+        }
+        return (Math.floorDiv(time - windows.sizeMs, windows.advanceMs) + 1) * windows.advanceMs + windows.sizeMs;
     }
 
     private static String key(final long end, final long start, final String key) {
