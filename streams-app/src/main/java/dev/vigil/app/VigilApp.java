@@ -30,7 +30,7 @@ public final class VigilApp implements AutoCloseable {
         this.streams = new KafkaStreams(topology, settings.toProperties());
         this.applicationId = settings.applicationId();
         // Lets quiet tasks tell "nothing to read" from "cannot read" (see InputLag).
-        InputLag.register(applicationId, streams::metrics);
+        InputLag.register(applicationId, streams::metrics, topology.describe());
         streams.setUncaughtExceptionHandler(VigilApp::onUncaught);
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams state {} -> {}", before, now);

@@ -133,7 +133,7 @@ public final class Replay implements AutoCloseable {
         final Properties props = replaySettings.toProperties();
         this.clients = new ReplayClientSupplier(outputTopics, options.range());
         this.streams = new KafkaStreams(topology, props, clients);
-        InputLag.register(options.applicationId(), streams::metrics);
+        InputLag.register(options.applicationId(), streams::metrics, topology.describe());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("replay stream thread failed ({}: {})", e.getClass().getSimpleName(), e.getMessage());
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse

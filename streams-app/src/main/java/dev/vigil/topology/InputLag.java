@@ -3,6 +3,10 @@ package dev.vigil.topology;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 
+import org.apache.kafka.streams.TopologyDescription;
+
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,16 +24,38 @@ import java.util.function.Supplier;
 public final class InputLag {
     private static final String GROUP = "consumer-fetch-manager-metrics";
     private static final Map<String, Supplier<Map<MetricName, ? extends Metric>>> APPS = new ConcurrentHashMap<>();
+    /** Per application, the source topics of each sub-topology (internal ones with their full name). */
+    private static final Map<String, Map<Integer, Set<String>>> SOURCES = new ConcurrentHashMap<>();
 
     private InputLag() {
     }
 
-    public static void register(final String applicationId, final Supplier<Map<MetricName, ? extends Metric>> metrics) {
+    /**
+     * Registers a running application: its client's metrics, and its topology, from which each
+     * task's source topics are known before the task has read anything.
+     */
+    public static void register(final String applicationId, final Supplier<Map<MetricName, ? extends Metric>> metrics,
+                                final TopologyDescription topology) {
+        final Map<Integer, Set<String>> sources = new HashMap<>();
+        for (final TopologyDescription.Subtopology sub : topology.subtopologies()) {
+            final Set<String> topics = new HashSet<>();
+            for (final TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
+                    for (final String topic : source.topicSet()) {
+                        // Repartition topics are named in the description without the application id.
+                        topics.add(topic.endsWith("-repartition") ? applicationId + "-" + topic : topic);
+                    }
+                }
+            }
+            sources.put(sub.id(), Set.copyOf(topics));
+        }
+        SOURCES.put(applicationId, Map.copyOf(sources));
         APPS.put(applicationId, metrics);
     }
 
     public static void unregister(final String applicationId) {
         APPS.remove(applicationId);
+        SOURCES.remove(applicationId);
     }
 
     /**
@@ -42,17 +68,76 @@ public final class InputLag {
         if (metrics == null || topics.isEmpty()) {
             return true;
         }
+        return lagKnownAndZero(metrics, topics, partition) != Boolean.FALSE;
+    }
+
+    /**
+     * Whether a task that has not read a record yet may call its input quiet: only once its
+     * consumer has fetched every one of the sub-topology's source partitions for the task and
+     * found nothing waiting. Right after a start, before the first fetch, the answer is no:
+     * a slow start must not pass for an empty partition (the readers would close windows
+     * without it, and its backlog would arrive late). True when nothing is registered.
+     */
+    public static boolean caughtUpBeforeFirstRecord(final String applicationId, final int subtopology,
+                                                    final int partition) {
+        final Supplier<Map<MetricName, ? extends Metric>> metrics = APPS.get(applicationId);
+        final Map<Integer, Set<String>> sources = SOURCES.get(applicationId);
+        if (metrics == null || sources == null) {
+            return true;
+        }
+        final Set<String> topics = sources.getOrDefault(subtopology, Set.of());
+        return !topics.isEmpty() && lagKnownAndZero(metrics, topics, partition) == Boolean.TRUE
+                && fetchedAll(metrics, topics, partition);
+    }
+
+    /** FALSE if some lag is positive, TRUE if some is known and none positive, null if none known. */
+    private static Boolean lagKnownAndZero(final Supplier<Map<MetricName, ? extends Metric>> metrics,
+                                           final Set<String> topicNames, final int partition) {
+        final Set<String> topics = tagged(topicNames);
         final String p = String.valueOf(partition);
+        Boolean result = null;
         for (final Map.Entry<MetricName, ? extends Metric> e : metrics.get().entrySet()) {
             final MetricName n = e.getKey();
             if (n.name().equals("records-lag") && n.group().equals(GROUP)
                     && p.equals(n.tags().get("partition")) && topics.contains(n.tags().get("topic"))) {
                 final Object v = e.getValue().metricValue();
-                if (v instanceof Number lag && lag.doubleValue() > 0) {
-                    return false;
+                if (v instanceof Number lag) {
+                    if (lag.doubleValue() > 0) {
+                        return Boolean.FALSE;
+                    }
+                    if (!Double.isNaN(lag.doubleValue())) {
+                        result = Boolean.TRUE;
+                    }
                 }
             }
         }
-        return true;
+        return result;
+    }
+
+    private static boolean fetchedAll(final Supplier<Map<MetricName, ? extends Metric>> metrics,
+                                      final Set<String> topicNames, final int partition) {
+        final Set<String> topics = tagged(topicNames);
+        final String p = String.valueOf(partition);
+        final Set<String> fetched = new HashSet<>();
+        for (final Map.Entry<MetricName, ? extends Metric> e : metrics.get().entrySet()) {
+            final MetricName n = e.getKey();
+            if (n.name().equals("records-lag") && n.group().equals(GROUP) && p.equals(n.tags().get("partition"))
+                    && e.getValue().metricValue() instanceof Number lag && !Double.isNaN(lag.doubleValue())) {
+                fetched.add(n.tags().get("topic"));
+            }
+        }
+        return fetched.containsAll(topics);
+    }
+
+    /**
+     * Topic names as the consumer's partition metrics tag them: with '.' replaced by '_'. Vigil's
+     * topics have dots (safety.message-signals), so comparing plain names never matched.
+     */
+    private static Set<String> tagged(final Set<String> topics) {
+        final Set<String> tagged = new HashSet<>();
+        for (final String t : topics) {
+            tagged.add(t.replace('.', '_'));
+        }
+        return tagged;
     }
 }

@@ -76,8 +76,7 @@ public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Pr
     }
 
     private void checkIdle() {
-        if (!idleSent && System.nanoTime() - lastInputNanos >= idleAfter.toNanos()
-                && InputLag.caughtUp(context.applicationId(), inputTopics, context.taskId().partition())) {
+        if (!idleSent && System.nanoTime() - lastInputNanos >= idleAfter.toNanos() && caughtUp()) {
             idleSent = true;
             // Sent even before the first record (stream time unknown): a partition that never
             // had input must not hold the readers' windows open either.
@@ -85,11 +84,19 @@ public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Pr
         }
     }
 
+    private boolean caughtUp() {
+        final int partition = context.taskId().partition();
+        return inputTopics.isEmpty()
+                ? InputLag.caughtUpBeforeFirstRecord(context.applicationId(), context.taskId().subtopology(), partition)
+                : InputLag.caughtUp(context.applicationId(), inputTopics, partition);
+    }
+
     private void sendProgress(final long time, final boolean idle) {
         final V p = progressRecord.get();
         p.progressOnly = true;
         stamp(p, time, idle);
-        context.forward(new Record<>(PROGRESS_KEY, p, time));
+        // Before any input the stream time is unknown (-1); a record's timestamp may not be negative.
+        context.forward(new Record<>(PROGRESS_KEY, p, Math.max(0, time)));
     }
 
     private void stamp(final V value, final long time, final boolean idle) {
