@@ -1,5 +1,9 @@
 package dev.vigil.abuse;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.vigil.topology.PackedLongs;
+
 import java.util.TreeSet;
 
 /** One account's messages with one exact fingerprint, within a window. */
@@ -9,6 +13,8 @@ public final class Member {
 
     public long simhash;
     public String account;
+    @JsonSerialize(using = PackedLongs.Writer.class)
+    @JsonDeserialize(using = PackedLongs.Reader.class)
     public TreeSet<Long> messages = new TreeSet<>();
     public long firstSeen = Long.MAX_VALUE;
     public long lastSeen = Long.MIN_VALUE;

@@ -1,5 +1,9 @@
 package dev.vigil.aggregate;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.vigil.topology.PackedLongs;
+
 import java.util.TreeSet;
 
 /**
@@ -12,6 +16,8 @@ public final class DistinctCounter {
     /** 2^12 registers: about 1.6% standard error, 4 KiB of state per cell above the cap. */
     static final int HLL_BITS = 12;
 
+    @JsonSerialize(using = PackedLongs.Writer.class)
+    @JsonDeserialize(using = PackedLongs.Reader.class)
     public TreeSet<Long> exact = new TreeSet<>();
     public byte[] registers;
 
