@@ -20,7 +20,7 @@ import dev.vigil.schema.Sentiment;
  */
 public final class StandardClassifier implements MessageClassifier {
     /** Bump on any change to rules, features or thresholds. */
-    static final String SEMVER = "1.2.0";
+    static final String SEMVER = "1.3.0";
 
     /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
     static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.65"));
@@ -48,6 +48,7 @@ public final class StandardClassifier implements MessageClassifier {
     private final LinearModels models;
     private final ConversationLanguage language;
     private final CrisisContext crisisContext;
+    private final PromptContext promptContext;
     private final String version;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
@@ -68,6 +69,7 @@ public final class StandardClassifier implements MessageClassifier {
         this.models = models;
         this.language = language;
         this.crisisContext = new CrisisContext(Classifiers.LANGUAGE_CACHE);
+        this.promptContext = new PromptContext(Classifiers.PROMPT_CACHE);
         this.version = "vigil-clf-" + SEMVER + "+" + models.contentHash().substring(0, Math.min(8,
                 models.contentHash().length())) + Long.toHexString(lexicon.contentHash()).substring(0, 4);
     }
@@ -82,9 +84,12 @@ public final class StandardClassifier implements MessageClassifier {
         final Workspace ws = workspaces.get();
         final String text = event.getText();
         if (event.getRole() == Role.ASSISTANT) {
-            analyseAssistant(text, ws);
+            analyseAssistant(text, promptContext.latest(event.getConversationId()), ws);
         } else {
             analyse(text, ws);
+            if (event.getRole() == Role.HUMAN) {
+                promptContext.remember(event.getConversationId(), ws.tokens);
+            }
         }
         // Plain setters on a fresh record: Avro's builder deep-copies a default for every unset
         // field on build(), which costs more than some heads. Every field is set here.
@@ -121,13 +126,17 @@ public final class StandardClassifier implements MessageClassifier {
         models.score(ws.features, ws.logits);
     }
 
-    /** Like {@link #analyse(String, Workspace)} for an assistant reply: only the pushback head is read. */
-    void analyseAssistant(final String text, final Workspace ws) {
+    /**
+     * Like {@link #analyse(String, Workspace)} for an assistant reply: only the pushback head is
+     * read. {@code prompt} holds the words of the human message it answers ({@link PromptContext}),
+     * or null.
+     */
+    void analyseAssistant(final String text, final long[] prompt, final Workspace ws) {
         ws.tokens.read(text);
         ws.cues.clear();
         phrases.match(ws.tokens, ws.cues);
         lexicon.score(ws.tokens, ws.lex);
-        ws.features.buildReply(ws.tokens, ws.cues, ws.lex, ruleCrisisLevel(ws.cues).ordinal());
+        ws.features.buildReply(ws.tokens, ws.cues, ws.lex, ruleCrisisLevel(ws.cues).ordinal(), prompt);
         models.score(ws.features, ws.logits, Features.START_BASE);
     }
 
