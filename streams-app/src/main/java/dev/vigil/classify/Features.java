@@ -65,7 +65,8 @@ final class Features {
     Features buildReply(final Tokens t, final CueHits cues, final SentimentLexicon.Score lex, final int crisisLevel,
                         final long[] prompt) {
         build(t, cues, lex, crisisLevel, REPLY_START_TOKENS, true);
-        if (prompt == null || prompt.length == 0) {
+        final int promptWords = prompt == null ? 0 : PromptContext.length(prompt);
+        if (promptWords == 0) {
             return this;
         }
         int denied = 0;
@@ -73,13 +74,14 @@ final class Features {
         int echoed = 0;
         final int n = Math.min(t.count, PREMISE_TOKENS);
         for (int i = 0; i < n; i++) {
-            final long h = t.hash[i];
-            if (!PromptContext.content(h)) {
+            // Function words are never among the prompt's words, so they need no test of their own.
+            final int found = PromptContext.find(prompt, promptWords, t.hash[i]);
+            if (found == 0) {
                 continue;
             }
             final boolean negated = t.negated(i);
-            final boolean same = PromptContext.has(prompt, h, negated);
-            final boolean opposite = PromptContext.has(prompt, h, !negated);
+            final boolean same = (found & (negated ? 2 : 1)) != 0;
+            final boolean opposite = (found & (negated ? 1 : 2)) != 0;
             if (opposite && !same) {
                 if (negated) {
                     denied++;
@@ -93,7 +95,7 @@ final class Features {
         }
         dense(Dense.PROMPT_DENIED, Math.min(3, denied) / 3.0);
         dense(Dense.PROMPT_ASSERTED, Math.min(3, asserted) / 3.0);
-        dense(Dense.PROMPT_ECHO, Math.min(1.0, echoed / (double) prompt.length));
+        dense(Dense.PROMPT_ECHO, Math.min(1.0, echoed / (double) promptWords));
         return this;
     }
 

@@ -48,7 +48,6 @@ public final class StandardClassifier implements MessageClassifier {
     private final LinearModels models;
     private final ConversationLanguage language;
     private final CrisisContext crisisContext;
-    private final PromptContext promptContext;
     private final String version;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
@@ -60,6 +59,15 @@ public final class StandardClassifier implements MessageClassifier {
         final Features features = new Features();
         final float[] logits = new float[Head.width()];
         final double[] probabilities = new double[8];
+        /** Latest prompts of the conversations this thread classifies; made on first use (training never needs it). */
+        private PromptContext prompts;
+
+        PromptContext prompts() {
+            if (prompts == null) {
+                prompts = new PromptContext(Classifiers.PROMPT_CACHE);
+            }
+            return prompts;
+        }
     }
 
     StandardClassifier(final Phrases phrases, final SentimentLexicon lexicon, final LinearModels models,
@@ -69,7 +77,6 @@ public final class StandardClassifier implements MessageClassifier {
         this.models = models;
         this.language = language;
         this.crisisContext = new CrisisContext(Classifiers.LANGUAGE_CACHE);
-        this.promptContext = new PromptContext(Classifiers.PROMPT_CACHE);
         this.version = "vigil-clf-" + SEMVER + "+" + models.contentHash().substring(0, Math.min(8,
                 models.contentHash().length())) + Long.toHexString(lexicon.contentHash()).substring(0, 4);
     }
@@ -84,11 +91,11 @@ public final class StandardClassifier implements MessageClassifier {
         final Workspace ws = workspaces.get();
         final String text = event.getText();
         if (event.getRole() == Role.ASSISTANT) {
-            analyseAssistant(text, promptContext.latest(event.getConversationId()), ws);
+            analyseAssistant(text, ws.prompts().latest(event.getConversationId()), ws);
         } else {
             analyse(text, ws);
             if (event.getRole() == Role.HUMAN) {
-                promptContext.remember(event.getConversationId(), ws.tokens);
+                ws.prompts().remember(event.getConversationId(), ws.tokens);
             }
         }
         // Plain setters on a fresh record: Avro's builder deep-copies a default for every unset

@@ -85,16 +85,27 @@ class PromptContextTest {
     }
 
     @Test
-    void shouldForgetTheLeastRecentConversationBeyondItsCapacity() {
-        final PromptContext context = new PromptContext(2);
+    void shouldGiveEachConversationItsOwnLatestPrompt() {
+        final PromptContext context = new PromptContext(64);
+        final Tokens t = new Tokens();
+        context.remember("kites", t.read("Why are kites not allowed in parks?"));
+        context.remember("boats", t.read("How do I paint a boat?"));
+        context.remember("kites", t.read("Why are red kites so expensive?"));
+        assertTrue(PromptContext.has(context.latest("kites"), Tokens.hash("expensive"), false));
+        assertFalse(PromptContext.has(context.latest("kites"), Tokens.hash("parks"), true), "an older prompt is replaced");
+        assertTrue(PromptContext.has(context.latest("boats"), Tokens.hash("boat"), false));
+        assertNull(context.latest("trains"), "a conversation without a prompt has none");
+        assertNull(context.latest(null));
+    }
+
+    @Test
+    void shouldForgetAPromptWhoseSlotAnotherConversationTook() {
+        final PromptContext context = new PromptContext(1);
         final Tokens t = new Tokens();
         context.remember("a", t.read("first prompt about kites"));
         context.remember("b", t.read("second prompt about boats"));
-        context.remember("c", t.read("third prompt about trains"));
-        assertNull(context.latest("a"));
+        assertNull(context.latest("a"), "one slot: the reply to 'a' is read alone rather than next to b's prompt");
         assertNotNull(context.latest("b"));
-        assertNotNull(context.latest("c"));
-        assertNull(context.latest(null));
     }
 
     @Test
