@@ -63,7 +63,7 @@ final class Features {
      * or repeats at all.
      */
     Features buildReply(final Tokens t, final CueHits cues, final SentimentLexicon.Score lex, final int crisisLevel,
-                        final long[] prompt) {
+                        final int[] prompt) {
         build(t, cues, lex, crisisLevel, REPLY_START_TOKENS, true);
         final int promptWords = prompt == null ? 0 : PromptContext.length(prompt);
         if (promptWords == 0) {
@@ -75,7 +75,7 @@ final class Features {
         final int n = Math.min(t.count, PREMISE_TOKENS);
         for (int i = 0; i < n; i++) {
             // Function words are never among the prompt's words, so they need no test of their own.
-            final int found = PromptContext.find(prompt, promptWords, t.hash[i]);
+            final int found = PromptContext.find(prompt, t.hash[i]);
             if (found == 0) {
                 continue;
             }

@@ -9,8 +9,10 @@ import java.util.Arrays;
  * equal rights" answering "why should people not have equal rights?". Such a reply denies what the
  * prompt asserts, or asserts what it denies, and that is visible only with the prompt's words.
  *
- * <p>A prompt is kept as a sorted array of {@link #WORDS} token hashes whose lowest bit says whether
- * the word was inside a negation scope ("not have equal rights"), padded with {@link #EMPTY}.
+ * <p>A prompt is kept in one small int array: a 256-bit filter of its words, their number, and
+ * up to {@link #WORDS} keys, the upper half of each word's token hash with its lowest bit saying
+ * whether the word was inside a negation scope ("not have equal rights"). Most words of a reply are
+ * not in its prompt, and the filter says so with one bit test; only the others are looked up.
  *
  * <p>One instance per classifying thread (in the classifier's per-thread workspace): the stream
  * partitions by conversation, so a conversation's prompt and reply are classified on one thread,
@@ -22,8 +24,12 @@ import java.util.Arrays;
 final class PromptContext {
     /** Content words kept per prompt: premises sit in a question's first clauses. */
     static final int WORDS = 32;
-    /** Padding after a prompt's words; sorts last and is never a word's key. */
-    static final long EMPTY = Long.MAX_VALUE;
+    /** Ints of the filter at the start of a prompt array; then the word count, then the words. */
+    private static final int FILTER = 8;
+    private static final int COUNT = FILTER;
+    private static final int FIRST = FILTER + 1;
+    /** Length of a prompt array. */
+    static final int SIZE = FIRST + WORDS;
 
     /** Function words carry no premise; "not" is the negation flag itself. */
     private static final LongSet FUNCTION_WORDS = LongSet.of("a", "an", "the", "to", "of", "in", "on", "for",
@@ -36,7 +42,7 @@ final class PromptContext {
             "<num>", "<url>");
 
     private final String[] conversations;
-    private final long[][] prompts;
+    private final int[][] prompts;
     private final int mask;
 
     /** A cache of {@code slots} conversations (rounded up to a power of two). */
@@ -46,7 +52,7 @@ final class PromptContext {
             n <<= 1;
         }
         conversations = new String[n];
-        prompts = new long[n][WORDS];
+        prompts = new int[n][SIZE];
         mask = n - 1;
     }
 
@@ -69,7 +75,7 @@ final class PromptContext {
      * The latest prompt's words of {@code conversationId}, or null when none is known. The array is
      * this cache's own and changes with the next prompt remembered in its slot: read it at once.
      */
-    long[] latest(final String conversationId) {
+    int[] latest(final String conversationId) {
         if (conversationId == null) {
             return null;
         }
@@ -77,62 +83,62 @@ final class PromptContext {
         return conversationId.equals(conversations[slot]) ? prompts[slot] : null;
     }
 
-    /** The sorted, negation-flagged content words of {@code t} (see the class comment), in a new array. */
-    static long[] words(final Tokens t) {
-        return words(t, new long[WORDS]);
+    /** The filtered, negation-flagged content words of {@code t} (see the class comment), in a new array. */
+    static int[] words(final Tokens t) {
+        return words(t, new int[SIZE]);
     }
 
-    /** Fills {@code into} (length {@link #WORDS}) with the content words of {@code t}. */
-    static long[] words(final Tokens t, final long[] into) {
+    /** Fills {@code into} (length {@link #SIZE}) with the content words of {@code t}. */
+    static int[] words(final Tokens t, final int[] into) {
+        Arrays.fill(into, 0, FILTER, 0);
         int n = 0;
         for (int i = 0; i < t.count && n < WORDS; i++) {
             final long h = t.hash[i];
             if (!FUNCTION_WORDS.contains(h)) {
-                into[n++] = key(h, t.negated(i));
+                final int k = key(h, t.negated(i));
+                into[FIRST + n++] = k;
+                final int bit = (k >>> 1) & 255;
+                into[bit >>> 5] |= 1 << (bit & 31);
             }
         }
-        Arrays.sort(into, 0, n);
-        // Once each: a reply's word then finds its plain and its negated key side by side.
-        int distinct = 0;
-        for (int i = 0; i < n; i++) {
-            if (distinct == 0 || into[i] != into[distinct - 1]) {
-                into[distinct++] = into[i];
-            }
-        }
-        Arrays.fill(into, distinct, WORDS, EMPTY);
+        into[COUNT] = n;
         return into;
     }
 
-    /** Number of words in a prompt array (before its padding). */
-    static int length(final long[] words) {
-        int n = words.length;
-        while (n > 0 && words[n - 1] == EMPTY) {
-            n--;
-        }
-        return n;
+    /** Number of words in a prompt array. */
+    static int length(final int[] words) {
+        return words[COUNT];
     }
 
-    static long key(final long hash, final boolean negated) {
-        return (hash & ~1L) | (negated ? 1L : 0L);
+    static int key(final long hash, final boolean negated) {
+        return ((int) (hash >>> 32) & ~1) | (negated ? 1 : 0);
     }
 
     /**
-     * How {@code words} (of {@code length} words) holds {@code hash}: bit 0 set when it holds the
-     * plain word, bit 1 when it holds it negated. One binary search: the two keys differ only in
-     * their lowest bit, so they sit side by side.
+     * How the prompt array {@code words} holds {@code hash}: bit 0 set when it holds the plain word,
+     * bit 1 when it holds it negated. The plain and negated keys share one filter bit.
      */
-    static int find(final long[] words, final int length, final long hash) {
-        final long plain = hash & ~1L;
-        final int at = Arrays.binarySearch(words, 0, length, plain);
-        if (at >= 0) {
-            return 1 | (at + 1 < length && words[at + 1] == (plain | 1L) ? 2 : 0);
+    static int find(final int[] words, final long hash) {
+        final int plain = key(hash, false);
+        final int bit = (plain >>> 1) & 255;
+        if ((words[bit >>> 5] & 1 << (bit & 31)) == 0) {
+            return 0;
         }
-        final int insertion = -at - 1;
-        return insertion < length && words[insertion] == (plain | 1L) ? 2 : 0;
+        int found = 0;
+        final int end = FIRST + words[COUNT];
+        for (int i = FIRST; i < end; i++) {
+            final int w = words[i];
+            if (w == plain) {
+                found |= 1;
+            } else if (w == (plain | 1)) {
+                found |= 2;
+            }
+        }
+        return found;
     }
 
     /** Whether {@code words} has {@code hash} with the given negation flag. */
-    static boolean has(final long[] words, final long hash, final boolean negated) {
-        return Arrays.binarySearch(words, key(hash, negated)) >= 0;
+    static boolean has(final int[] words, final long hash, final boolean negated) {
+        return (find(words, hash) & (negated ? 2 : 1)) != 0;
     }
 }

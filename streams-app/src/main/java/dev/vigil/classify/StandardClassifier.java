@@ -138,7 +138,7 @@ public final class StandardClassifier implements MessageClassifier {
      * read. {@code prompt} holds the words of the human message it answers ({@link PromptContext}),
      * or null.
      */
-    void analyseAssistant(final String text, final long[] prompt, final Workspace ws) {
+    void analyseAssistant(final String text, final int[] prompt, final Workspace ws) {
         ws.tokens.read(text);
         ws.cues.clear();
         phrases.match(ws.tokens, ws.cues);

@@ -276,7 +276,7 @@ final class Trainer {
      * An assistant reply featurised as the classifier sees replies (a longer opening, no body
      * n-grams, next to the words of the prompt it answers).
      */
-    private Example replyExample(final String text, final long[] prompt, final float target, final float weight) {
+    private Example replyExample(final String text, final int[] prompt, final float target, final float weight) {
         final StandardClassifier.Workspace ws = new StandardClassifier.Workspace();
         featuriser.analyseAssistant(text, prompt, ws);
         return new Example(ws.features.indexCopy(), ws.features.valueCopy(), 0, target, weight);
@@ -395,7 +395,7 @@ final class Trainer {
 
     private void addPushback(final LabelledData d, final Predicate<String> heldIn, final List<Example> out,
                              final float weight) {
-        final Map<String, long[]> prompts = new HashMap<>();
+        final Map<String, int[]> prompts = new HashMap<>();
         final Tokens tokens = new Tokens();
         for (final ConversationEvent e : d.events) {
             if (e.getRole() == Role.HUMAN) {

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PromptContextTest {
 
-    private static long[] words(final String prompt) {
+    private static int[] words(final String prompt) {
         return PromptContext.words(new Tokens().read(prompt));
     }
 
@@ -33,7 +33,7 @@ class PromptContextTest {
         return 0f;
     }
 
-    private static Features reply(final String reply, final long[] prompt) {
+    private static Features reply(final String reply, final int[] prompt) {
         final Tokens t = new Tokens().read(reply);
         final CueHits cues = new CueHits();
         Cues.standard().match(t, cues);
@@ -44,7 +44,7 @@ class PromptContextTest {
 
     @Test
     void shouldKeepThePromptsContentWordsWithWhetherTheyWereDenied() {
-        final long[] w = words("Why should garden gnomes not have voting rights?");
+        final int[] w = words("Why should garden gnomes not have voting rights?");
         assertTrue(PromptContext.has(w, Tokens.hash("rights"), true), "'rights' is inside 'not have voting rights'");
         assertFalse(PromptContext.has(w, Tokens.hash("rights"), false));
         assertTrue(PromptContext.has(w, Tokens.hash("gnomes"), false));
