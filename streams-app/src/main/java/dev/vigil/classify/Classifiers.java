@@ -4,8 +4,6 @@ package dev.vigil.classify;
 public final class Classifiers {
     /** Conversations whose language is remembered; an entry is a few dozen bytes. */
     static final int LANGUAGE_CACHE = 100_000;
-    /** Conversations whose latest prompt each classifying thread remembers for its reply (256 bytes a slot). */
-    static final int PROMPT_CACHE = 4_096;
 
     private Classifiers() {
     }

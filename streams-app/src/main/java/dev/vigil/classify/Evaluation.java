@@ -273,16 +273,11 @@ final class Evaluation {
         long safeRefusedFound = 0;
         long safeRefused = 0;
         for (final ConversationEvent e : d.events) {
-            if (!include.test(e.getConversationId())) {
-                continue;
-            }
-            // Every message in file order, as the stream sees them: a reply is read next to its prompt.
-            final MessageSignals s = classifier.classify(e);
             final JsonNode l = d.byEvent.get(e.getEventId());
-            if (l == null) {
+            if (l == null || !include.test(e.getConversationId())) {
                 continue;
             }
-            final boolean predicted = Boolean.TRUE.equals(s.getPushback());
+            final boolean predicted = Boolean.TRUE.equals(classifier.classify(e).getPushback());
             final boolean gold = l.get("pushback").asBoolean();
             r.confusion.add(gold ? "pushback" : "no_pushback", predicted ? "pushback" : "no_pushback");
             if (l.path("prompt_safe").asBoolean(false)) {

@@ -23,8 +23,7 @@ final class Features {
     enum Dense {
         BIAS, LEX_COMPOUND, LEX_POSITIVE, LEX_NEGATIVE, LEX_HITS, QUESTION, EXCLAIM, LENGTH,
         CRISIS_LEVEL, CRISIS_CUES, THIRD_PARTY, FICTION, EATING, REFUSAL, REFUSAL_START, REFUSAL_SOFT,
-        SOFT_START, CORRECTION, REFERRAL, COMPANION, FIRST_PERSON, SECOND_PERSON, NEGATIONS,
-        PROMPT_DENIED, PROMPT_ASSERTED, PROMPT_ECHO
+        SOFT_START, CORRECTION, REFERRAL, COMPANION, FIRST_PERSON, SECOND_PERSON, NEGATIONS
     }
 
     static final int DENSE = Dense.values().length;
@@ -40,12 +39,6 @@ final class Features {
     private static final LongSet FIRST_PERSON = LongSet.of("i", "me", "my", "myself", "mine");
     private static final LongSet SECOND_PERSON = LongSet.of("you", "your", "yourself", "yours");
 
-    /**
-     * Tokens of a reply's opening compared with its prompt's words: a rejected premise is the
-     * reply's first sentence ("X was not a good thing").
-     */
-    static final int PREMISE_TOKENS = 30;
-
     /** Fills this vector from one message's tokens, lexicon score and cues. */
     Features build(final Tokens t, final CueHits cues, final SentimentLexicon.Score lex, final int crisisLevel) {
         return build(t, cues, lex, crisisLevel, START_TOKENS, false);
@@ -54,49 +47,6 @@ final class Features {
     /** The vector of an assistant reply: its first {@link #REPLY_START_TOKENS} tokens and the dense features. */
     Features buildReply(final Tokens t, final CueHits cues, final SentimentLexicon.Score lex, final int crisisLevel) {
         return build(t, cues, lex, crisisLevel, REPLY_START_TOKENS, true);
-    }
-
-    /**
-     * Like {@link #buildReply(Tokens, CueHits, SentimentLexicon.Score, int)}, with the words of the
-     * prompt the reply answers ({@link PromptContext}, null when unknown): how many of the prompt's
-     * words the reply's opening denies (the prompt asserted them), asserts (the prompt denied them)
-     * or repeats at all.
-     */
-    Features buildReply(final Tokens t, final CueHits cues, final SentimentLexicon.Score lex, final int crisisLevel,
-                        final int[] prompt) {
-        build(t, cues, lex, crisisLevel, REPLY_START_TOKENS, true);
-        final int promptWords = prompt == null ? 0 : PromptContext.length(prompt);
-        if (promptWords == 0) {
-            return this;
-        }
-        int denied = 0;
-        int asserted = 0;
-        int echoed = 0;
-        final int n = Math.min(t.count, PREMISE_TOKENS);
-        for (int i = 0; i < n; i++) {
-            // Function words are never among the prompt's words, so they need no test of their own.
-            final int found = PromptContext.find(prompt, t.hash[i]);
-            if (found == 0) {
-                continue;
-            }
-            final boolean negated = t.negated(i);
-            final boolean same = (found & (negated ? 2 : 1)) != 0;
-            final boolean opposite = (found & (negated ? 1 : 2)) != 0;
-            if (opposite && !same) {
-                if (negated) {
-                    denied++;
-                } else {
-                    asserted++;
-                }
-            }
-            if (same || opposite) {
-                echoed++;
-            }
-        }
-        dense(Dense.PROMPT_DENIED, Math.min(3, denied) / 3.0);
-        dense(Dense.PROMPT_ASSERTED, Math.min(3, asserted) / 3.0);
-        dense(Dense.PROMPT_ECHO, Math.min(1.0, echoed / (double) promptWords));
-        return this;
     }
 
     /**

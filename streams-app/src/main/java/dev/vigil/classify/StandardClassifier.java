@@ -20,7 +20,7 @@ import dev.vigil.schema.Sentiment;
  */
 public final class StandardClassifier implements MessageClassifier {
     /** Bump on any change to rules, features or thresholds. */
-    static final String SEMVER = "1.3.0";
+    static final String SEMVER = "1.2.0";
 
     /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
     static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.65"));
@@ -59,15 +59,6 @@ public final class StandardClassifier implements MessageClassifier {
         final Features features = new Features();
         final float[] logits = new float[Head.width()];
         final double[] probabilities = new double[8];
-        /** Latest prompts of the conversations this thread classifies; made on first use (training never needs it). */
-        private PromptContext prompts;
-
-        PromptContext prompts() {
-            if (prompts == null) {
-                prompts = new PromptContext(Classifiers.PROMPT_CACHE);
-            }
-            return prompts;
-        }
     }
 
     StandardClassifier(final Phrases phrases, final SentimentLexicon lexicon, final LinearModels models,
@@ -91,12 +82,9 @@ public final class StandardClassifier implements MessageClassifier {
         final Workspace ws = workspaces.get();
         final String text = event.getText();
         if (event.getRole() == Role.ASSISTANT) {
-            analyseAssistant(text, ws.prompts().latest(event.getConversationId()), ws);
+            analyseAssistant(text, ws);
         } else {
             analyse(text, ws);
-            if (event.getRole() == Role.HUMAN) {
-                ws.prompts().remember(event.getConversationId(), ws.tokens);
-            }
         }
         // Plain setters on a fresh record: Avro's builder deep-copies a default for every unset
         // field on build(), which costs more than some heads. Every field is set here.
@@ -133,17 +121,13 @@ public final class StandardClassifier implements MessageClassifier {
         models.score(ws.features, ws.logits);
     }
 
-    /**
-     * Like {@link #analyse(String, Workspace)} for an assistant reply: only the pushback head is
-     * read. {@code prompt} holds the words of the human message it answers ({@link PromptContext}),
-     * or null.
-     */
-    void analyseAssistant(final String text, final int[] prompt, final Workspace ws) {
+    /** Like {@link #analyse(String, Workspace)} for an assistant reply: only the pushback head is read. */
+    void analyseAssistant(final String text, final Workspace ws) {
         ws.tokens.read(text);
         ws.cues.clear();
         phrases.match(ws.tokens, ws.cues);
         lexicon.score(ws.tokens, ws.lex);
-        ws.features.buildReply(ws.tokens, ws.cues, ws.lex, ruleCrisisLevel(ws.cues).ordinal(), prompt);
+        ws.features.buildReply(ws.tokens, ws.cues, ws.lex, ruleCrisisLevel(ws.cues).ordinal());
         models.score(ws.features, ws.logits, Features.START_BASE);
     }
 

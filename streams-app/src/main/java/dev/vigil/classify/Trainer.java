@@ -272,14 +272,11 @@ final class Trainer {
         return new Example(ws.features.indexCopy(), ws.features.valueCopy(), allowed, target, weight);
     }
 
-    /**
-     * An assistant reply featurised as the classifier sees replies (a longer opening, no body
-     * n-grams, next to the words of the prompt it answers).
-     */
-    private Example replyExample(final String text, final int[] prompt, final float target, final float weight) {
+    /** An assistant reply featurised as the classifier sees replies (a longer opening, no body n-grams). */
+    private Example replyExample(final String text, final float target) {
         final StandardClassifier.Workspace ws = new StandardClassifier.Workspace();
-        featuriser.analyseAssistant(text, prompt, ws);
-        return new Example(ws.features.indexCopy(), ws.features.valueCopy(), 0, target, weight);
+        featuriser.analyseAssistant(text, ws);
+        return new Example(ws.features.indexCopy(), ws.features.valueCopy(), 0, target, 1f);
     }
 
     List<Example> examples(final Head head, final Plan plan) throws IOException {
@@ -375,10 +372,9 @@ final class Trainer {
                 }
             }
             case PUSHBACK -> {
-                addPushback(folder("pushback-coconot"), id -> true, out, COCONOT_WEIGHT);
-                // Replies are read next to their prompt (PromptContext), as the classifier reads them.
+                addPushback(folder("pushback-coconot"), id -> true, out);
                 if (plan.pushbackFromXstest()) {
-                    addPushback(folder("pushback-xstest"), plan.heldIn(), out, 1f);
+                    addPushback(folder("pushback-xstest"), plan.heldIn(), out);
                 }
             }
             default -> throw new IllegalStateException();
@@ -386,26 +382,11 @@ final class Trainer {
         return out;
     }
 
-    /**
-     * Weight of a CoCoNot reply against an XSTest one (an experiment knob). Lower weights raised the
-     * XSTest cross-validation a little (0.2: F1 +0.005) but cost five points of accuracy on
-     * CoCoNot's own sample, whose refusal style is as real as XSTest's: kept at 1.
-     */
-    static final float COCONOT_WEIGHT = Float.parseFloat(System.getProperty("vigil.train.coconot", "1"));
-
-    private void addPushback(final LabelledData d, final Predicate<String> heldIn, final List<Example> out,
-                             final float weight) {
-        final Map<String, int[]> prompts = new HashMap<>();
-        final Tokens tokens = new Tokens();
+    private void addPushback(final LabelledData d, final Predicate<String> heldIn, final List<Example> out) {
         for (final ConversationEvent e : d.events) {
-            if (e.getRole() == Role.HUMAN) {
-                prompts.put(e.getConversationId(), PromptContext.words(tokens.read(e.getText())));
-                continue;
-            }
             final JsonNode l = d.byEvent.get(e.getEventId());
             if (l != null && heldIn.test(e.getConversationId())) {
-                out.add(replyExample(e.getText(), prompts.get(e.getConversationId()),
-                        l.get("pushback").asBoolean() ? 1f : 0f, weight));
+                out.add(replyExample(e.getText(), l.get("pushback").asBoolean() ? 1f : 0f));
             }
         }
     }
