@@ -141,10 +141,12 @@ public final class CoordinatedAbuseStage {
                 return;
             }
             final long time = s.getEventTime().toEpochMilli();
+            // Two HMACs per message, not per bucket.
+            final String account = pseudonyms.pseudonym(s.getAccountId());
+            final long message = pseudonyms.hash64("event:" + s.getEventId());
             for (final String bucket : buckets(s.getSimhash())) {
                 // One object per bucket: each is stamped and serialised on its own.
-                final Sighting sighting = new Sighting(s.getSimhash(), pseudonyms.pseudonym(s.getAccountId()),
-                        pseudonyms.hash64("event:" + s.getEventId()), time);
+                final Sighting sighting = new Sighting(s.getSimhash(), account, message, time);
                 sighting.classifierVersion = s.getClassifierVersion();
                 out.send(bucket, sighting, record.timestamp());
             }
