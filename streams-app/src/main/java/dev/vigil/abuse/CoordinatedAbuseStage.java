@@ -71,6 +71,15 @@ public final class CoordinatedAbuseStage {
     public static final String BUCKET_STORE = "near-duplicate-bucket-sightings";
     public static final String CANDIDATE_REPARTITION = "coordinated-abuse-candidates";
     public static final String PENDING_STORE = "coordinated-abuse-pending-windows";
+    /**
+     * The members of the pending windows, one entry per window and member: a window of a popular
+     * text gathers thousands of members, and as one value it passed Kafka's 1 MiB record limit on
+     * its changelog (RecordTooLargeException, the task failed on every retry and all processing
+     * stopped; found by the soak at 218 events/s).
+     */
+    public static final String PENDING_MEMBERS_STORE = "coordinated-abuse-pending-members";
+    /** Members per candidate record to the merger, so no record nears Kafka's size limit. */
+    static final int CANDIDATE_CHUNK = 500;
     public static final String CAMPAIGN_STORE = "coordinated-abuse-campaigns";
     public static final String BACKGROUND_STORE = "coordinated-abuse-background";
     public static final String BUCKET_PROGRESS_STORE = "near-duplicate-bucket-progress";
@@ -187,12 +196,16 @@ public final class CoordinatedAbuseStage {
         protected void closed(final Windowed<String> w, final BucketWindow bucket) {
             for (final List<Member> cluster : NearDuplicates.clusters(bucket.members.values(), config.abuseHamming())) {
                 if (NearDuplicates.accounts(cluster).size() >= observedAccounts(config)) {
-                    final CampaignInput c = stamped(new CampaignInput(), reportedWatermark());
-                    c.windowStart = w.window().start();
-                    c.windowEnd = w.window().end();
-                    c.members = cluster;
-                    c.classifierVersion = bucket.classifierVersion;
-                    context().forward(new Record<>(MERGER_KEY, c, w.window().end()));
+                    // In chunks: the merger gathers a window's members by key, so a cluster may
+                    // arrive in parts, and no record nears Kafka's size limit.
+                    for (int from = 0; from < cluster.size(); from += CANDIDATE_CHUNK) {
+                        final CampaignInput c = stamped(new CampaignInput(), reportedWatermark());
+                        c.windowStart = w.window().start();
+                        c.windowEnd = w.window().end();
+                        c.members = new ArrayList<>(cluster.subList(from, Math.min(cluster.size(), from + CANDIDATE_CHUNK)));
+                        c.classifierVersion = bucket.classifierVersion;
+                        context().forward(new Record<>(MERGER_KEY, c, w.window().end()));
+                    }
                 }
             }
         }
@@ -208,12 +221,14 @@ public final class CoordinatedAbuseStage {
     private static String[] addStores(final StreamsBuilder builder, final MonitoringConfig config) {
         builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(PENDING_STORE),
                 Serdes.String(), new JsonSerde<>(PendingWindow.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(PENDING_MEMBERS_STORE),
+                Serdes.String(), new JsonSerde<>(Member.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(CAMPAIGN_STORE),
                 Serdes.String(), new JsonSerde<>(Campaign.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(BACKGROUND_STORE),
                 Serdes.String(), new JsonSerde<>(Background.class)));
         builder.addStateStore(SourceProgress.store(config, MERGER_PROGRESS_STORE));
-        return new String[] {PENDING_STORE, CAMPAIGN_STORE, BACKGROUND_STORE, MERGER_PROGRESS_STORE};
+        return new String[] {PENDING_STORE, PENDING_MEMBERS_STORE, CAMPAIGN_STORE, BACKGROUND_STORE, MERGER_PROGRESS_STORE};
     }
 
     /**
@@ -252,7 +267,8 @@ public final class CoordinatedAbuseStage {
         final List<String> out = new ArrayList<>(BANDS);
         for (int band = 0; band < BANDS; band++) {
             final int bits = (int) ((simhash >>> (16 * band)) & 0xFFFF);
-            out.add(String.format(Locale.ROOT, "b%d-%04x", band, bits));
+            final String hex = Integer.toHexString(bits);
+            out.add("b" + band + "-" + "0000".substring(hex.length()) + hex); // as "b%d-%04x", without String.format
         }
         return out;
     }
@@ -278,6 +294,7 @@ public final class CoordinatedAbuseStage {
         private KeyValueStore<String, PendingWindow> pending;
         private KeyValueStore<String, Campaign> campaigns;
         private KeyValueStore<String, Background> background;
+        private KeyValueStore<String, Member> pendingMembers;
 
         Merger(final MonitoringConfig config, final SafetyMetrics metrics) {
             this.config = config;
@@ -290,6 +307,7 @@ public final class CoordinatedAbuseStage {
         public void init(final ProcessorContext<String, SafetyAlert> context) {
             this.context = context;
             this.pending = context.getStateStore(PENDING_STORE);
+            this.pendingMembers = context.getStateStore(PENDING_MEMBERS_STORE);
             this.campaigns = context.getStateStore(CAMPAIGN_STORE);
             this.background = context.getStateStore(BACKGROUND_STORE);
             progress.init(context);
@@ -315,11 +333,13 @@ public final class CoordinatedAbuseStage {
                     w.classifierVersion = in.classifierVersion;
                 }
                 for (final Member m : in.members) {
-                    final Member existing = w.members.get(m.key());
+                    final String memberKey = key + "|" + m.key();
+                    final Member existing = pendingMembers.get(memberKey);
                     if (existing == null) {
-                        w.members.put(m.key(), m);
+                        pendingMembers.put(memberKey, m);
                     } else {
                         existing.merge(m);
+                        pendingMembers.put(memberKey, existing);
                     }
                 }
                 pending.put(key, w);
@@ -339,7 +359,23 @@ public final class CoordinatedAbuseStage {
             }
             for (final KeyValue<String, PendingWindow> e : due) {
                 pending.delete(e.key);
-                closeWindow(e.value);
+                final PendingWindow w = e.value;
+                // Members kept in the window's own value by earlier versions are still in w.members.
+                final List<String> gathered = new ArrayList<>();
+                try (KeyValueIterator<String, Member> it = pendingMembers.range(e.key + "|", e.key + "|\uffff")) {
+                    while (it.hasNext()) {
+                        final KeyValue<String, Member> m = it.next();
+                        gathered.add(m.key);
+                        final Member existing = w.members.get(m.value.key());
+                        if (existing == null) {
+                            w.members.put(m.value.key(), m.value);
+                        } else {
+                            existing.merge(m.value);
+                        }
+                    }
+                }
+                gathered.forEach(pendingMembers::delete);
+                closeWindow(w);
             }
         }
 

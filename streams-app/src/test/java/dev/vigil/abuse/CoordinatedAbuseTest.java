@@ -55,6 +55,25 @@ class CoordinatedAbuseTest {
     }
 
     @Test
+    void shouldCountEveryAccountOfACampaignTooLargeForOneCandidateRecord() {
+        // 1,200 accounts in one window: the candidate reaches the merger in chunks of 500 members
+        // and the merger keeps one entry per member (one value of them all passed Kafka's 1 MiB limit).
+        final int accounts = 2 * CoordinatedAbuseStage.CANDIDATE_CHUNK + 200;
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            ordinaryTraffic(d, 40, new Random(5));
+            final Instant start = at(Duration.ofMinutes(1));
+            for (int i = 0; i < accounts; i++) {
+                d.send(fingerprinted(human("big-" + i, "spam-acct-" + i, 0, start.plusMillis(500L * i)),
+                        variation(i)).build());
+            }
+            d.advanceStreamTime(at(Duration.ofHours(4)));
+            final List<SafetyAlert> alerts = abuse(d.alerts());
+            assertEquals(1, alerts.stream().map(SafetyAlert::getDedupKey).distinct().count(), alerts.toString());
+            assertEquals(String.valueOf(accounts), alerts.get(alerts.size() - 1).getEvidence().get("accounts"));
+        }
+    }
+
+    @Test
     void shouldAlertOnceForThirtyAccountsPostingVariationsOfOneText() {
         try (MonitoringDriver d = new MonitoringDriver()) {
             ordinaryTraffic(d, 40, new Random(3));
