@@ -28,6 +28,8 @@ public record StreamsSettings(String applicationId, String bootstrapServers, Str
                               int threads, Map<String, String> clientConfig) {
     public static final String DEFAULT_APPLICATION_ID = "vigil";
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;
+    /** Largest record Vigil writes to its internal topics (Kafka's default is 1 MiB). */
+    public static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
 
     /** The Kafka Streams configuration: Vigil's settings, then the pass-through ones over them. */
     public Properties toProperties() {
@@ -43,6 +45,11 @@ public record StreamsSettings(String applicationId, String bootstrapServers, Str
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Transactions on a one-node development cluster: the broker's min ISR is 1 anyway.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        // Headroom for the largest state values (a band bucket holds up to 5,000 members): a
+        // record over the limit fails its task on every retry and stops all processing. Applies
+        // to the changelog and repartition topics Kafka Streams creates.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(MAX_RECORD_BYTES));
+        p.put(StreamsConfig.topicPrefix("max.message.bytes"), Integer.toString(MAX_RECORD_BYTES));
         p.putAll(clientConfig);
         return p;
     }
