@@ -68,7 +68,7 @@ public final class InputLag {
         if (metrics == null || topics.isEmpty()) {
             return true;
         }
-        return lagKnownAndZero(metrics, topics, partition) != Boolean.FALSE;
+        return lags(metrics, topics, partition).values().stream().noneMatch(lag -> lag > 0);
     }
 
     /**
@@ -86,47 +86,26 @@ public final class InputLag {
             return true;
         }
         final Set<String> topics = sources.getOrDefault(subtopology, Set.of());
-        return !topics.isEmpty() && lagKnownAndZero(metrics, topics, partition) == Boolean.TRUE
-                && fetchedAll(metrics, topics, partition);
+        final Map<String, Double> lags = lags(metrics, topics, partition);
+        return !topics.isEmpty() && lags.keySet().containsAll(tagged(topics))
+                && lags.values().stream().noneMatch(lag -> lag > 0);
     }
 
-    /** FALSE if some lag is positive, TRUE if some is known and none positive, null if none known. */
-    private static Boolean lagKnownAndZero(final Supplier<Map<MetricName, ? extends Metric>> metrics,
-                                           final Set<String> topicNames, final int partition) {
+    /** The known lag of {@code partition} of each of {@code topics} (keyed as tagged), from the latest fetch. */
+    private static Map<String, Double> lags(final Supplier<Map<MetricName, ? extends Metric>> metrics,
+                                            final Set<String> topicNames, final int partition) {
         final Set<String> topics = tagged(topicNames);
         final String p = String.valueOf(partition);
-        Boolean result = null;
-        for (final Map.Entry<MetricName, ? extends Metric> e : metrics.get().entrySet()) {
-            final MetricName n = e.getKey();
-            if (n.name().equals("records-lag") && n.group().equals(GROUP)
-                    && p.equals(n.tags().get("partition")) && topics.contains(n.tags().get("topic"))) {
-                final Object v = e.getValue().metricValue();
-                if (v instanceof Number lag) {
-                    if (lag.doubleValue() > 0) {
-                        return Boolean.FALSE;
-                    }
-                    if (!Double.isNaN(lag.doubleValue())) {
-                        result = Boolean.TRUE;
-                    }
-                }
-            }
-        }
-        return result;
-    }
-
-    private static boolean fetchedAll(final Supplier<Map<MetricName, ? extends Metric>> metrics,
-                                      final Set<String> topicNames, final int partition) {
-        final Set<String> topics = tagged(topicNames);
-        final String p = String.valueOf(partition);
-        final Set<String> fetched = new HashSet<>();
+        final Map<String, Double> lags = new HashMap<>();
         for (final Map.Entry<MetricName, ? extends Metric> e : metrics.get().entrySet()) {
             final MetricName n = e.getKey();
             if (n.name().equals("records-lag") && n.group().equals(GROUP) && p.equals(n.tags().get("partition"))
+                    && topics.contains(n.tags().get("topic"))
                     && e.getValue().metricValue() instanceof Number lag && !Double.isNaN(lag.doubleValue())) {
-                fetched.add(n.tags().get("topic"));
+                lags.merge(n.tags().get("topic"), lag.doubleValue(), Math::max);
             }
         }
-        return fetched.containsAll(topics);
+        return lags;
     }
 
     /**
