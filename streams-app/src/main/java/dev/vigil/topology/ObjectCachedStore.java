@@ -195,10 +195,14 @@ public final class ObjectCachedStore<V> extends WrappedStateStore<KeyValueStore<
 
     @Override
     public V delete(final String key) {
-        final V old = get(key);
         final Cached<V> gone = cache.remove(key);
+        final V old;
         if (gone != null) {
             weight -= gone.weight();
+            old = gone.value();
+        } else {
+            // Not cached: read for the return value only, without caching what is being deleted.
+            old = dirty.contains(key) ? null : wrapped().get(key);
         }
         dirty.add(key);
         return old;
