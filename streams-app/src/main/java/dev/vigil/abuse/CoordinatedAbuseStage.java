@@ -13,6 +13,7 @@ import dev.vigil.topology.MonitoringConfig;
 import dev.vigil.topology.ProgressPartitioner;
 import dev.vigil.topology.ProgressStamper;
 import dev.vigil.topology.ProgressWindowProcessor;
+import dev.vigil.topology.SortableKeys;
 import dev.vigil.topology.SourceProgress;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -267,8 +268,7 @@ public final class CoordinatedAbuseStage {
         final List<String> out = new ArrayList<>(BANDS);
         for (int band = 0; band < BANDS; band++) {
             final int bits = (int) ((simhash >>> (16 * band)) & 0xFFFF);
-            final String hex = Integer.toHexString(bits);
-            out.add("b" + band + "-" + "0000".substring(hex.length()) + hex); // as "b%d-%04x", without String.format
+            out.add("b" + band + "-" + SortableKeys.hex(bits, 4));
         }
         return out;
     }
@@ -490,7 +490,7 @@ public final class CoordinatedAbuseStage {
         }
 
         private static String fingerprintKey(final long simhash) {
-            return String.format(Locale.ROOT, "%016x", simhash);
+            return SortableKeys.hex(simhash, 16);
         }
 
         /** Sends the campaign's alert; {@code first} is false for a re-send of a grown campaign. */

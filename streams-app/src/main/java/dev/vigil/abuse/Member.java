@@ -3,6 +3,7 @@ package dev.vigil.abuse;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.vigil.topology.PackedLongs;
+import dev.vigil.topology.SortableKeys;
 
 import java.util.TreeSet;
 
@@ -20,9 +21,7 @@ public final class Member {
     public long lastSeen = Long.MIN_VALUE;
 
     static String key(final long simhash, final String account) {
-        // As String.format("%016x|%s"), which cost more than the rest of a sighting.
-        final String hex = Long.toHexString(simhash);
-        return "0000000000000000".substring(hex.length()) + hex + "|" + account;
+        return SortableKeys.hex(simhash, 16) + "|" + account;
     }
 
     String key() {

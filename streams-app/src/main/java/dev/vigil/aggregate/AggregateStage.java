@@ -10,6 +10,7 @@ import dev.vigil.topology.MonitoringConfig;
 import dev.vigil.topology.ProgressPartitioner;
 import dev.vigil.topology.ProgressStamper;
 import dev.vigil.topology.ProgressWindowProcessor;
+import dev.vigil.topology.SortableKeys;
 import dev.vigil.topology.SourceProgress;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -221,7 +222,7 @@ public final class AggregateStage {
         }
 
         private static String pad(final long millis) {
-            return String.format(Locale.ROOT, "%019d", Math.max(0, millis));
+            return SortableKeys.time(millis);
         }
     }
 

@@ -17,6 +17,7 @@ import dev.vigil.schema.Severity;
 import dev.vigil.serde.VigilSerdes;
 import dev.vigil.topology.Metered;
 import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.topology.SortableKeys;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -279,7 +280,7 @@ public final class ConversationStage {
         }
 
         private static String pad(final long millis) {
-            return String.format(Locale.ROOT, "%019d", Math.max(0, millis));
+            return SortableKeys.time(millis);
         }
     }
 }
