@@ -166,6 +166,21 @@ class ConversationStageTest {
     }
 
     @Test
+    void shouldEndALateConversationOlderThanEveryOpenOneAtTheNextMessage() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            d.send(human("conv-early", "acct-5", 0, at(Duration.ZERO)).build());
+            d.send(human("conv-now", "acct-6", 0, at(Duration.ofMinutes(40))).build()); // ends conv-early
+            // Late: older than the gap already, and older than every conversation still open.
+            d.send(human("conv-late", "acct-7", 0, at(Duration.ofMinutes(5))).build());
+            d.send(human("conv-now", "acct-6", 1, at(Duration.ofMinutes(41))).build());
+            final List<String> ended = d.summaries().stream().filter(ConversationSummary::getEnded)
+                    .map(ConversationSummary::getConversationId).toList();
+            assertEquals(List.of("conv-early", "conv-late"), ended,
+                    "the next message after the late one closes it, as it closed every conversation past the gap");
+        }
+    }
+
+    @Test
     void shouldFlagLongConversationThatDriftsFromCounselingToCompanionship() {
         try (MonitoringDriver d = new MonitoringDriver()) {
             for (int i = 0; i < 50; i++) {
