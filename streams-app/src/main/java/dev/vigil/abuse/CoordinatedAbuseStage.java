@@ -292,9 +292,15 @@ public final class CoordinatedAbuseStage {
         private final SourceProgress progress = new SourceProgress(MERGER_PROGRESS_STORE);
         private ProcessorContext<String, SafetyAlert> context;
         private KeyValueStore<String, PendingWindow> pending;
-        private KeyValueStore<String, Campaign> campaigns;
+        private KeyValueStore<String, Campaign> campaignStore;
+        /** The campaigns as live objects, indexed by fingerprint band; read from the store on first use after init. */
+        private CampaignIndex campaigns;
         private KeyValueStore<String, Background> background;
+        /** The background sweep last ran in this slot of {@link #backgroundSweepEvery} (per task start). */
+        private long backgroundSweptSlot = Long.MIN_VALUE;
         private KeyValueStore<String, Member> pendingMembers;
+        /** No pending window ends before this (in memory; 0 whenever the task starts): scans start here. */
+        private long pendingFloor;
 
         Merger(final MonitoringConfig config, final SafetyMetrics metrics) {
             this.config = config;
@@ -308,7 +314,11 @@ public final class CoordinatedAbuseStage {
             this.context = context;
             this.pending = context.getStateStore(PENDING_STORE);
             this.pendingMembers = context.getStateStore(PENDING_MEMBERS_STORE);
-            this.campaigns = context.getStateStore(CAMPAIGN_STORE);
+            this.pendingFloor = 0;
+            this.campaignStore = context.getStateStore(CAMPAIGN_STORE);
+            // (Re)started, possibly on a restored or rolled-back store: read it afresh.
+            this.campaigns = null;
+            this.backgroundSweptSlot = Long.MIN_VALUE;
             this.background = context.getStateStore(BACKGROUND_STORE);
             progress.init(context);
         }
@@ -343,6 +353,7 @@ public final class CoordinatedAbuseStage {
                     }
                 }
                 pending.put(key, w);
+                pendingFloor = Math.min(pendingFloor, w.windowEnd);
             }
             if (moved && progress.watermark() != SourceProgress.NONE) {
                 closeSettledWindows(progress.watermark());
@@ -351,8 +362,9 @@ public final class CoordinatedAbuseStage {
 
         private void closeSettledWindows(final long watermark) {
             final List<KeyValue<String, PendingWindow>> due = new ArrayList<>();
-            try (KeyValueIterator<String, PendingWindow> it = pending.range(windowKey(0, 0),
-                    windowKey(Math.max(0, watermark - settle), Long.MAX_VALUE))) {
+            final long through = Math.max(0, watermark - settle);
+            try (KeyValueIterator<String, PendingWindow> it = pending.range(windowKey(Math.max(0, pendingFloor), 0),
+                    windowKey(through, Long.MAX_VALUE))) {
                 while (it.hasNext()) {
                     due.add(it.next());
                 }
@@ -377,9 +389,13 @@ public final class CoordinatedAbuseStage {
                 gathered.forEach(pendingMembers::delete);
                 closeWindow(w);
             }
+            pendingFloor = Math.max(pendingFloor, through + 1);
         }
 
         private void closeWindow(final PendingWindow w) {
+            if (campaigns == null) {
+                campaigns = CampaignIndex.load(campaignStore);
+            }
             expire(w.windowStart);
             for (final List<Member> cluster : NearDuplicates.clusters(w.members.values(), config.abuseHamming())) {
                 final int accounts = NearDuplicates.accounts(cluster).size();
@@ -393,9 +409,15 @@ public final class CoordinatedAbuseStage {
                 final double usual = usualThenLearn(cluster, accounts, w.windowStart);
                 final boolean burst = accounts >= config.abuseBurstRatio() * usual
                         && poissonTail(usual, accounts) <= config.abuseSignificance();
-                final Campaign known = findActive(cluster);
+                final Campaign known = campaigns.findActive(cluster, config.abuseHamming());
                 if (known != null) {
-                    if (known.absorb(cluster)) {
+                    // The live object changes in place, so any change (also to its times or
+                    // variants, which absorb does not report) must reach the store with it.
+                    final long seenBefore = known.lastSeen;
+                    final long firstBefore = known.firstSeen;
+                    final int variantsBefore = known.fingerprints.size();
+                    final boolean learnt = known.absorb(cluster);
+                    if (learnt) {
                         final boolean grew = known.accounts.size()
                                 >= Math.ceil(known.alertedAccounts * (1 + config.abuseUpdateGrowth()))
                                 && known.accounts.size() > known.alertedAccounts;
@@ -403,7 +425,10 @@ public final class CoordinatedAbuseStage {
                         if (grew && burst) {
                             raise(known, w, false);
                         }
-                        campaigns.put(known.id, known);
+                    }
+                    if (learnt || known.lastSeen != seenBefore || known.firstSeen != firstBefore
+                            || known.fingerprints.size() != variantsBefore) {
+                        campaigns.put(known);
                     }
                     continue;
                 }
@@ -419,7 +444,7 @@ public final class CoordinatedAbuseStage {
                 c.dedupKey = Alerts.dedupKey(AlertType.COORDINATED_ABUSE, "cluster", c.id,
                         "from-" + Instant.ofEpochMilli(w.windowStart));
                 raise(c, w, true);
-                campaigns.put(c.id, c);
+                campaigns.put(c);
             }
         }
 
@@ -436,7 +461,9 @@ public final class CoordinatedAbuseStage {
             for (final long f : prints) {
                 final String key = fingerprintKey(f);
                 final Background b = background.get(key);
-                final Background next = b == null ? new Background() : b;
+                // A baseline not refreshed within its TTL counts as none, whether or not the
+                // sweep in expire() has removed it yet.
+                final Background next = b == null || stale(b, windowStart) ? new Background() : b;
                 usual = Math.max(usual, next.usualBefore(windowStart, config.abuseWindow().toMillis(),
                         config.baselineAlpha()));
                 next.observe(accounts, windowStart);
@@ -447,28 +474,26 @@ public final class CoordinatedAbuseStage {
 
         /**
          * Drops campaigns quiet for longer than their TTL, with the baseline their texts built
-         * (a campaign is not background: the same text coming back later is a new campaign), and
-         * baselines of texts not popular for longer than the background TTL.
+         * (a campaign is not background: the same text coming back later is a new campaign).
+         * Baselines not refreshed within the background TTL are swept a few times per TTL, not
+         * every window: {@link #usualThenLearn} already treats them as absent, so when the sweep
+         * runs changes no result, and a scan of every baseline per window grew with traffic.
          */
         private void expire(final long windowStart) {
-            final List<Campaign> expired = new ArrayList<>();
-            try (KeyValueIterator<String, Campaign> it = campaigns.all()) {
-                while (it.hasNext()) {
-                    final KeyValue<String, Campaign> e = it.next();
-                    if (e.value.lastSeen + config.abuseClusterTtl().toMillis() < windowStart) {
-                        expired.add(e.value);
-                    }
-                }
-            }
-            for (final Campaign c : expired) {
-                campaigns.delete(c.id);
+            for (final Campaign c : campaigns.quietSince(windowStart - config.abuseClusterTtl().toMillis())) {
+                campaigns.delete(c);
                 c.fingerprints.forEach(f -> background.delete(fingerprintKey(f)));
             }
+            final long slot = Math.floorDiv(windowStart, backgroundSweepEvery());
+            if (slot == backgroundSweptSlot) {
+                return;
+            }
+            backgroundSweptSlot = slot;
             final List<String> stale = new ArrayList<>();
             try (KeyValueIterator<String, Background> it = background.all()) {
                 while (it.hasNext()) {
                     final KeyValue<String, Background> e = it.next();
-                    if (e.value.lastWindowStart + config.abuseBackgroundTtl().toMillis() < windowStart) {
+                    if (stale(e.value, windowStart)) {
                         stale.add(e.key);
                     }
                 }
@@ -476,17 +501,13 @@ public final class CoordinatedAbuseStage {
             stale.forEach(background::delete);
         }
 
-        /** The active campaign this cluster continues, if any. */
-        private Campaign findActive(final List<Member> cluster) {
-            try (KeyValueIterator<String, Campaign> it = campaigns.all()) {
-                while (it.hasNext()) {
-                    final KeyValue<String, Campaign> e = it.next();
-                    if (e.value.matches(cluster, config.abuseHamming())) {
-                        return e.value;
-                    }
-                }
-            }
-            return null;
+        private boolean stale(final Background b, final long windowStart) {
+            return b.lastWindowStart + config.abuseBackgroundTtl().toMillis() < windowStart;
+        }
+
+        /** How often stale baselines are swept: an eighth of their TTL, at least one window advance. */
+        private long backgroundSweepEvery() {
+            return Math.max(config.abuseAdvance().toMillis(), config.abuseBackgroundTtl().toMillis() / 8);
         }
 
         private static String fingerprintKey(final long simhash) {

@@ -158,6 +158,12 @@ public final class AggregateStage {
         private final long graceMs;
         private ProcessorContext<String, WindowAggregate> context;
         private KeyValueStore<String, FinalCell> held;
+        /**
+         * No held cell ends before this (in memory; 0 whenever the task starts). Scans start here:
+         * RocksDB skips the deletions of published cells one by one until compaction, so scans
+         * from time 0 grew with the run.
+         */
+        private long heldFloor;
 
         DimensionPublisher(final MonitoringConfig.WindowSpec spec, final MonitoringConfig config,
                            final SafetyMetrics metrics, final String store, final String progressStore) {
@@ -173,6 +179,7 @@ public final class AggregateStage {
         public void init(final ProcessorContext<String, WindowAggregate> context) {
             this.context = context;
             this.held = context.getStateStore(storeName);
+            this.heldFloor = 0;
             progress.init(context);
         }
 
@@ -185,6 +192,7 @@ public final class AggregateStage {
             final boolean moved = progress.observe(f);
             if (!f.progressOnly) {
                 held.put(heldKey(f.windowEnd, f.windowStart, f.cell), f);
+                heldFloor = Math.min(heldFloor, f.windowEnd);
             }
             final long watermark = progress.watermark();
             if (!moved || watermark == SourceProgress.NONE) {
@@ -194,7 +202,7 @@ public final class AggregateStage {
             final long through = watermark - graceMs;
             final Map<String, List<FinalCell>> groups = new TreeMap<>();
             final List<String> done = new ArrayList<>();
-            try (KeyValueIterator<String, FinalCell> it = held.range(pad(0), pad(through) + "|\uffff")) {
+            try (KeyValueIterator<String, FinalCell> it = held.range(pad(heldFloor), pad(through) + "|\uffff")) {
                 while (it.hasNext()) {
                     final KeyValue<String, FinalCell> e = it.next();
                     done.add(e.key);
@@ -203,6 +211,7 @@ public final class AggregateStage {
                 }
             }
             done.forEach(held::delete);
+            heldFloor = Math.max(heldFloor, through + 1);
             groups.values().forEach(this::publishDimension);
         }
 
