@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The soak ({@code vigil bench --soak 10m}): Vigil at half its measured capacity for ten
  * minutes on the local broker process, with lag, heap after GC and state on disk sampled every
  * 10 s; steady means no trend in the second half beyond {@link SoakVerdict}'s bounds. Runs only
- * with {@code -Psoak} (about 12 minutes; not in CI yet, see the README).
+ * with {@code -Psoak} (about 12 minutes; {@code .ci/run} includes it).
  */
 class SoakIT {
     @TempDir
