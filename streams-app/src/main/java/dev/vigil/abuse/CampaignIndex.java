@@ -114,6 +114,6 @@ final class CampaignIndex {
     }
 
     private static int bandKey(final long simhash, final int band) {
-        return band << 16 | (int) ((simhash >>> (16 * band)) & 0xFFFF);
+        return band << 16 | CoordinatedAbuseStage.bandBits(simhash, band);
     }
 }

@@ -267,10 +267,14 @@ public final class CoordinatedAbuseStage {
     public static List<String> buckets(final long simhash) {
         final List<String> out = new ArrayList<>(BANDS);
         for (int band = 0; band < BANDS; band++) {
-            final int bits = (int) ((simhash >>> (16 * band)) & 0xFFFF);
-            out.add("b" + band + "-" + SortableKeys.hex(bits, 4));
+            out.add("b" + band + "-" + SortableKeys.hex(bandBits(simhash, band), 4));
         }
         return out;
+    }
+
+    /** The 16 bits of {@code simhash} in band {@code band} (0 to 3). */
+    static int bandBits(final long simhash, final int band) {
+        return (int) ((simhash >>> (16 * band)) & 0xFFFF);
     }
 
     /** Candidates of one window waiting until every bucket has reported it. */
