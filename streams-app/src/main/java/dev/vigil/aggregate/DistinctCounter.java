@@ -9,8 +9,8 @@ import java.util.TreeSet;
 /**
  * Distinct count of 64-bit pseudonymous hashes: exact (a sorted set) up to a cap, HyperLogLog
  * above it. k-anonymity decides on this count, so it must be exact wherever it can be near k;
- * the cap is required to be at least k and defaults far above it, where a ~1% HyperLogLog error
- * no longer changes whether a cell is published.
+ * the cap is required to be at least 2k (default 1,000, or 2k for a larger k), where a ~1.6%
+ * HyperLogLog error can no longer change whether a cell is published.
  */
 public final class DistinctCounter {
     /** 2^12 registers: about 1.6% standard error, 4 KiB of state per cell above the cap. */

@@ -100,9 +100,12 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1");
         }
-        if (exactAccountCap < k) {
-            // Below k the count decides publication, so it must be exact there.
-            throw new IllegalArgumentException("exactAccountCap must be at least k");
+        if (exactAccountCap < 2L * k) {
+            // The count decides publication, so it must be exact near k. Above the cap HyperLogLog
+            // errs by ~1.6%; a cap of at least 2k keeps its estimate dozens of standard errors above
+            // k, so a published cell can never be suppressed by estimation error.
+            throw new IllegalArgumentException("exactAccountCap (" + exactAccountCap + ") must be at least 2k ("
+                    + 2L * k + ")");
         }
         if (abuseHamming < 0 || abuseHamming > 3) {
             // Four 16-bit bands only guarantee a shared band for up to three differing bits.
@@ -166,10 +169,12 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                 new WindowSpec(Duration.ofHours(1), Duration.ofMinutes(15)));
         private Duration grace = Duration.ofMinutes(2);
         private int k = 10;
+        static final int DEFAULT_EXACT_ACCOUNT_CAP = 1_000;
         // Exact sets are written to the changelog whole in every commit that changes the cell
         // (8 bytes a hash, ~10 times a second for busy cells): at 10 000 they were most of the CPU
         // at sustained load. HyperLogLog (4 KiB) above 1 000 errs by ~1.6%, far from any k near 10.
-        private int exactAccountCap = 1_000;
+        /** Unset means {@link #DEFAULT_EXACT_ACCOUNT_CAP}, or 2k when k is set higher than half of it. */
+        private Integer exactAccountCap;
         private int alertWindow = 1;
         private double baselineAlpha = 0.2;
         private int baselineWindows = 4;
@@ -285,7 +290,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
 
         public MonitoringConfig build() {
             return new MonitoringConfig(outputPrefix, inactivityGap, conversationRules, aggregateWindows, grace, k,
-                    exactAccountCap, alertWindow, baselineAlpha, baselineWindows, surgeRatio, surgeMinCount,
+                    exactAccountCap != null ? exactAccountCap : Math.max(DEFAULT_EXACT_ACCOUNT_CAP, 2 * k), alertWindow, baselineAlpha, baselineWindows, surgeRatio, surgeMinCount,
                     referralRateThreshold, referralMinDisclosures, pushbackRatio, pushbackMinDelta,
                     pushbackMinReplies, sentimentDeclineShift, sentimentMinConversations, abuseWindow,
                     abuseAdvance, abuseHamming, abuseMinAccounts, abuseBucketCap, abuseClusterTtl,

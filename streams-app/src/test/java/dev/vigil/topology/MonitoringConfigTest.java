@@ -35,13 +35,22 @@ class MonitoringConfigTest {
     }
 
     @Test
+    void shouldRaiseTheExactCountCapWithAHighK() {
+        // An operator who only raises k must not get a startup error, nor counts estimated near k.
+        assertEquals(1_000, MonitoringConfig.builder().build().exactAccountCap());
+        assertEquals(1_200, MonitoringConfig.builder().k(600).build().exactAccountCap());
+        assertEquals(5_000, MonitoringConfig.builder().k(600).exactAccountCap(5_000).build().exactAccountCap());
+    }
+
+    @Test
     void shouldRejectSettingsThatBreakTheGuarantees() {
         // Four 16-bit bands only guarantee a shared band for three differing bits.
         assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder().abuseHamming(4).build());
         // Below 1 a cluster smaller than its own usual count would be a "burst".
         assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder().abuseBurstRatio(0.5).build());
-        // Publication is decided on the exact count.
+        // Publication is decided on the exact count: the cap keeps HyperLogLog far above k.
         assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder().k(50).exactAccountCap(20).build());
+        assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder().k(600).exactAccountCap(1_000).build());
         assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder()
                 .aggregateWindows(List.of(new MonitoringConfig.WindowSpec(Duration.ofMinutes(5), Duration.ofMinutes(5))))
                 .alertWindow(1).build());
