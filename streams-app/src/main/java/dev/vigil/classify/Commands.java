@@ -200,7 +200,8 @@ public final class Commands {
                         if (LabelledData.fold(e.getConversationId(), folds) == fold) {
                             final MessageSignals s = clf.classify(e);
                             w.write(e.getEventId() + "\t" + s.getPushback() + "\t" + s.getCrisisLevel() + "\t"
-                                    + s.getCrisisScore() + "\n");
+                                    + s.getCrisisScore() + "\t" + s.getAffectiveScore() + "\t" + s.getAffectiveCategory()
+                                    + "\t" + s.getTokenCount() + "\n");
                         }
                     }
                 }

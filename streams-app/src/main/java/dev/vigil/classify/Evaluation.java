@@ -110,6 +110,8 @@ final class Evaluation {
         final Map<String, Double> extra = new LinkedHashMap<>();
         final List<String> notes = new ArrayList<>();
         final List<double[]> pairs = new ArrayList<>();
+        /** Affective use: the category of conversations both gold and prediction call affective, or null. */
+        Confusion categories;
 
         Result(final String task, final String unit, final Confusion confusion, final int positive) {
             this.task = task;
@@ -121,6 +123,12 @@ final class Evaluation {
         void merge(final Result other) {
             confusion.merge(other.confusion);
             pairs.addAll(other.pairs);
+            if (other.categories != null) {
+                if (categories == null) {
+                    categories = new Confusion(other.categories.labels);
+                }
+                categories.merge(other.categories);
+            }
         }
 
         Map<String, Double> figures() {
@@ -137,6 +145,10 @@ final class Evaluation {
                 f.put("spearman_shift_vs_improvement", spearman(pairs));
                 f.put("spearman_n", (double) pairs.size());
             }
+            if (categories != null) {
+                f.put("category_accuracy", categories.accuracy());
+                f.put("category_n", (double) categories.total());
+            }
             f.putAll(extra);
             return f;
         }
@@ -148,22 +160,32 @@ final class Evaluation {
                     k.equals("n") || k.endsWith("_n") ? String.valueOf(v.longValue())
                             : String.format(Locale.ROOT, "%.4f", v))));
             b.append("  confusion (rows gold, columns predicted)\n");
-            b.append(String.format(Locale.ROOT, "  %-16s", ""));
-            for (final String l : confusion.labels) {
-                b.append(String.format(Locale.ROOT, "%14s", l));
-            }
-            b.append('\n');
-            for (int i = 0; i < confusion.labels.size(); i++) {
-                b.append(String.format(Locale.ROOT, "  %-16s", confusion.labels.get(i)));
-                for (int j = 0; j < confusion.labels.size(); j++) {
-                    b.append(String.format(Locale.ROOT, "%14d", confusion.counts[i][j]));
-                }
-                b.append('\n');
+            matrix(b, confusion);
+            if (categories != null) {
+                b.append("  category of conversations found affective (rows gold, columns predicted)\n");
+                matrix(b, categories);
             }
             for (final String n : notes) {
                 b.append("  note: ").append(n).append('\n');
             }
             return b.toString();
+        }
+
+        private static void matrix(final StringBuilder b, final Confusion m) {
+            final int width = Math.max(16, m.labels.stream().mapToInt(String::length).max().orElse(0) + 1);
+            final String row = "  %-" + width + "s";
+            b.append(String.format(Locale.ROOT, row, ""));
+            for (final String l : m.labels) {
+                b.append(String.format(Locale.ROOT, "%14s", l.length() > 13 ? l.substring(0, 13) : l));
+            }
+            b.append('\n');
+            for (int i = 0; i < m.labels.size(); i++) {
+                b.append(String.format(Locale.ROOT, row, m.labels.get(i)));
+                for (int j = 0; j < m.labels.size(); j++) {
+                    b.append(String.format(Locale.ROOT, "%14d", m.counts[i][j]));
+                }
+                b.append('\n');
+            }
         }
 
         ObjectNode json() {
@@ -179,6 +201,17 @@ final class Evaluation {
                 final ArrayNode r = matrix.addArray();
                 for (final long c : row) {
                     r.add(c);
+                }
+            }
+            if (categories != null) {
+                final ObjectNode c = o.putObject("categories");
+                categories.labels.forEach(c.putArray("labels")::add);
+                final ArrayNode cm = c.putArray("confusion");
+                for (final long[] row : categories.counts) {
+                    final ArrayNode r = cm.addArray();
+                    for (final long n : row) {
+                        r.add(n);
+                    }
                 }
             }
             final ArrayNode notesJson = o.putArray("notes");
@@ -354,6 +387,7 @@ final class Evaluation {
     private static Result affective(final LabelledData d, final MessageClassifier classifier,
                                     final Predicate<String> include) {
         final Result r = new Result(d.name, "conversation", new Confusion(List.of("task", "affective")), 1);
+        r.categories = new Confusion(CATEGORY_LABELS_AND_OTHER);
         final ConversationAccumulator acc = new ConversationAccumulator();
         for (final Map.Entry<String, ConversationState> e : conversations(d, classifier, include, acc).entrySet()) {
             final JsonNode l = d.byConversation.get(e.getKey());
@@ -362,6 +396,14 @@ final class Evaluation {
             }
             final ConversationSummary s = acc.summarize(e.getValue(), true);
             r.confusion.add(l.get("affective").asBoolean() ? "affective" : "task", s.getAffective() ? "affective" : "task");
+            final int gold = Trainer.affectiveClass(l);
+            if (gold != 0 && s.getAffective()) {
+                // Gold from the data's family and topic labels, mapped as the trainer maps them.
+                r.categories.add(CATEGORY_LABELS.get(gold - 1), switch (s.getAffectiveCategory()) {
+                    case INTERPERSONAL_ADVICE, COACHING, COUNSELING -> s.getAffectiveCategory().name().toLowerCase(Locale.ROOT);
+                    default -> "other";
+                });
+            }
             if (l.hasNonNull("initial_intensity") && l.hasNonNull("final_intensity") && s.getSentimentShift() != null) {
                 r.pairs.add(new double[] {s.getSentimentShift(),
                     l.get("initial_intensity").asDouble() - l.get("final_intensity").asDouble()});
@@ -369,6 +411,12 @@ final class Evaluation {
         }
         return r;
     }
+
+    /** The affective head's categories in the trainer's class order (after NONE). */
+    private static final List<String> CATEGORY_LABELS = List.of("interpersonal_advice", "coaching", "counseling");
+    /** Companionship and roleplay have no labelled data: a conversation given one of them counts as "other". */
+    private static final List<String> CATEGORY_LABELS_AND_OTHER = List.of("interpersonal_advice", "coaching",
+            "counseling", "other");
 
     /** Spearman rank correlation with average ranks for ties. */
     static double spearman(final List<double[]> pairs) {
