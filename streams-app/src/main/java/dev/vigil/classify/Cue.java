@@ -13,7 +13,21 @@ enum Cue {
     THIRD_PARTY_HELP,
     /** Creative writing or fiction framing. */
     FICTION,
-    COMPANIONSHIP, ROMANTIC, SEXUAL,
+    /** The user asks the assistant itself for company ("keep me company", "you're my only friend"). */
+    COMPANIONSHIP,
+    /** Loneliness said, not asked of the assistant ("I feel so alone"): companionship only if nothing else explains it. */
+    LONELINESS,
+    /** Romance addressed to the assistant ("be my girlfriend", "pretend you're my partner"). */
+    ROMANTIC,
+    /** Romance words that may be about a real relationship ("our anniversary", "hold me", "I love you"). */
+    ROMANTIC_SCENE,
+    SEXUAL,
+    /**
+     * The user talks about a partner or about someone who harmed them ("my wife", "my ex", "he is
+     * blackmailing me"): romance and sex words then describe their life, a request for advice or a
+     * disclosure, not a roleplay with the assistant.
+     */
+    ABOUT_OWN_LIFE,
     REFUSAL, REFUSAL_SOFT, CORRECTION,
     REFERRAL_CRISIS, REFERRAL_PROFESSIONAL,
     REASON_SELF_HARM, REASON_DIETING, REASON_MEDICAL, REASON_SELF_TALK, REASON_FACTUAL, REASON_HARMFUL,

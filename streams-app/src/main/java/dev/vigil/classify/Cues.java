@@ -123,23 +123,33 @@ final class Cues {
                 "in my|the|a story|novel|book|poem|game|movie|film");
         // --- affective use the models have no data for: companionship and roleplay
         add(p, Cue.COMPANIONSHIP, 0,
-                "i am|feel|feeling *2 lonely|alone|isolated",
-                "i have no *2 friends", "no one to talk to", "i do not have *2 friends|anyone",
                 "you are my only|best *2 friend|friends",
                 "you are the only *2 one|thing *3 talk|understands|listens|cares",
-                "keep me company", "someone to talk to", "talk to me *2 tonight|please|for a while",
-                "be my friend", "i missed you", "how was your day", "i *2 need|want someone to *2 talk");
+                "keep me company", "talk to me *2 tonight|please|for a while",
+                "be my friend", "i missed you", "how was your day");
+        add(p, Cue.LONELINESS, 0,
+                "i am|feel|feeling *2 lonely|alone|isolated",
+                "i have no *2 friends", "no one to talk to", "i do not have *2 friends|anyone",
+                "someone to talk to", "i *2 need|want someone to *2 talk");
         add(p, Cue.ROMANTIC, 0,
                 "be my girlfriend|boyfriend|wife|husband|partner|lover|valentine|gf|bf",
                 "pretend|act|roleplay *4 you are|to be|as my girlfriend|boyfriend|wife|husband|lover|partner|gf|bf",
                 "you are my girlfriend|boyfriend|wife|husband|lover|partner|gf|bf",
+                "will|would|can|could you *2 date|marry me", "please date|marry me");
+        add(p, Cue.ROMANTIC_SCENE, 0,
                 "i love you", "love you *2 babe|baby|honey|darling|sweetheart|so much",
-                "kiss|kisses|cuddle|cuddles|hug|hugs|hold|holds you|me", "hold|holds your|my hand",
-                "date me", "marry me", "our date|anniversary|relationship", "go on a date");
+                "kiss|kisses|cuddle|cuddles|hug|hugs you|me", "hold|holds your|my hand",
+                "our date|anniversary", "go on a date");
         add(p, Cue.SEXUAL, 0,
                 "talk dirty", "sext|sexting|nsfw|erotic|erotica|horny|orgasm|nude|nudes|naked",
-                "have sex", "sex with *2 me|you", "undress|undresses|strip|strips *2 for|me|you",
-                "moan|moans|moaning");
+                "have sex", "sex with *2 me|you", "undress|undresses|strip|strips *2 for|me|you");
+        add(p, Cue.ABOUT_OWN_LIFE, ALLOW_NEGATED,
+                "my wife|husband|spouse|partner|girlfriend|boyfriend|fiance|fiancee|fiancé|fiancée|ex|lover|crush|bf|gf"
+                        + "|marriage|date",
+                "breakup|divorce|divorced|dating|married|cheated|cheating|jealous|jealousy", "broke up",
+                "raped|rape|molested|assaulted|abused|abusive|blackmail|blackmailed|blackmailing|coerced|harassed"
+                        + "|threatening|threatened|threatens",
+                "forced|pressured|pressuring|made me");
         // --- assistant pushback: refusals, soft refusals, corrections
         add(p, Cue.REFUSAL, 0,
                 "i am sorry *4 but|can not|unable|not able",

@@ -112,7 +112,9 @@ final class Features {
         dense(Dense.SOFT_START, cues.first(Cue.REFUSAL_SOFT) < 30 ? 1 : 0);
         dense(Dense.CORRECTION, cues.has(Cue.CORRECTION) ? 1 : 0);
         dense(Dense.REFERRAL, cues.has(Cue.REFERRAL_CRISIS) || cues.has(Cue.REFERRAL_PROFESSIONAL) ? 1 : 0);
-        dense(Dense.COMPANION, cues.has(Cue.COMPANIONSHIP) || cues.has(Cue.ROMANTIC) || cues.has(Cue.SEXUAL) ? 1 : 0);
+        // The union the trained weights were fitted on (before loneliness and romance scenes were told apart).
+        dense(Dense.COMPANION, cues.has(Cue.COMPANIONSHIP) || cues.has(Cue.LONELINESS) || cues.has(Cue.ROMANTIC)
+                || cues.has(Cue.ROMANTIC_SCENE) || cues.has(Cue.SEXUAL) ? 1 : 0);
         dense(Dense.FIRST_PERSON, first / tokens * 5);
         dense(Dense.SECOND_PERSON, second / tokens * 5);
         dense(Dense.NEGATIONS, negations / tokens * 5);

@@ -20,7 +20,7 @@ import dev.vigil.schema.Sentiment;
  */
 public final class StandardClassifier implements MessageClassifier {
     /** Bump on any change to rules, features or thresholds. */
-    static final String SEMVER = "1.2.0";
+    static final String SEMVER = "1.3.0";
 
     /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
     static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.65"));
@@ -35,8 +35,13 @@ public final class StandardClassifier implements MessageClassifier {
     static final int REFUSAL_OPENING = 30;
     /** Model probability below which even an opening refusal phrase is not taken as pushback. */
     static final double REFUSAL_RULE_FLOOR = Double.parseDouble(System.getProperty("vigil.pushback.floor", "0.2"));
-    /** Affective probability from which a human message carries an affective category. */
-    static final double AFFECTIVE_THRESHOLD = 0.5;
+    /**
+     * Affective probability from which a human message carries an affective category. The model
+     * is trained on balanced classes, but most real conversations are tasks: at 0.5, 68 of the
+     * 190 task conversations in the affective set's cross-validation were called affective, at
+     * 0.9 10 are (affective recall 0.997 to 0.987, F1 0.981 to 0.991; 0.7 / 0.8 / 0.95 measured too).
+     */
+    static final double AFFECTIVE_THRESHOLD = 0.9;
 
     private static final Sentiment[] SENTIMENTS = Sentiment.values();
     private static final double[] SENTIMENT_VALUES = {-1.0, -0.5, 0.0, 0.5, 1.0};
@@ -168,10 +173,17 @@ public final class StandardClassifier implements MessageClassifier {
         softmax(z, Head.AFFECTIVE.offset(), Head.AFFECTIVE.classes, p);
         double affective = 1.0 - p[0];
         AffectiveCategory category = AffectiveCategory.NONE;
-        if (cues.has(Cue.SEXUAL) && (cues.has(Cue.ROMANTIC) || cues.has(Cue.COMPANIONSHIP) || !cues.has(Cue.FICTION))) {
+        // Roleplay and companionship are uses of the assistant itself. Romance, sex and loneliness
+        // words in a message about the user's own partner or about harm done to them ("my wife ...",
+        // "he is blackmailing me") are a request for advice or a disclosure: the model's category
+        // (or the crisis ladder) decides those.
+        final boolean ownLife = cues.has(Cue.ABOUT_OWN_LIFE);
+        final boolean romance = cues.has(Cue.ROMANTIC) || cues.has(Cue.ROMANTIC_SCENE) && !ownLife;
+        if (cues.has(Cue.SEXUAL) && (cues.has(Cue.ROMANTIC) || cues.has(Cue.COMPANIONSHIP)
+                || !cues.has(Cue.FICTION) && !ownLife)) {
             category = AffectiveCategory.SEXUAL_ROLEPLAY;
             affective = Math.max(affective, 0.9);
-        } else if (cues.has(Cue.ROMANTIC)) {
+        } else if (romance) {
             category = AffectiveCategory.ROMANTIC_ROLEPLAY;
             affective = Math.max(affective, 0.9);
         } else if (cues.has(Cue.COMPANIONSHIP)) {
@@ -188,6 +200,10 @@ public final class StandardClassifier implements MessageClassifier {
         } else if (level.ordinal() >= CrisisLevel.ACTIVE_IDEATION.ordinal()) {
             // Disclosing suicidal thoughts to an assistant is an emotional need whatever the wording.
             category = AffectiveCategory.COUNSELING;
+            affective = Math.max(affective, 0.8);
+        } else if (cues.has(Cue.LONELINESS)) {
+            // Loneliness said with nothing the model reads as advice or counselling: company.
+            category = AffectiveCategory.COMPANIONSHIP;
             affective = Math.max(affective, 0.8);
         }
         out.setAffectiveCategory(category);

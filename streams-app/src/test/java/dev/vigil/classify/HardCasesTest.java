@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
+
 import static dev.vigil.classify.Messages.assistant;
 import static dev.vigil.classify.Messages.human;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -175,6 +177,35 @@ class HardCasesTest {
     void shouldRecogniseRomanticRoleplay() {
         assertEquals(AffectiveCategory.ROMANTIC_ROLEPLAY,
                 human("Can you pretend to be my girlfriend tonight? I love you.").getAffectiveCategory());
+    }
+
+    @Test
+    void shouldRecogniseRoleplayAddressedToTheAssistant() {
+        assertEquals(AffectiveCategory.ROMANTIC_ROLEPLAY,
+                human("Let's keep going with our date. *kisses you* Tell me what happens next.").getAffectiveCategory());
+        assertEquals(AffectiveCategory.SEXUAL_ROLEPLAY,
+                human("I'm so horny tonight, talk dirty to me and describe what you would do to me.").getAffectiveCategory());
+    }
+
+    @Test
+    void shouldTreatRomanceAndSexInTheUsersOwnLifeAsAdviceNotRoleplay() {
+        // Asking about one's partner or sex life is interpersonal advice; before this case was
+        // told apart, 70 of 1,961 advice and counselling conversations were counted as roleplay.
+        for (final String text : List.of(
+                "My wife has a low libido and fakes orgasms. What should I do?",
+                "I still love my boyfriend but we keep fighting. How do we work on our relationship?",
+                "My ex keeps texting me that she loves me so much and I don't know how to answer.")) {
+            final MessageSignals s = human(text);
+            assertEquals(AffectiveCategory.INTERPERSONAL_ADVICE, s.getAffectiveCategory(), text);
+        }
+    }
+
+    @Test
+    void shouldNotCallADisclosureOfSexualBlackmailRoleplay() {
+        final MessageSignals s = human(
+                "A guy from school took photos of me naked at a party and now he is blackmailing me. What can I do?");
+        assertNotEquals(AffectiveCategory.SEXUAL_ROLEPLAY, s.getAffectiveCategory());
+        assertNotEquals(AffectiveCategory.ROMANTIC_ROLEPLAY, s.getAffectiveCategory());
     }
 
     @Test

@@ -180,6 +180,45 @@ class ConversationStageTest {
         }
     }
 
+    private static ConversationSummary endOf(final MonitoringDriver d, final String conversation) {
+        d.advanceStreamTime(at(Duration.ofHours(2)));
+        return d.summaries().stream()
+                .filter(s -> s.getConversationId().equals(conversation) && s.getEnded()).findFirst().orElseThrow();
+    }
+
+    @Test
+    void shouldNotCallATaskConversationAffectiveForItsShortFollowUps() {
+        // The affective model scores short chat turns ("great, and how would I test that?") as
+        // affective: they may not decide the conversation, its task request does.
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            d.send(human("conv-task", "acct-4", 0, at(Duration.ZERO)).setTokenCount(14)
+                    .setAffectiveCategory(AffectiveCategory.NONE).setAffectiveScore(0.2).build());
+            for (int i = 1; i <= 3; i++) {
+                d.send(assistant("conv-task", "acct-4", 2 * i - 1, at(Duration.ofMinutes(i))).build());
+                d.send(human("conv-task", "acct-4", 2 * i, at(Duration.ofMinutes(i).plusSeconds(30))).setTokenCount(8)
+                        .setAffectiveCategory(AffectiveCategory.COUNSELING).setAffectiveScore(0.97).build());
+            }
+            final ConversationSummary end = endOf(d, "conv-task");
+            assertFalse(end.getAffective());
+            assertEquals(AffectiveCategory.NONE, end.getAffectiveCategory());
+        }
+    }
+
+    @Test
+    void shouldCallAConversationOfShortRoleplayTurnsAffective() {
+        // Curated roleplay and companionship cues are reliable on short turns ("*kisses you*").
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            for (int i = 0; i < 3; i++) {
+                d.send(human("conv-rp", "acct-5", 2 * i, at(Duration.ofMinutes(i))).setTokenCount(5)
+                        .setAffectiveCategory(AffectiveCategory.ROMANTIC_ROLEPLAY).setAffectiveScore(0.9).build());
+                d.send(assistant("conv-rp", "acct-5", 2 * i + 1, at(Duration.ofMinutes(i).plusSeconds(30))).build());
+            }
+            final ConversationSummary end = endOf(d, "conv-rp");
+            assertTrue(end.getAffective());
+            assertEquals(AffectiveCategory.ROMANTIC_ROLEPLAY, end.getAffectiveCategory());
+        }
+    }
+
     @Test
     void shouldFlagLongConversationThatDriftsFromCounselingToCompanionship() {
         try (MonitoringDriver d = new MonitoringDriver()) {
