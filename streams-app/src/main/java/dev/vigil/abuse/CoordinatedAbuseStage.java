@@ -367,6 +367,10 @@ public final class CoordinatedAbuseStage {
         private void closeSettledWindows(final long watermark) {
             final List<KeyValue<String, PendingWindow>> due = new ArrayList<>();
             final long through = Math.max(0, watermark - settle);
+            if (Math.max(0, pendingFloor) > through) {
+                // Nothing pending ends by then; and a range with from > to makes the store log a warning.
+                return;
+            }
             try (KeyValueIterator<String, PendingWindow> it = pending.range(windowKey(Math.max(0, pendingFloor), 0),
                     windowKey(through, Long.MAX_VALUE))) {
                 while (it.hasNext()) {

@@ -200,6 +200,10 @@ public final class AggregateStage {
             }
             // A cell task announces watermark w once it has sent every window ending by w - grace.
             final long through = watermark - graceMs;
+            if (heldFloor > through) {
+                // Nothing held ends by then; and a range with from > to makes the store log a warning.
+                return;
+            }
             final Map<String, List<FinalCell>> groups = new TreeMap<>();
             final List<String> done = new ArrayList<>();
             try (KeyValueIterator<String, FinalCell> it = held.range(pad(heldFloor), pad(through) + "|\uffff")) {
