@@ -20,6 +20,23 @@ final class Cues {
     static final String DRUGS = "pills|pill|tablets|mg|milligrams|grams|tylenol|paracetamol|acetaminophen|ibuprofen"
             + "|aspirin|insulin|sleeping|benadryl|xanax|oxycodone|painkillers|meds|medication|antidepressants";
 
+    /**
+     * Whether the user is talking about their own partner or about harm done to them. Read only
+     * when a romance or sex cue fired (rarely): "my" starts these patterns and is in most
+     * messages, so matching them with every message cost about a tenth of the classifier's time.
+     */
+    static Phrases ownLife() {
+        final List<Phrases.Pattern> p = new ArrayList<>();
+        add(p, Cue.ABOUT_OWN_LIFE, ALLOW_NEGATED,
+                "my wife|husband|spouse|partner|girlfriend|boyfriend|fiance|fiancee|fiancé|fiancée|ex|lover|crush|bf|gf"
+                        + "|marriage|date",
+                "breakup|divorce|divorced|dating|married|cheated|cheating|jealous|jealousy", "broke up",
+                "raped|rape|molested|assaulted|abused|abusive|blackmail|blackmailed|blackmailing|coerced|harassed"
+                        + "|threatening|threatened|threatens",
+                "forced|pressured|pressuring|made me");
+        return new Phrases(p);
+    }
+
     static Phrases standard() {
         final List<Phrases.Pattern> p = new ArrayList<>();
         // --- C-SSRS behaviour: attempts, preparatory acts, self-harm
@@ -143,13 +160,6 @@ final class Cues {
         add(p, Cue.SEXUAL, 0,
                 "talk dirty", "sext|sexting|nsfw|erotic|erotica|horny|orgasm|nude|nudes|naked",
                 "have sex", "sex with *2 me|you", "undress|undresses|strip|strips *2 for|me|you");
-        add(p, Cue.ABOUT_OWN_LIFE, ALLOW_NEGATED,
-                "my wife|husband|spouse|partner|girlfriend|boyfriend|fiance|fiancee|fiancé|fiancée|ex|lover|crush|bf|gf"
-                        + "|marriage|date",
-                "breakup|divorce|divorced|dating|married|cheated|cheating|jealous|jealousy", "broke up",
-                "raped|rape|molested|assaulted|abused|abusive|blackmail|blackmailed|blackmailing|coerced|harassed"
-                        + "|threatening|threatened|threatens",
-                "forced|pressured|pressuring|made me");
         // --- assistant pushback: refusals, soft refusals, corrections
         add(p, Cue.REFUSAL, 0,
                 "i am sorry *4 but|can not|unable|not able",

@@ -177,6 +177,9 @@ public final class StandardClassifier implements MessageClassifier {
         // words in a message about the user's own partner or about harm done to them ("my wife ...",
         // "he is blackmailing me") are a request for advice or a disclosure: the model's category
         // (or the crisis ladder) decides those.
+        if (cues.has(Cue.SEXUAL) || cues.has(Cue.ROMANTIC_SCENE)) {
+            OWN_LIFE.match(ws.tokens, cues);
+        }
         final boolean ownLife = cues.has(Cue.ABOUT_OWN_LIFE);
         final boolean romance = cues.has(Cue.ROMANTIC) || cues.has(Cue.ROMANTIC_SCENE) && !ownLife;
         if (cues.has(Cue.SEXUAL) && (cues.has(Cue.ROMANTIC) || cues.has(Cue.COMPANIONSHIP)
@@ -209,6 +212,8 @@ public final class StandardClassifier implements MessageClassifier {
         out.setAffectiveCategory(category);
         out.setAffectiveScore(round(affective));
     }
+
+    private static final Phrases OWN_LIFE = Cues.ownLife();
 
     private static final double[] RULE_SCORE = {0.0, 0.6, 0.75, 0.9, 0.95};
 
