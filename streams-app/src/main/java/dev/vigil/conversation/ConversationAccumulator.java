@@ -135,9 +135,6 @@ public final class ConversationAccumulator {
         final AffectiveCategory category = m.getAffectiveCategory() == null
                 ? AffectiveCategory.NONE : m.getAffectiveCategory();
         s.getCategoryCounts().merge(category.name(), 1, Integer::sum);
-        if (m.getAffectiveScore() != null) {
-            s.setAffectiveScoreSum(s.getAffectiveScoreSum() + m.getAffectiveScore());
-        }
         final CrisisLevel disclosed = m.getCrisisLevel() == null ? CrisisLevel.NONE : m.getCrisisLevel();
         if (m.getTokenCount() >= AFFECTIVE_MIN_TOKENS || isCompanionshipOrRoleplay(category)
                 || disclosed != CrisisLevel.NONE) {
@@ -289,22 +286,17 @@ public final class ConversationAccumulator {
 
     /**
      * The conversation's affective category: the most frequent non-NONE label among its human
-     * messages, if affective messages make up enough of the conversation; otherwise NONE.
-     * A single emotional sentence inside a coding session does not make the session affective.
+     * messages, if affective messages make up a third of its informative messages or their mean
+     * affective score reaches {@link #AFFECTIVE_MEAN_SCORE}; otherwise NONE. A single emotional
+     * sentence inside a coding session does not make the session affective.
      */
     static AffectiveCategory dominantCategory(final ConversationState s) {
-        final int humans = s.getHumanMessages();
-        if (humans == 0) {
-            return AffectiveCategory.NONE;
-        }
         String best = null;
         int bestCount = 0;
-        int affective = 0;
         for (final Map.Entry<String, Integer> e : s.getCategoryCounts().entrySet()) {
             if (AffectiveCategory.NONE.name().equals(e.getKey())) {
                 continue;
             }
-            affective += e.getValue();
             if (e.getValue() > bestCount || (e.getValue() == bestCount && e.getKey().compareTo(best) < 0)) {
                 best = e.getKey();
                 bestCount = e.getValue();
@@ -323,17 +315,18 @@ public final class ConversationAccumulator {
      * unless a curated cue marks them: the affective model learned from counselling posts and
      * support chats, where every short turn ("yes", "thanks, that helped") is part of an
      * emotional conversation, so it scores a task conversation's follow-ups ("great, and how
-     * would I test that?") as affective too. The crisis model has the same floor for the same
-     * reason. Chosen on the simulated traffic, whose task follow-ups are 5 to 11 tokens; on the
+     * would I test that?") as affective too (the crisis model has a 20-token floor for the same
+     * reason). Chosen on the simulated traffic, whose task follow-ups are 5 to 11 tokens; on the
      * labelled data's cross-validation 8, 10 and 12 tokens give the same F1 (0.990–0.992).
      */
-    static final int AFFECTIVE_MIN_TOKENS = Integer.getInteger("vigil.affective.minTokens", 12);
+    static final int AFFECTIVE_MIN_TOKENS = 12;
 
     /**
      * Mean affective score of the informative messages from which a conversation counts as
      * affective use. Matches the classifier's per-message threshold: chosen on the affective
      * set's cross-validation (`vigil train --cv 5`), where 0.5 called 68 of 190 task
-     * conversations affective and 0.9 calls 10, for 19 more of 1,961 affective ones missed.
+     * conversations affective and 0.9, with the informative-message rule, calls 6, for 27 more
+     * of 1,961 affective ones missed.
      */
     static final double AFFECTIVE_MEAN_SCORE = 0.9;
 
