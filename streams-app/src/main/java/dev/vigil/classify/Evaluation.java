@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.conversation.ConversationAccumulator;
+import dev.vigil.schema.AffectiveCategory;
 import dev.vigil.schema.ConversationEvent;
 import dev.vigil.schema.ConversationState;
 import dev.vigil.schema.ConversationSummary;
@@ -14,11 +15,13 @@ import dev.vigil.schema.Role;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Measures a classifier on one task folder of the labelled data layout, the way the issue states
@@ -188,31 +191,27 @@ final class Evaluation {
             }
         }
 
+        /** {@code labels} and {@code confusion} (rows gold) of {@code m} into {@code o}. */
+        private static void matrixJson(final ObjectNode o, final Confusion m) {
+            m.labels.forEach(o.putArray("labels")::add);
+            final ArrayNode matrix = o.putArray("confusion");
+            for (final long[] row : m.counts) {
+                final ArrayNode r = matrix.addArray();
+                for (final long c : row) {
+                    r.add(c);
+                }
+            }
+        }
+
         ObjectNode json() {
             final ObjectNode o = EventJson.mapper().createObjectNode();
             o.put("task", task);
             o.put("unit", unit);
             final ObjectNode figures = o.putObject("figures");
             figures().forEach(figures::put);
-            final ArrayNode labels = o.putArray("labels");
-            confusion.labels.forEach(labels::add);
-            final ArrayNode matrix = o.putArray("confusion");
-            for (final long[] row : confusion.counts) {
-                final ArrayNode r = matrix.addArray();
-                for (final long c : row) {
-                    r.add(c);
-                }
-            }
+            matrixJson(o, confusion);
             if (categories != null) {
-                final ObjectNode c = o.putObject("categories");
-                categories.labels.forEach(c.putArray("labels")::add);
-                final ArrayNode cm = c.putArray("confusion");
-                for (final long[] row : categories.counts) {
-                    final ArrayNode r = cm.addArray();
-                    for (final long n : row) {
-                        r.add(n);
-                    }
-                }
+                matrixJson(o.putObject("categories"), categories);
             }
             final ArrayNode notesJson = o.putArray("notes");
             notes.forEach(notesJson::add);
@@ -387,7 +386,7 @@ final class Evaluation {
     private static Result affective(final LabelledData d, final MessageClassifier classifier,
                                     final Predicate<String> include) {
         final Result r = new Result(d.name, "conversation", new Confusion(List.of("task", "affective")), 1);
-        r.categories = new Confusion(CATEGORY_LABELS_AND_OTHER);
+        r.categories = new Confusion(CATEGORY_LABELS);
         final ConversationAccumulator acc = new ConversationAccumulator();
         for (final Map.Entry<String, ConversationState> e : conversations(d, classifier, include, acc).entrySet()) {
             final JsonNode l = d.byConversation.get(e.getKey());
@@ -399,10 +398,9 @@ final class Evaluation {
             final int gold = Trainer.affectiveClass(l);
             if (gold != 0 && s.getAffective()) {
                 // Gold from the data's family and topic labels, mapped as the trainer maps them.
-                r.categories.add(CATEGORY_LABELS.get(gold - 1), switch (s.getAffectiveCategory()) {
-                    case INTERPERSONAL_ADVICE, COACHING, COUNSELING -> s.getAffectiveCategory().name().toLowerCase(Locale.ROOT);
-                    default -> "other";
-                });
+                final String predicted = categoryLabel(s.getAffectiveCategory());
+                r.categories.add(categoryLabel(StandardClassifier.AFFECTIVE_HEAD[gold]),
+                        r.categories.labels.contains(predicted) ? predicted : "other");
             }
             if (l.hasNonNull("initial_intensity") && l.hasNonNull("final_intensity") && s.getSentimentShift() != null) {
                 r.pairs.add(new double[] {s.getSentimentShift(),
@@ -412,11 +410,17 @@ final class Evaluation {
         return r;
     }
 
-    /** The affective head's categories in the trainer's class order (after NONE). */
-    private static final List<String> CATEGORY_LABELS = List.of("interpersonal_advice", "coaching", "counseling");
-    /** Companionship and roleplay have no labelled data: a conversation given one of them counts as "other". */
-    private static final List<String> CATEGORY_LABELS_AND_OTHER = List.of("interpersonal_advice", "coaching",
-            "counseling", "other");
+    /**
+     * The affective head's categories (after NONE), then "other": companionship and roleplay have
+     * no labelled data, so a conversation given one of them counts there.
+     */
+    private static final List<String> CATEGORY_LABELS = Stream.concat(
+            Arrays.stream(StandardClassifier.AFFECTIVE_HEAD).skip(1).map(Evaluation::categoryLabel),
+            Stream.of("other")).toList();
+
+    private static String categoryLabel(final AffectiveCategory c) {
+        return c.name().toLowerCase(Locale.ROOT);
+    }
 
     /** Spearman rank correlation with average ranks for ties. */
     static double spearman(final List<double[]> pairs) {
@@ -448,7 +452,7 @@ final class Evaluation {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(pairs.get(a)[column], pairs.get(b)[column]));
+        Arrays.sort(order, (a, b) -> Double.compare(pairs.get(a)[column], pairs.get(b)[column]));
         final double[] ranks = new double[n];
         int i = 0;
         while (i < n) {

@@ -46,7 +46,8 @@ public final class StandardClassifier implements MessageClassifier {
 
     private static final Sentiment[] SENTIMENTS = Sentiment.values();
     private static final double[] SENTIMENT_VALUES = {-1.0, -0.5, 0.0, 0.5, 1.0};
-    private static final AffectiveCategory[] AFFECTIVE_HEAD = {AffectiveCategory.NONE,
+    /** The affective head's classes in order (the trainer's and the evaluation's order too). */
+    static final AffectiveCategory[] AFFECTIVE_HEAD = {AffectiveCategory.NONE,
         AffectiveCategory.INTERPERSONAL_ADVICE, AffectiveCategory.COACHING, AffectiveCategory.COUNSELING};
 
     private final Phrases phrases;
