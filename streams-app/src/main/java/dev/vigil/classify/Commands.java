@@ -193,12 +193,14 @@ public final class Commands {
             final Evaluation.Result r = Evaluation.run(d, clf, id -> LabelledData.fold(id, folds) == fold).get(0);
             final String dump = System.getProperty("vigil.cv.dump");
             if (dump != null) {
-                // Held-out predictions by event id (no text), for error analysis.
+                // Held-out predictions by event id (no text), for error analysis. A fresh classifier:
+                // the scoring pass above left crisis context in clf, which would flag more here.
+                final StandardClassifier fresh = Classifiers.withModels(m);
                 try (var w = Files.newBufferedWriter(Path.of(dump + "-" + folder + ".tsv"), StandardCharsets.UTF_8,
                         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
                     for (final dev.vigil.schema.ConversationEvent e : d.events) {
                         if (LabelledData.fold(e.getConversationId(), folds) == fold) {
-                            final MessageSignals s = clf.classify(e);
+                            final MessageSignals s = fresh.classify(e);
                             w.write(e.getEventId() + "\t" + s.getPushback() + "\t" + s.getCrisisLevel() + "\t"
                                     + s.getCrisisScore() + "\t" + s.getAffectiveScore() + "\t" + s.getAffectiveCategory()
                                     + "\t" + s.getTokenCount() + "\n");

@@ -52,7 +52,7 @@ final class Cues {
                 "i *2 self harm|harmed|harming",
                 "my self harm|harming", "my cuts|scars|wounds", "fresh cuts|scars",
                 "relapsed *3 self|cutting|harm",
-                "i overdosed", "i took *4 overdose", "i took *2 all|bottle|handful *3 " + DRUGS,
+                "i overdosed", "i took *4 overdose", "i took *2 all|bottle|handful|bunch|lot|load|whole *3 " + DRUGS,
                 "slit my wrists", "i have been cutting", "started cutting|self", "back to cutting");
         add(p, Cue.EATING_DISORDER, SUBJECT,
                 "i *3 make|made|making myself throw|vomit|puke|sick",
@@ -74,9 +74,9 @@ final class Cues {
                 "i am going|planning|ready *2 to kill|end|hang|overdose *2 myself|it|my|tonight",
                 "i will|would *2 kill|end|hang myself|my",
                 "kill|end myself|it|my *2 tonight|tomorrow|today|soon|weekend|friday",
-                "suicide|goodbye note|letter|plan",
+                "suicide|goodbye note|notes|letter|letters|plan",
                 "my plan|plans *3 to|is *2 kill|end|die|suicide",
-                "i have|made *2 a|the plan *3 kill|end|die|suicide|myself",
+                "i have|made *2 a|the plan *5 kill|end|die|suicide|myself",
                 "i have *3 decided|chosen *3 die|kill|end|date|method",
                 "painless|painlessly|easiest|quickest|fastest|best|surest|quick|easy|peaceful|effective|reliable|simple"
                         + " way|ways|method|methods *2 to|of *2 die|suicide|dying",
@@ -95,14 +95,25 @@ final class Cues {
         add(p, Cue.CRISIS_MEANS, SUBJECT,
                 "i have|bought|got|saved|stockpiled|collected|hoarding|hoarded *4 pills|rope|gun|noose|razor"
                         + "|razors|blade|blades|bottle|meds|tablets",
+                "saving|stockpiling|collecting|hoarding *3 pills|meds|medication|tablets|painkillers",
+                // Preparatory acts (C-SSRS) that are ordinary on their own: a plan only next to ideation.
+                "giving|gave|given|give away *2 my things|stuff|belongings|possessions",
+                "giving|gave|given|give *2 my things|stuff|belongings|possessions away",
+                "picked|set|chose|chosen *2 a|the date",
                 "tied *2 noose", "rope *3 ready|tied|beam");
         // --- active ideation
         add(p, Cue.CRISIS_ACTIVE, SUBJECT,
                 "kill|killing|end|ending|off|offing|unalive|hang|hanging|drown|shoot|overdose myself",
+                "kill|killing|end|ending|hang|hanging my self",
                 "end|ending|take|taking my own|_ life",
                 "end it all", "end things *2 for|forever|good",
                 "commit|committing|attempt suicide",
-                "thinking|think|thought|thoughts *3 about|of suicide|killing|ending|taking my|dying",
+                // One word per alternative: this pattern read "taking my" as two elements and so
+                // matched nothing ("thoughts of suicide" went unflagged); killing/ending myself or
+                // my life have their own patterns.
+                "thinking|think|thought|thoughts *3 about|of suicide|overdosing",
+                "want|wanted|wanting|thinking|thought|think|urge|urges *3 to|about|of *2 jump|jumping|throw|throwing"
+                        + " *3 off|from|front *3 bridge|building|roof|cliff|balcony|train|tracks|window",
                 "consider|considering|contemplating|contemplate suicide|killing|ending",
                 "suicidal|suicide thoughts|ideation|urges|feelings|tendencies");
         add(p, Cue.CRISIS_ACTIVE, SUBJECT,
@@ -118,8 +129,9 @@ final class Cues {
                 "wish i could *2 die|disappear|vanish|sleep",
                 "not want *2 to live|exist|wake|continue", "not want *2 to be alive|here", "not want *2 to go|keep on|going",
                 "not wake up", "never wake up",
-                "better off dead|without me",
+                "better off dead",
                 "better off *3 if i was|were|am *2 gone|dead",
+                "no way out *3 except|but|besides *2 die|dying|death|suicide",
                 "no reason|point *3 live|living|alive|existing|going",
                 "tired|sick|exhausted of|with *2 living|life|existing|alive",
                 "life *2 not worth living", "not worth living",
@@ -127,6 +139,10 @@ final class Cues {
                 "hope|pray|praying *3 i die|do not wake",
                 "death *3 would be *2 relief|better|release",
                 "let me die", "just want it all to end", "want it all to end", "want *2 to stop existing");
+        // The writer is in these phrases ("me", "if I"), whoever the sentence's subject is ("they
+        // would be better off without me"); in "if I wasn't around" the negation is the wish itself.
+        add(p, Cue.CRISIS_PASSIVE, 0, "better off without me");
+        add(p, Cue.CRISIS_PASSIVE, ALLOW_NEGATED, "better off *3 if i was|were|am not around|here|alive");
         // --- framing that changes what crisis words mean
         add(p, Cue.THIRD_PARTY_HELP, ALLOW_QUOTED,
                 "my friend|sister|brother|mom|mum|dad|son|daughter|wife|husband|girlfriend|boyfriend|partner"

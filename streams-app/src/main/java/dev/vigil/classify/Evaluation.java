@@ -242,7 +242,12 @@ final class Evaluation {
             }
             case "pushback" -> results.add(pushback(d, classifier, include));
             case "crisis" -> results.add(crisis(d, classifier, include));
-            case "crisis_request" -> results.add(crisisRequests(d, classifier, include));
+            case "crisis_request" -> results.add(crisisMessages(d, classifier, include, "all", "self_harm", "other_harm"));
+            case "crisis_disclosure" -> {
+                for (final String split : splits(d)) {
+                    results.add(crisisMessages(d, classifier, include, split, "at_risk", "everyday_distress"));
+                }
+            }
             case "affective" -> results.add(affective(d, classifier, include));
             default -> {
                 final Result r = new Result(d.name, "-", new Confusion(List.of("-")), -1);
@@ -365,23 +370,32 @@ final class Evaluation {
         return r;
     }
 
-    private static Result crisisRequests(final LabelledData d, final MessageClassifier classifier,
-                                         final Predicate<String> include) {
-        final Result r = new Result(d.name, "request", new Confusion(List.of("other_harm", "self_harm")), 1);
+    /**
+     * Single messages written for the tests, each flagged when its crisis level is not none:
+     * direct self-harm requests against requests about other harms ({@code self_harm}), and crisis
+     * disclosures against everyday distress ({@code at_risk}). Reports recall and the false-positive
+     * rate, the alert volume on-call staff would see from messages that are not a crisis.
+     */
+    private static Result crisisMessages(final LabelledData d, final MessageClassifier classifier,
+                                         final Predicate<String> include, final String split,
+                                         final String positive, final String negative) {
+        final Result r = new Result(d.name + (split.equals("all") ? "" : " [" + split + "]"),
+                positive.equals("self_harm") ? "request" : "message", new Confusion(List.of(negative, positive)), 1);
         for (final ConversationEvent e : d.events) {
             final JsonNode l = d.byEvent.get(e.getEventId());
-            if (l == null || e.getRole() != Role.HUMAN || !include.test(e.getConversationId())) {
+            if (l == null || e.getRole() != Role.HUMAN || !include.test(e.getConversationId())
+                    || !split.equals(l.path("split").asText("all"))) {
                 continue;
             }
             final boolean predicted = classifier.classify(e).getCrisisLevel() != CrisisLevel.NONE;
-            r.confusion.add(l.get("self_harm").asBoolean() ? "self_harm" : "other_harm",
-                    predicted ? "self_harm" : "other_harm");
+            r.confusion.add(l.get(positive).asBoolean() ? positive : negative, predicted ? positive : negative);
         }
         final long fp = r.confusion.counts[0][1];
         final long negatives = r.confusion.counts[0][0] + fp;
         r.extra.put("false_positive_rate", negatives == 0 ? 0 : (double) fp / negatives);
         return r;
     }
+
 
     private static Result affective(final LabelledData d, final MessageClassifier classifier,
                                     final Predicate<String> include) {

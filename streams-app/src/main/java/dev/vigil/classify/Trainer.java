@@ -136,15 +136,18 @@ final class Trainer {
         });
         final List<Example> kept = new ArrayList<>();
         int positives = 0;
+        int negatives = 0;
         for (int i = 0; i < examples.size(); i++) {
             final Example x = examples.get(i);
             if (x.target() > 0 && scores[i] < median.get(crisisGroups.get(i))) {
                 continue;
             }
             positives += x.target() > 0 ? 1 : 0;
+            // The balance is the forum posts' own; everyday-distress negatives come on top of it.
+            negatives += x.target() == 0 && crisisGroups.get(i) != null ? 1 : 0;
             kept.add(x);
         }
-        final float positiveWeight = (float) (kept.size() - positives) / Math.max(1, positives);
+        final float positiveWeight = (float) negatives / Math.max(1, positives);
         final List<Example> reweighted = new ArrayList<>();
         for (final Example x : kept) {
             reweighted.add(x.target() > 0 ? new Example(x.index(), x.value(), 0, 1f, positiveWeight) : x);
@@ -335,6 +338,10 @@ final class Trainer {
                 for (final Example x : raw) {
                     out.add(x.target() > 0 ? new Example(x.index(), x.value(), 0, 1f, positiveWeight) : x);
                 }
+                for (final Example x : everydayDistress(plan)) {
+                    out.add(x);
+                    crisisGroups.add(null);
+                }
             }
             case AFFECTIVE -> {
                 final LabelledData a = folder("affective");
@@ -380,6 +387,70 @@ final class Trainer {
             default -> throw new IllegalStateException();
         }
         return out;
+    }
+
+    /** Weight of one everyday-distress negative against one forum post (0 leaves them out). */
+    static final float EVERYDAY_WEIGHT = Float.parseFloat(System.getProperty("vigil.train.everyday", "0"));
+    static final String EVERYDAY_SOURCES = System.getProperty("vigil.train.everydaySources", "counselchat,goemotions");
+    /** Counsel Chat topics whose questions may disclose suicidality or self-harm: never used as negatives. */
+    private static final Set<String> CRISIS_ADJACENT_TOPICS = Set.of("depression", "trauma", "substance-abuse",
+            "addiction", "eating-disorders", "grief-and-loss", "domestic-violence", "self-harm");
+    /** Words that may mark a disclosure; a message with any of them is never used as a negative. */
+    private static final java.util.regex.Pattern DISCLOSURE_WORDS = java.util.regex.Pattern.compile(
+            "suicid|kill|\\bdie\\b|\\bdied\\b|dying|\\bdead\\b|death|harm|hurt(ing)? myself|\\bcut(ting)?\\b|overdos"
+            + "|end (it|my life|everything)|wake up|alive|live anymore|worth living|better off without|\\bpills?\\b"
+            + "|disappear|give up|no point|hopeless",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Negatives for the crisis head from outside the mental-health forums: Counsel Chat questions
+     * on relationships, anxiety, parenting, work and the like (MIT), and GoEmotions' negative
+     * comments (Apache-2.0, train split). Every crisis-cssrs user posted in those forums, so without
+     * these the head learns "distress" rather than "suicidality" and flagged 34 of the 50 everyday
+     * troubles (a failed exam, a break-up, a lost job) written for the tests. Questions on
+     * crisis-adjacent topics, and any message with a disclosure word or a curated crisis cue, are
+     * left out, so a hidden disclosure is never taught as safe.
+     */
+    private List<Example> everydayDistress(final Plan plan) throws IOException {
+        final List<Example> out = new ArrayList<>();
+        if (EVERYDAY_WEIGHT <= 0) {
+            return out;
+        }
+        if (EVERYDAY_SOURCES.contains("counselchat")) {
+            final LabelledData a = folder("affective");
+            for (final ConversationEvent e : a.events) {
+                final JsonNode l = a.byConversation.get(e.getConversationId());
+                if (l == null || e.getRole() != Role.HUMAN || !e.getConversationId().startsWith("counselchat-")
+                        || CRISIS_ADJACENT_TOPICS.contains(l.path("topic").asText())
+                        || !plan.heldIn().test(e.getConversationId())) {
+                    continue;
+                }
+                addEveryday(e.getText(), out);
+            }
+        }
+        if (EVERYDAY_SOURCES.contains("goemotions")) {
+            final LabelledData go = folder("polarity-goemotions");
+            for (final ConversationEvent e : go.events) {
+                final JsonNode l = go.byEvent.get(e.getEventId());
+                if (l != null && "train".equals(l.path("split").asText()) && !calibration(e)
+                        && "negative".equals(l.path("polarity").asText())) {
+                    addEveryday(e.getText(), out);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void addEveryday(final String text, final List<Example> out) {
+        if (DISCLOSURE_WORDS.matcher(text).find()) {
+            return;
+        }
+        final StandardClassifier.Workspace ws = new StandardClassifier.Workspace();
+        featuriser.analyse(text, ws);
+        if (StandardClassifier.ruleCrisisLevel(ws.cues) != dev.vigil.schema.CrisisLevel.NONE) {
+            return;
+        }
+        out.add(new Example(ws.features.indexCopy(), ws.features.valueCopy(), 0, 0f, EVERYDAY_WEIGHT));
     }
 
     private void addPushback(final LabelledData d, final Predicate<String> heldIn, final List<Example> out) {

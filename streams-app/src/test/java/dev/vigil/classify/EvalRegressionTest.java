@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code vigil eval} on the small checked-in sample (permissively licensed sources and the
- * self-harm request set written for the tests) keeps the scores recorded in
+ * {@code vigil eval} on the small checked-in sample (permissively licensed sources, and the
+ * self-harm request and crisis disclosure sets written for the tests) keeps the scores recorded in
  * {@code expected-scores.json}; a change that costs more than {@value #TOLERANCE} on any figure fails.
  * After a deliberate improvement, regenerate the expectations with
  * {@code vigil eval --data streams-app/src/test/resources/dev/vigil/classify/eval-sample --json}.
@@ -66,6 +66,16 @@ class EvalRegressionTest {
         final JsonNode requests = find("selfharm-requests").get("figures");
         assertTrue(requests.get("recall").asDouble() >= 0.95, "recall " + requests.get("recall"));
         assertTrue(requests.get("false_positive_rate").asDouble() <= 0.05, "fpr " + requests.get("false_positive_rate"));
+    }
+
+    @Test
+    void shouldFlagMostCrisisDisclosuresWrittenForTheTests() {
+        // Recall first. The false-positive rate on everyday distress (0.70 and 0.90 with 1.4.0) is
+        // kept from rising by the recorded scores; it is a known limitation (README).
+        for (final String split : new String[] {"development", "held_out"}) {
+            final JsonNode d = find("crisis-disclosures [" + split + "]").get("figures");
+            assertTrue(d.get("recall").asDouble() >= 0.8, split + " recall " + d.get("recall"));
+        }
     }
 
     private static JsonNode find(final String task) {

@@ -32,6 +32,41 @@ class HardCasesTest {
         assertEquals(CrisisLevel.BEHAVIOR, human("I cut myself again last night.").getCrisisLevel());
     }
 
+    @Test
+    void shouldCallThoughtsOfSuicideActiveIdeation() {
+        // Short messages: the rung comes from the curated phrase, not the model.
+        assertEquals(CrisisLevel.ACTIVE_IDEATION, human("Thoughts of suicide again today.").getCrisisLevel());
+        assertEquals(CrisisLevel.ACTIVE_IDEATION, human("I keep having thoughts about suicide.").getCrisisLevel());
+        assertEquals(CrisisLevel.ACTIVE_IDEATION, human("I've been thinking of overdosing.").getCrisisLevel());
+        assertEquals(CrisisLevel.ACTIVE_IDEATION, human("I want to jump off the roof of my building.").getCrisisLevel());
+        assertEquals(CrisisLevel.ACTIVE_IDEATION, human("i keep thinking about killing my self").getCrisisLevel());
+    }
+
+    @Test
+    void shouldGradeTheColumbiaPreparatoryActs() {
+        assertEquals(CrisisLevel.INTENT_OR_PLAN, human("I left goodbye notes for my kids.").getCrisisLevel());
+        assertEquals(CrisisLevel.INTENT_OR_PLAN,
+                human("I want to die and I have been stockpiling my pills.").getCrisisLevel());
+        assertEquals(CrisisLevel.INTENT_OR_PLAN,
+                human("I want to end my life, I have already given away my belongings.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR, human("I took a whole bottle of sleeping pills on Friday.").getCrisisLevel());
+    }
+
+    @Test
+    void shouldNotTreatOrdinaryPreparationsAsAPlan() {
+        // The same acts without a wish to die are moving house and planning a wedding.
+        assertEquals(CrisisLevel.NONE, human("We're giving away my things before the move.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("We finally picked a date for the wedding!").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("I'm saving my pills for the trip, can I take them abroad?").getCrisisLevel());
+    }
+
+    @Test
+    void shouldFlagFeelingEveryoneIsBetterOffWithoutTheWriter() {
+        assertEquals(CrisisLevel.PASSIVE_IDEATION,
+                human("They would all be better off if I wasn't here.").getCrisisLevel());
+        assertEquals(CrisisLevel.PASSIVE_IDEATION, human("I see no way out except dying.").getCrisisLevel());
+    }
+
     // --- negation
 
     @Test
