@@ -3,6 +3,7 @@ package dev.vigil.classify;
 import dev.vigil.abuse.SimHash;
 import dev.vigil.schema.AffectiveCategory;
 import dev.vigil.schema.ConversationEvent;
+import dev.vigil.schema.CrisisEvidence;
 import dev.vigil.schema.CrisisLevel;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.PushbackReason;
@@ -157,19 +158,24 @@ public final class StandardClassifier implements MessageClassifier {
         final CueHits cues = ws.cues;
         final double crisisProbability = sigmoid(z[Head.CRISIS.offset()]);
         CrisisLevel level = ruleCrisisLevel(cues);
+        CrisisEvidence evidence = level == CrisisLevel.NONE ? CrisisEvidence.NONE : CrisisEvidence.PHRASE;
         final boolean reported = cues.has(Cue.FICTION) || cues.has(Cue.THIRD_PARTY_HELP)
                 || cues.has(Cue.CRISIS_DISCOUNTED);
         if (level == CrisisLevel.NONE && !reported && crisisProbability >= CRISIS_MODEL_THRESHOLD
                 && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS) {
             // Risk the model sees without a curated phrase is the lowest rung: a wish, not a plan.
             level = CrisisLevel.PASSIVE_IDEATION;
+            evidence = CrisisEvidence.MODEL;
         } else if (level == CrisisLevel.NONE && !reported && crisisProbability >= CrisisContext.ELEVATED
                 && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS
                 && crisisContext.recordElevated(conversationId)) {
             // Not enough on its own, but the conversation has said something like it before.
             level = CrisisLevel.PASSIVE_IDEATION;
+            evidence = CrisisEvidence.CONVERSATION;
         }
         out.setCrisisLevel(level);
+        // The model alone flags most everyday distress too (README): dashboards show which is which.
+        out.setCrisisEvidence(evidence);
         out.setCrisisScore(round(Math.max(crisisProbability, RULE_SCORE[level.ordinal()])));
 
         softmax(z, Head.AFFECTIVE.offset(), Head.AFFECTIVE.classes, p);

@@ -113,7 +113,9 @@ public final class SafetyMetrics {
                         .increment();
             }
             if (s.getCrisisLevel() != null && !"NONE".equals(s.getCrisisLevel().name())) {
-                registry.counter(CRISIS_DISCLOSURES, "level", label(s.getCrisisLevel())).increment();
+                // evidence: phrase, model or conversation (a fixed set; old signals without it: none).
+                registry.counter(CRISIS_DISCLOSURES, "level", label(s.getCrisisLevel()),
+                        "evidence", label(s.getCrisisEvidence())).increment();
             }
         } else if (s.getRole() == Role.ASSISTANT) {
             if (Boolean.TRUE.equals(s.getPushback())) {

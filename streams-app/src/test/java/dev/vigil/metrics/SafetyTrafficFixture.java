@@ -3,6 +3,7 @@ package dev.vigil.metrics;
 import dev.vigil.schema.AffectiveCategory;
 import dev.vigil.schema.AlertType;
 import dev.vigil.schema.ConversationSummary;
+import dev.vigil.schema.CrisisEvidence;
 import dev.vigil.schema.CrisisLevel;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.PushbackReason;
@@ -57,7 +58,8 @@ public final class SafetyTrafficFixture {
                     final Sentiment sentiment = Sentiment.values()[random.nextInt(5)];
                     s.setSentiment(sentiment).setSentimentScore((sentiment.ordinal() - 2) / 2.0)
                             .setAffectiveCategory(category)
-                            .setCrisisLevel(crisis && t == 2 ? CrisisLevel.ACTIVE_IDEATION : CrisisLevel.NONE);
+                            .setCrisisLevel(crisis && t == 2 ? CrisisLevel.ACTIVE_IDEATION : CrisisLevel.NONE)
+                            .setCrisisEvidence(crisis && t == 2 ? CrisisEvidence.PHRASE : CrisisEvidence.NONE);
                 } else {
                     final boolean pushback = random.nextInt(8) == 0 || (crisis && t == 3);
                     s.setPushback(pushback);

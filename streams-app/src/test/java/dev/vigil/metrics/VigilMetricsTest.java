@@ -24,7 +24,7 @@ class VigilMetricsTest {
                 "vigil_classifier_latency_seconds_bucket{role=\"assistant\",le=",
                 "vigil_signal_lag_seconds_bucket{le=",
                 "vigil_sentiment_offset_score_bucket{category=\"counseling\",le=\"0.4\"}",
-                "vigil_crisis_disclosures_total{level=\"active_ideation\"}",
+                "vigil_crisis_disclosures_total{evidence=\"phrase\",level=\"active_ideation\"}",
                 "vigil_referral_outcomes_total{level=\"active_ideation\",outcome=\"missed\"}",
                 "vigil_conversations_affective_total{category=\"companionship\"}",
                 "vigil_conversation_pushback_total{category=",
