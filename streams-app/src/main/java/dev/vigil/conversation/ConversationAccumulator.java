@@ -291,6 +291,10 @@ public final class ConversationAccumulator {
      * sentence inside a coding session does not make the session affective.
      */
     static AffectiveCategory dominantCategory(final ConversationState s) {
+        final AffectiveCategory use = assistantUse(s);
+        if (use != null) {
+            return use;
+        }
         String best = null;
         int bestCount = 0;
         for (final Map.Entry<String, Integer> e : s.getCategoryCounts().entrySet()) {
@@ -308,6 +312,35 @@ public final class ConversationAccumulator {
             return AffectiveCategory.NONE;
         }
         return AffectiveCategory.valueOf(best);
+    }
+
+    /**
+     * Messages with a companionship or roleplay category from which that use names the
+     * conversation, however many messages the model calls counselling. Those categories come only
+     * from curated cues aimed at the assistant ("pretend you're my girlfriend", "keep me company"),
+     * and asking for them is what the conversation is; the model, trained on counselling and
+     * support chats, calls the in-character turns around them ("*takes your hand* what shall we
+     * do first?") counselling, so by count they lost: 11 of 14 simulated romantic-roleplay
+     * conversations were summarised as counselling.
+     */
+    static final int USE_MESSAGES = Integer.getInteger("vigil.affective.useMessages", 2);
+
+    /** The companionship or roleplay use the conversation asked for, or null (see {@link #USE_MESSAGES}). */
+    private static AffectiveCategory assistantUse(final ConversationState s) {
+        AffectiveCategory best = null;
+        int bestCount = 0;
+        int total = 0;
+        // Most explicit first, so that ties go to it.
+        for (final AffectiveCategory c : new AffectiveCategory[] {AffectiveCategory.SEXUAL_ROLEPLAY,
+                AffectiveCategory.ROMANTIC_ROLEPLAY, AffectiveCategory.COMPANIONSHIP}) {
+            final int n = s.getCategoryCounts().getOrDefault(c.name(), 0);
+            total += n;
+            if (n > bestCount) {
+                best = c;
+                bestCount = n;
+            }
+        }
+        return total >= USE_MESSAGES ? best : null;
     }
 
     /**
