@@ -1,13 +1,10 @@
 package dev.vigil.classify;
 
-import dev.vigil.schema.ConversationEvent;
 import dev.vigil.schema.CrisisEvidence;
 import dev.vigil.schema.CrisisLevel;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.Role;
 import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
 
 import static dev.vigil.classify.Messages.human;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +53,7 @@ class CrisisEvidenceTest {
         };
         String text = null;
         for (int i = 0; i < candidates.length && text == null; i++) {
-            final double score = classifier.classify(event(candidates[i], "evidence-probe-" + i, 0)).getCrisisScore();
+            final double score = classifier.classify(Messages.event(Role.HUMAN, candidates[i], "evidence-probe-" + i, 0)).getCrisisScore();
             if (score >= CrisisContext.ELEVATED && score < StandardClassifier.CRISIS_MODEL_THRESHOLD) {
                 text = candidates[i];
             }
@@ -64,7 +61,7 @@ class CrisisEvidenceTest {
         assertNotNull(text, "no candidate scores in the context band: write one that does");
         MessageSignals last = null;
         for (int i = 0; i < CrisisContext.MESSAGES; i++) {
-            last = classifier.classify(event(text, "evidence-conversation", 2 * i));
+            last = classifier.classify(Messages.event(Role.HUMAN, text, "evidence-conversation", 2 * i));
             if (i < CrisisContext.MESSAGES - 1) {
                 assertEquals(CrisisLevel.NONE, last.getCrisisLevel(), "one elevated message is not a disclosure");
             }
@@ -76,18 +73,5 @@ class CrisisEvidenceTest {
     @Test
     void shouldLeaveAssistantMessagesWithoutEvidence() {
         assertNull(Messages.assistant("I'm sorry you're going through this. You can call or text 988.").getCrisisEvidence());
-    }
-
-    private static ConversationEvent event(final String text, final String conversation, final int turn) {
-        return ConversationEvent.newBuilder()
-                .setEventId(conversation + ":" + turn)
-                .setConversationId(conversation)
-                .setAccountId("test-account")
-                .setTurn(turn)
-                .setRole(Role.HUMAN)
-                .setText(text)
-                .setTimestamp(Instant.parse("2026-01-05T09:00:00Z"))
-                .setLanguage("en")
-                .build();
     }
 }

@@ -15,11 +15,16 @@ final class Messages {
 
     static ConversationEvent event(final Role role, final String text) {
         final int n = counter++;
+        return event(role, text, "test-conversation-" + n, role == Role.HUMAN ? 0 : 1);
+    }
+
+    /** A message at {@code turn} of {@code conversation}, for tests of conversation context. */
+    static ConversationEvent event(final Role role, final String text, final String conversation, final int turn) {
         return ConversationEvent.newBuilder()
-                .setEventId("test-" + n)
-                .setConversationId("test-conversation-" + n)
+                .setEventId(conversation + ":" + turn)
+                .setConversationId(conversation)
                 .setAccountId("test-account")
-                .setTurn(role == Role.HUMAN ? 0 : 1)
+                .setTurn(turn)
                 .setRole(role)
                 .setText(text)
                 .setTimestamp(Instant.parse("2026-01-05T09:00:00Z"))

@@ -223,27 +223,26 @@ class ConversationStageTest {
     void shouldNameAConversationByTheRoleplayItAskedForAmongTurnsTheModelCallsCounselling() {
         // The model calls in-character turns ("*takes your hand* what shall we do first?")
         // counselling; two requests to the assistant to play a partner say what the conversation is.
-        try (MonitoringDriver d = new MonitoringDriver()) {
-            for (int i = 0; i < 7; i++) {
-                final AffectiveCategory c = i == 0 || i == 3 ? AffectiveCategory.ROMANTIC_ROLEPLAY : AffectiveCategory.COUNSELING;
-                d.send(human("conv-date", "acct-6", 2 * i, at(Duration.ofMinutes(i))).setTokenCount(14)
-                        .setAffectiveCategory(c).setAffectiveScore(0.95).build());
-                d.send(assistant("conv-date", "acct-6", 2 * i + 1, at(Duration.ofMinutes(i).plusSeconds(30))).build());
-            }
-            assertEquals(AffectiveCategory.ROMANTIC_ROLEPLAY, endOf(d, "conv-date").getAffectiveCategory());
-        }
+        assertEquals(AffectiveCategory.ROMANTIC_ROLEPLAY, summarisedCategory("conv-date", i -> i == 0 || i == 3
+                ? AffectiveCategory.ROMANTIC_ROLEPLAY : AffectiveCategory.COUNSELING));
     }
 
     @Test
     void shouldNotNameACounsellingConversationByOneLonelyRemark() {
+        assertEquals(AffectiveCategory.COUNSELING, summarisedCategory("conv-counsel", i -> i == 2
+                ? AffectiveCategory.COMPANIONSHIP : AffectiveCategory.COUNSELING));
+    }
+
+    /** The ended summary's category of seven exchanges whose human turns carry {@code category.apply(i)}. */
+    private static AffectiveCategory summarisedCategory(final String conversation,
+                                                        final java.util.function.IntFunction<AffectiveCategory> category) {
         try (MonitoringDriver d = new MonitoringDriver()) {
             for (int i = 0; i < 7; i++) {
-                final AffectiveCategory c = i == 2 ? AffectiveCategory.COMPANIONSHIP : AffectiveCategory.COUNSELING;
-                d.send(human("conv-counsel", "acct-7", 2 * i, at(Duration.ofMinutes(i))).setTokenCount(20)
-                        .setAffectiveCategory(c).setAffectiveScore(0.95).build());
-                d.send(assistant("conv-counsel", "acct-7", 2 * i + 1, at(Duration.ofMinutes(i).plusSeconds(30))).build());
+                d.send(human(conversation, "acct-6", 2 * i, at(Duration.ofMinutes(i))).setTokenCount(16)
+                        .setAffectiveCategory(category.apply(i)).setAffectiveScore(0.95).build());
+                d.send(assistant(conversation, "acct-6", 2 * i + 1, at(Duration.ofMinutes(i).plusSeconds(30))).build());
             }
-            assertEquals(AffectiveCategory.COUNSELING, endOf(d, "conv-counsel").getAffectiveCategory());
+            return endOf(d, conversation).getAffectiveCategory();
         }
     }
 
