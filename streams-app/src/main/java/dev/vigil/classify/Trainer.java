@@ -389,7 +389,11 @@ final class Trainer {
         return out;
     }
 
-    /** Weight of one everyday-distress negative against one forum post (0 leaves them out). */
+    /**
+     * Weight of one everyday-distress negative against one forum post (0, the default, leaves them
+     * out): at every weight tried they cut the false alarms on everyday distress but cost
+     * crisis-cssrs recall (README, "Classifiers"), so they are an experiment switch, not shipped.
+     */
     static final float EVERYDAY_WEIGHT = Float.parseFloat(System.getProperty("vigil.train.everyday", "0"));
     static final String EVERYDAY_SOURCES = System.getProperty("vigil.train.everydaySources", "counselchat,goemotions");
     /** Counsel Chat topics whose questions may disclose suicidality or self-harm: never used as negatives. */
