@@ -242,10 +242,11 @@ final class Evaluation {
             }
             case "pushback" -> results.add(pushback(d, classifier, include));
             case "crisis" -> results.add(crisis(d, classifier, include));
-            case "crisis_request" -> results.add(crisisMessages(d, classifier, include, "all", "self_harm", "other_harm"));
+            case "crisis_request" -> results.add(
+                    crisisMessages(d, classifier, include, "all", "request", "self_harm", "other_harm"));
             case "crisis_disclosure" -> {
                 for (final String split : splits(d)) {
-                    results.add(crisisMessages(d, classifier, include, split, "at_risk", "everyday_distress"));
+                    results.add(crisisMessages(d, classifier, include, split, "message", "at_risk", "everyday_distress"));
                 }
             }
             case "affective" -> results.add(affective(d, classifier, include));
@@ -377,10 +378,10 @@ final class Evaluation {
      * rate, the alert volume on-call staff would see from messages that are not a crisis.
      */
     private static Result crisisMessages(final LabelledData d, final MessageClassifier classifier,
-                                         final Predicate<String> include, final String split,
+                                         final Predicate<String> include, final String split, final String unit,
                                          final String positive, final String negative) {
-        final Result r = new Result(d.name + (split.equals("all") ? "" : " [" + split + "]"),
-                positive.equals("self_harm") ? "request" : "message", new Confusion(List.of(negative, positive)), 1);
+        final Result r = new Result(d.name + (split.equals("all") ? "" : " [" + split + "]"), unit,
+                new Confusion(List.of(negative, positive)), 1);
         for (final ConversationEvent e : d.events) {
             final JsonNode l = d.byEvent.get(e.getEventId());
             if (l == null || e.getRole() != Role.HUMAN || !include.test(e.getConversationId())
