@@ -377,23 +377,56 @@ final class Evaluation {
      * disclosures against everyday distress ({@code at_risk}). Reports recall and the false-positive
      * rate, the alert volume on-call staff would see from messages that are not a crisis.
      */
+    /** The rung from which the conversation stage expects a referral. */
+    private static final CrisisLevel REFERRAL_RUNG = ConversationAccumulator.Rules.DEFAULT.referralLevel();
+
     private static Result crisisMessages(final LabelledData d, final MessageClassifier classifier,
                                          final Predicate<String> include, final String split, final String unit,
                                          final String positive, final String negative) {
         final Result r = new Result(d.name + (split.equals("all") ? "" : " [" + split + "]"), unit,
                 new Confusion(List.of(negative, positive)), 1);
+        // Messages labelled with the rung a clinician would give them ("level"): how many the
+        // classifier grades exactly, grades lower, and of those at or above the referral rung, how
+        // many it also grades at or above it.
+        int graded = 0;
+        int exact = 0;
+        int below = 0;
+        int mustRefer = 0;
+        int referred = 0;
         for (final ConversationEvent e : d.events) {
             final JsonNode l = d.byEvent.get(e.getEventId());
             if (l == null || e.getRole() != Role.HUMAN || !include.test(e.getConversationId())
                     || !split.equals(l.path("split").asText("all"))) {
                 continue;
             }
-            final boolean predicted = classifier.classify(e).getCrisisLevel() != CrisisLevel.NONE;
+            final CrisisLevel level = classifier.classify(e).getCrisisLevel();
+            final boolean predicted = level != CrisisLevel.NONE;
             r.confusion.add(l.get(positive).asBoolean() ? positive : negative, predicted ? positive : negative);
+            if (l.hasNonNull("level")) {
+                final CrisisLevel gold = CrisisLevel.valueOf(l.get("level").asText().toUpperCase(Locale.ROOT));
+                graded++;
+                exact += level == gold ? 1 : 0;
+                below += level.ordinal() < gold.ordinal() ? 1 : 0;
+                if (gold.ordinal() >= REFERRAL_RUNG.ordinal()) {
+                    mustRefer++;
+                    referred += level.ordinal() >= REFERRAL_RUNG.ordinal() ? 1 : 0;
+                }
+            }
         }
         final long fp = r.confusion.counts[0][1];
         final long negatives = r.confusion.counts[0][0] + fp;
         r.extra.put("false_positive_rate", negatives == 0 ? 0 : (double) fp / negatives);
+        if (graded > 0) {
+            // The rung matters beyond detection: from active ideation up, a conversation must be
+            // followed by a referral, so a plan graded as a passive wish goes unreferred silently.
+            r.extra.put("rung_exact", (double) exact / graded);
+            r.extra.put("rung_below", (double) below / graded);
+            r.extra.put("rung_n", (double) graded);
+            if (mustRefer > 0) {
+                r.extra.put("referral_rung_recall", (double) referred / mustRefer);
+                r.extra.put("referral_rung_n", (double) mustRefer);
+            }
+        }
         return r;
     }
 
