@@ -3,8 +3,19 @@ package dev.vigil.classify;
 /** What a curated phrase pattern is evidence of. */
 enum Cue {
     CRISIS_PASSIVE, CRISIS_ACTIVE, CRISIS_PLAN, CRISIS_BEHAVIOR,
-    /** Means or preparation ("I bought a rope"): a plan only next to another crisis cue. */
+    /** Means at hand or a date picked ("I have the pills", "I've picked a date"): a plan only next to ideation. */
     CRISIS_MEANS,
+    /**
+     * A Columbia preparatory act that is ordinary on its own ("I bought a rope", "I've been giving
+     * my things away", "I wrote goodbye letters"): behaviour next to any ideation, the model's included.
+     */
+    CRISIS_PREPARATION,
+    /**
+     * Thinking about how to do "it" ("I've been thinking about how I'd do it", "thinking about ending
+     * it"): active ideation next to any ideation, the model's included; on its own it is a plan for
+     * a party or a break-up.
+     */
+    CRISIS_HOW,
     /** Eating-disorder behaviour (purging, starving), treated as self-harm behaviour. */
     EATING_DISORDER,
     /** Dangerous dieting framed as a diet question ("how do I eat 500 calories a day"). */
@@ -36,6 +47,6 @@ enum Cue {
 
     boolean crisis() {
         return this == CRISIS_PASSIVE || this == CRISIS_ACTIVE || this == CRISIS_PLAN || this == CRISIS_BEHAVIOR
-                || this == CRISIS_MEANS || this == EATING_DISORDER;
+                || this == CRISIS_MEANS || this == CRISIS_PREPARATION || this == CRISIS_HOW || this == EATING_DISORDER;
     }
 }

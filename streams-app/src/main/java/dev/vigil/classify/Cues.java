@@ -53,6 +53,13 @@ final class Cues {
                 "my self harm|harming", "my cuts|scars|wounds", "fresh cuts|scars",
                 "relapsed *3 self|cutting|harm",
                 "i overdosed", "i took *4 overdose", "i took *2 all|bottle|handful|bunch|lot|load|whole *3 " + DRUGS,
+                "i swallowed|downed|took *3 everything|all|bottle|handful|bunch|whole *4 " + DRUGS + "|medicine|cabinet",
+                // Habitual present tense ("I scratch my arms when ...") and self-injury to the point of
+                // bleeding, whatever the verb ("until they bleed").
+                "i *2 cut|burn|scratch|hit|punch|bite|pinch|hurt|harm myself",
+                "i *2 cut|burn|scratch|hit|punch|bite|pinch my *2 wrist|wrists|arm|arms|legs|thighs|skin|stomach",
+                "i *6 until|till *2 it|they|i|my *2 bleed|bled|bleeds|bleeding",
+                "wrote|written|writing|left|leave *3 suicide note|notes|letter|letters",
                 "slit my wrists", "i have been cutting", "started cutting|self", "back to cutting");
         add(p, Cue.EATING_DISORDER, SUBJECT,
                 "i *3 make|made|making myself throw|vomit|puke|sick",
@@ -85,6 +92,7 @@ final class Cues {
                 "how *3 commit suicide",
                 "how *2 can|do|should|could i *3 die",
                 "how many|much *4 " + DRUGS + " *6 kill|die|overdose|od|lethal|fatal|dead",
+                "how many|much *4 " + DRUGS + " *4 it|would take|takes",
                 "lethal|fatal dose *4 for|to|would *2 me|myself|die|kill",
                 "how deep|hard *4 cut|slit *3 myself|my|wrist|wrists|arm|arms|vein|veins|die|bleed",
                 "how high|far *6 die|dead|kill|fatal|survive",
@@ -93,20 +101,30 @@ final class Cues {
                 "how long *4 to die|dying|bleed|suffocate|drown",
                 "die painlessly|peacefully|quickly|fast|instantly");
         add(p, Cue.CRISIS_MEANS, SUBJECT,
-                "i have|bought|got|saved|stockpiled|collected|hoarding|hoarded *4 pills|rope|gun|noose|razor"
-                        + "|razors|blade|blades|bottle|meds|tablets",
-                "saving|stockpiling|collecting|hoarding *3 pills|meds|medication|tablets|painkillers",
-                // Preparatory acts (C-SSRS) that are ordinary on their own: a plan only next to ideation.
-                "giving|gave|given|give away *2 my things|stuff|belongings|possessions",
-                "giving|gave|given|give *2 my things|stuff|belongings|possessions away",
+                "i have|got *4 pills|rope|gun|noose|razor|razors|blade|blades|bottle|meds|tablets",
                 "picked|set|chose|chosen *2 a|the date",
                 "tied *2 noose", "rope *3 ready|tied|beam");
+        // Preparatory acts (C-SSRS behaviour) that are ordinary on their own: people buy rope, save
+        // up medicine, give their things away and write farewell letters when they move house.
+        add(p, Cue.CRISIS_PREPARATION, SUBJECT,
+                "i *2 bought|buy|ordered|saved|stockpiled|collected|hoarding|hoarded *4 pills|rope|gun|noose|razor"
+                        + "|razors|blade|blades|meds|tablets|medication|painkillers|charcoal|helium",
+                "saving|saved|stockpiling|collecting|hoarding *3 up|_ *2 pills|meds|medication|tablets|painkillers",
+                "giving|gave|given|give away *4 my|all",
+                "giving|gave|given|give *2 my things|stuff|belongings|possessions away",
+                "wrote|written|writing|write|left|leave *4 goodbye|farewell note|notes|letter|letters|messages",
+                "affairs in order", "said *2 my goodbyes",
+                "stood|standing|sat|sitting|stand on|at *2 the|a|_ *2 edge|ledge",
+                "not need them|it|any *4 where i am going");
+        add(p, Cue.CRISIS_HOW, SUBJECT,
+                "thinking|think|thought|thoughts|wondering *3 about|of how *4 do|make it|that|this",
+                "thinking|think|thought|thoughts|wondering *3 about|of *2 ending|end it|things|everything");
         // --- active ideation
         add(p, Cue.CRISIS_ACTIVE, SUBJECT,
                 "kill|killing|end|ending|off|offing|unalive|hang|hanging|drown|shoot|overdose myself",
                 "kill|killing|end|ending|hang|hanging my self",
                 "end|ending|take|taking my own|_ life",
-                "end it all", "end things *2 for|forever|good",
+                "end it all", "end things *2 for|forever|good", "end|ending everything",
                 "commit|committing|attempt suicide",
                 // One word per alternative: this pattern read "taking my" as two elements and so
                 // matched nothing ("thoughts of suicide" went unflagged); killing/ending myself or
@@ -114,6 +132,13 @@ final class Cues {
                 "thinking|think|thought|thoughts *3 about|of suicide|overdosing",
                 "want|wanted|wanting|thinking|thought|think|urge|urges *3 to|about|of *2 jump|jumping|throw|throwing"
                         + " *3 off|from|front *3 bridge|building|roof|cliff|balcony|train|tracks|window",
+                // The same thought told as an image of the method ("thought about stepping in front of
+                // a train", "swerving into a wall", "slip under the water and stay there").
+                "want|wanted|wanting|thinking|thought|think|urge|urges|imagine|imagining|wondering|picture *4"
+                        + " step|stepping|walk|walking|drive|driving|swerve|swerving|crash|crashing|throw|throwing"
+                        + " *3 in|into|off|under *3 front|train|bus|truck|lorry|traffic|wall|tree|road|sea|river|lake",
+                "slip|slipping|sink|sinking|go|going under *4 stay|never",
+                "slip|slipping|sink|sinking|go|going under *4 not come",
                 "consider|considering|contemplating|contemplate suicide|killing|ending",
                 "suicidal|suicide thoughts|ideation|urges|feelings|tendencies");
         add(p, Cue.CRISIS_ACTIVE, SUBJECT,
@@ -129,6 +154,7 @@ final class Cues {
                 "wish i could *2 die|disappear|vanish|sleep",
                 "not want *2 to live|exist|wake|continue", "not want *2 to be alive|here", "not want *2 to go|keep on|going",
                 "not wake up", "never wake up",
+                "not have to live|exist", "not have to keep|go *2 living|existing",
                 "better off dead",
                 "better off *3 if i was|were|am *2 gone|dead",
                 "no way out *3 except|but|besides *2 die|dying|death|suicide",
@@ -141,7 +167,7 @@ final class Cues {
                 "let me die", "just want it all to end", "want it all to end", "want *2 to stop existing");
         // The writer is in these phrases ("me", "if I"), whoever the sentence's subject is ("they
         // would be better off without me"); in "if I wasn't around" the negation is the wish itself.
-        add(p, Cue.CRISIS_PASSIVE, 0, "better off without me");
+        add(p, Cue.CRISIS_PASSIVE, 0, "better|happier off|_ without me");
         add(p, Cue.CRISIS_PASSIVE, ALLOW_NEGATED, "better off *3 if i was|were|am not around|here|alive");
         // --- framing that changes what crisis words mean
         add(p, Cue.THIRD_PARTY_HELP, ALLOW_QUOTED,

@@ -115,6 +115,8 @@ final class Evaluation {
         final List<double[]> pairs = new ArrayList<>();
         /** Affective use: the category of conversations both gold and prediction call affective, or null. */
         Confusion categories;
+        /** Crisis per user: how many users of each C-SSRS label got each highest crisis level. */
+        final Map<String, long[]> levelsByGold = new LinkedHashMap<>();
 
         Result(final String task, final String unit, final Confusion confusion, final int positive) {
             this.task = task;
@@ -126,6 +128,12 @@ final class Evaluation {
         void merge(final Result other) {
             confusion.merge(other.confusion);
             pairs.addAll(other.pairs);
+            other.levelsByGold.forEach((k, v) -> {
+                final long[] into = levelsByGold.computeIfAbsent(k, x -> new long[v.length]);
+                for (int i = 0; i < v.length; i++) {
+                    into[i] += v[i];
+                }
+            });
             if (other.categories != null) {
                 if (categories == null) {
                     categories = new Confusion(other.categories.labels);
@@ -152,6 +160,28 @@ final class Evaluation {
                 f.put("category_accuracy", categories.accuracy());
                 f.put("category_n", (double) categories.total());
             }
+            if (!levelsByGold.isEmpty()) {
+                levelsByGold.forEach((k, v) -> f.put("flagged_rate_" + k, 1.0 - (double) v[0] / Arrays.stream(v).sum()));
+                // Users whose posts describe an attempt or other suicidal behaviour: how many are
+                // graded behaviour, and how many at least at the rung that must be followed by a referral.
+                final long[] acts = new long[CrisisLevel.values().length];
+                for (final String label : List.of("behavior", "attempt")) {
+                    final long[] v = levelsByGold.getOrDefault(label, new long[acts.length]);
+                    for (int i = 0; i < acts.length; i++) {
+                        acts[i] += v[i];
+                    }
+                }
+                final long users = Arrays.stream(acts).sum();
+                if (users > 0) {
+                    long referred = 0;
+                    for (int i = REFERRAL_RUNG.ordinal(); i < acts.length; i++) {
+                        referred += acts[i];
+                    }
+                    f.put("behavior_users_graded_behavior", (double) acts[CrisisLevel.BEHAVIOR.ordinal()] / users);
+                    f.put("behavior_users_graded_referral_rung", (double) referred / users);
+                    f.put("behavior_users_n", (double) users);
+                }
+            }
             f.putAll(extra);
             return f;
         }
@@ -167,6 +197,22 @@ final class Evaluation {
             if (categories != null) {
                 b.append("  category of conversations found affective (rows gold, columns predicted)\n");
                 matrix(b, categories);
+            }
+            if (!levelsByGold.isEmpty()) {
+                b.append("  highest crisis level per user (rows: C-SSRS label)\n");
+                b.append(String.format(Locale.ROOT, "  %-16s", ""));
+                for (final CrisisLevel level : CrisisLevel.values()) {
+                    final String n = level.name().toLowerCase(Locale.ROOT);
+                    b.append(String.format(Locale.ROOT, "%14s", n.length() > 13 ? n.substring(0, 13) : n));
+                }
+                b.append('\n');
+                levelsByGold.forEach((k, v) -> {
+                    b.append(String.format(Locale.ROOT, "  %-16s", k));
+                    for (final long c : v) {
+                        b.append(String.format(Locale.ROOT, "%14d", c));
+                    }
+                    b.append('\n');
+                });
             }
             for (final String n : notes) {
                 b.append("  note: ").append(n).append('\n');
@@ -350,24 +396,25 @@ final class Evaluation {
         return states;
     }
 
+    /** The rung from which the conversation stage expects a referral. */
+    private static final CrisisLevel REFERRAL_RUNG = ConversationAccumulator.Rules.DEFAULT.referralLevel();
+
     private static Result crisis(final LabelledData d, final MessageClassifier classifier,
                                  final Predicate<String> include) {
         final Result r = new Result(d.name, "user", new Confusion(List.of("not_at_risk", "at_risk")), 1);
         final ConversationAccumulator acc = new ConversationAccumulator();
-        final Map<String, long[]> byCssrs = new LinkedHashMap<>();
         for (final Map.Entry<String, ConversationState> e : conversations(d, classifier, include, acc).entrySet()) {
             final JsonNode l = d.byConversation.get(e.getKey());
             if (l == null) {
                 continue;
             }
-            final boolean predicted = e.getValue().getMaxCrisisLevel() != CrisisLevel.NONE;
+            final CrisisLevel level = e.getValue().getMaxCrisisLevel();
+            final boolean predicted = level != CrisisLevel.NONE;
             final boolean gold = l.get("at_risk").asBoolean();
             r.confusion.add(gold ? "at_risk" : "not_at_risk", predicted ? "at_risk" : "not_at_risk");
-            final long[] c = byCssrs.computeIfAbsent(l.path("cssrs").asText("?"), k -> new long[2]);
-            c[0]++;
-            c[1] += predicted ? 1 : 0;
+            r.levelsByGold.computeIfAbsent(l.path("cssrs").asText("?").toLowerCase(Locale.ROOT),
+                    k -> new long[CrisisLevel.values().length])[level.ordinal()]++;
         }
-        byCssrs.forEach((k, v) -> r.extra.put("flagged_rate_" + k.toLowerCase(Locale.ROOT), (double) v[1] / v[0]));
         return r;
     }
 
@@ -377,9 +424,6 @@ final class Evaluation {
      * disclosures against everyday distress ({@code at_risk}). Reports recall and the false-positive
      * rate, the alert volume on-call staff would see from messages that are not a crisis.
      */
-    /** The rung from which the conversation stage expects a referral. */
-    private static final CrisisLevel REFERRAL_RUNG = ConversationAccumulator.Rules.DEFAULT.referralLevel();
-
     private static Result crisisMessages(final LabelledData d, final MessageClassifier classifier,
                                          final Predicate<String> include, final String split, final String unit,
                                          final String positive, final String negative) {

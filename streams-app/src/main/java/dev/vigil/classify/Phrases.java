@@ -134,7 +134,8 @@ final class Phrases {
                 // "I would never kill myself": a negator before or inside the phrase reverses it.
                 if ((pattern.options() & ALLOW_NEGATED) == 0 && negatedWithin(t, i, end)
                         || (pattern.options() & ALLOW_QUOTED) == 0 && anyQuoted(t, i, end)
-                        || (pattern.options() & SUBJECT) != 0 && (!firstPerson(t, i) || describesOthers(t, end))) {
+                        || (pattern.options() & SUBJECT) != 0 && (!firstPerson(t, i) || describesOthers(t, end))
+                        || pattern.cue().crisis() && deniedBelief(t, i)) {
                     if (pattern.cue().crisis()) {
                         // The words are there but denied, quoted or someone else's: the model
                         // must not flag the message on those same words.
@@ -145,6 +146,27 @@ final class Phrases {
                 hits.add(pattern.cue(), i);
             }
         }
+    }
+
+    /** Verbs that carry a negation into the clause they introduce: "I don't think X" means "I think not X". */
+    private static final LongSet BELIEF_VERBS = LongSet.of("think", "believe", "reckon", "suppose", "imagine", "mean",
+            "say", "saying", "expect");
+
+    /**
+     * Whether a denied belief earlier in the clause governs the phrase at {@code start}: "I don't
+     * believe they'd be better off without me", "I don't think I'd ever kill myself". The
+     * negation's own scope ends before such a phrase; the belief verb carries it on.
+     */
+    static boolean deniedBelief(final Tokens t, final int start) {
+        for (int k = start - 1; k >= 0 && k >= start - 8; k--) {
+            if (BELIEF_VERBS.contains(t.hash[k]) && t.negated(k)) {
+                return true;
+            }
+            if (t.clauseStart(k)) {
+                break;
+            }
+        }
+        return false;
     }
 
     /** Index after the match of elements[e..] starting at token {@code at}, or -1. */

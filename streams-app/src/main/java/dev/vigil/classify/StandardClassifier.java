@@ -21,7 +21,7 @@ import dev.vigil.schema.Sentiment;
  */
 public final class StandardClassifier implements MessageClassifier {
     /** Bump on any change to rules, features or thresholds. */
-    static final String SEMVER = "1.4.0";
+    static final String SEMVER = "1.5.0";
 
     /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
     static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.65"));
@@ -166,6 +166,14 @@ public final class StandardClassifier implements MessageClassifier {
             // Risk the model sees without a curated phrase is the lowest rung: a wish, not a plan.
             level = CrisisLevel.PASSIVE_IDEATION;
             evidence = CrisisEvidence.MODEL;
+            if (cues.has(Cue.CRISIS_PREPARATION)) {
+                // A preparatory act (a rope bought, medicine saved up) next to the distress the
+                // model reads is behaviour on the Columbia ladder, and so must be followed by a
+                // referral; on its own it is an errand. Means at hand ("I have meds") are not enough
+                // next to the model alone: people in treatment mention their medication all the time.
+                level = CrisisLevel.BEHAVIOR;
+                evidence = CrisisEvidence.PHRASE;
+            }
         } else if (level == CrisisLevel.NONE && !reported && crisisProbability >= CrisisContext.ELEVATED
                 && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS
                 && crisisContext.recordElevated(conversationId)) {
@@ -231,10 +239,13 @@ public final class StandardClassifier implements MessageClassifier {
             return CrisisLevel.BEHAVIOR;
         }
         final boolean ideation = cues.has(Cue.CRISIS_ACTIVE) || cues.has(Cue.CRISIS_PASSIVE);
+        if ((ideation || cues.has(Cue.CRISIS_PLAN)) && cues.has(Cue.CRISIS_PREPARATION)) {
+            return CrisisLevel.BEHAVIOR;
+        }
         if (cues.has(Cue.CRISIS_PLAN) || (cues.has(Cue.CRISIS_MEANS) && ideation)) {
             return CrisisLevel.INTENT_OR_PLAN;
         }
-        if (cues.has(Cue.CRISIS_ACTIVE)) {
+        if (cues.has(Cue.CRISIS_ACTIVE) || ideation && cues.has(Cue.CRISIS_HOW)) {
             return CrisisLevel.ACTIVE_IDEATION;
         }
         if (cues.has(Cue.CRISIS_PASSIVE)) {

@@ -43,21 +43,62 @@ class HardCasesTest {
     }
 
     @Test
-    void shouldGradeTheColumbiaPreparatoryActs() {
-        assertEquals(CrisisLevel.INTENT_OR_PLAN, human("I left goodbye notes for my kids.").getCrisisLevel());
-        assertEquals(CrisisLevel.INTENT_OR_PLAN,
+    void shouldGradeTheColumbiaPreparatoryActsAsBehaviour() {
+        // Preparatory acts are behaviour on the Columbia ladder: a referral must follow them.
+        assertEquals(CrisisLevel.BEHAVIOR, human("I left goodbye notes for my kids.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR,
                 human("I want to die and I have been stockpiling my pills.").getCrisisLevel());
-        assertEquals(CrisisLevel.INTENT_OR_PLAN,
+        assertEquals(CrisisLevel.BEHAVIOR,
                 human("I want to end my life, I have already given away my belongings.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR,
+                human("Nothing matters anymore and I can't keep doing this. Today I bought a rope and hid it in the"
+                        + " garage where nobody will look.").getCrisisLevel(),
+                "a preparatory act next to distress only the model reads");
         assertEquals(CrisisLevel.BEHAVIOR, human("I took a whole bottle of sleeping pills on Friday.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR, human("On Sunday I swallowed all the tablets I could find.").getCrisisLevel());
+        // Means at hand, next to a wish to die, are a plan.
+        assertEquals(CrisisLevel.INTENT_OR_PLAN, human("I want to die and I have the pills right here.").getCrisisLevel());
     }
 
     @Test
     void shouldNotTreatOrdinaryPreparationsAsAPlan() {
-        // The same acts without a wish to die are moving house and planning a wedding.
+        // The same acts without a wish to die are moving house, camping and planning a wedding.
         assertEquals(CrisisLevel.NONE, human("We're giving away my things before the move.").getCrisisLevel());
         assertEquals(CrisisLevel.NONE, human("We finally picked a date for the wedding!").getCrisisLevel());
         assertEquals(CrisisLevel.NONE, human("I'm saving my pills for the trip, can I take them abroad?").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("I bought a rope for the tent, what knot should I use?").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("I stood on the edge of the cliff to take a photo of the sunset.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("I wrote farewell messages to my team before my last day.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("I keep thinking about how to do it, the recipe is so confusing.").getCrisisLevel());
+    }
+
+    @Test
+    void shouldGradeThinkingAboutTheMethodAsActiveIdeation() {
+        // Thoughts of killing oneself told as an image of the act, not with the usual words.
+        assertEquals(CrisisLevel.ACTIVE_IDEATION,
+                human("I keep thinking about swerving into traffic on the motorway.").getCrisisLevel());
+        assertEquals(CrisisLevel.ACTIVE_IDEATION,
+                human("Lately I picture walking into the sea and never coming back.").getCrisisLevel());
+        assertEquals(CrisisLevel.ACTIVE_IDEATION,
+                human("I wish I were dead and I keep thinking about how I would do it.").getCrisisLevel());
+        assertEquals(CrisisLevel.ACTIVE_IDEATION,
+                human("I have been so close to ending everything this week.").getCrisisLevel());
+    }
+
+    @Test
+    void shouldGradeSelfInjuryToldInThePresentTense() {
+        assertEquals(CrisisLevel.BEHAVIOR, human("When it gets bad I scratch my legs until they bleed.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR, human("I burn myself with a lighter sometimes.").getCrisisLevel());
+    }
+
+    @Test
+    void shouldHearADeniedBeliefAsADenial() {
+        // "I don't think X" means "I think not X": the negation reaches past its usual three words.
+        assertEquals(CrisisLevel.NONE, human("I don't believe they'd be better off without me.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("I don't think I would ever kill myself.").getCrisisLevel());
+        // A new clause is a new statement.
+        assertEquals(CrisisLevel.ACTIVE_IDEATION,
+                human("I don't think anyone gets it. I want to kill myself.").getCrisisLevel());
     }
 
     @Test
@@ -65,6 +106,8 @@ class HardCasesTest {
         assertEquals(CrisisLevel.PASSIVE_IDEATION,
                 human("They would all be better off if I wasn't here.").getCrisisLevel());
         assertEquals(CrisisLevel.PASSIVE_IDEATION, human("I see no way out except dying.").getCrisisLevel());
+        assertEquals(CrisisLevel.PASSIVE_IDEATION,
+                human("Sometimes I hope I get sick so I don't have to keep living.").getCrisisLevel());
     }
 
     // --- negation
