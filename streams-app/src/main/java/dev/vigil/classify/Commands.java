@@ -57,8 +57,10 @@ public final class Commands {
                 out.write('\n');
                 messages++;
                 if (summaries != null) {
+                    // As in the stream: the signal line is the classifier's; the conversation's own
+                    // crisis context (elevated messages adding up) shows in its summary.
                     final ConversationState state = states.computeIfAbsent(s.getConversationId(), k -> acc.start(s));
-                    acc.add(state, s);
+                    acc.add(state, acc.inContext(state, s));
                 }
                 final int percent = size == 0 ? 100 : (int) (100 * reader.bytesRead() / size);
                 if (percent != lastPercent && size > (1 << 20)) {
@@ -193,8 +195,8 @@ public final class Commands {
             final Evaluation.Result r = Evaluation.run(d, clf, id -> LabelledData.fold(id, folds) == fold).get(0);
             final String dump = System.getProperty("vigil.cv.dump");
             if (dump != null) {
-                // Held-out predictions by event id (no text), for error analysis. A fresh classifier:
-                // the scoring pass above left crisis context in clf, which would flag more here.
+                // Held-out predictions by event id (no text), for error analysis: each message as
+                // the classifier grades it, without its conversation's crisis context.
                 final StandardClassifier fresh = Classifiers.withModels(m);
                 try (var w = Files.newBufferedWriter(Path.of(dump + "-" + folder + ".tsv"), StandardCharsets.UTF_8,
                         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {

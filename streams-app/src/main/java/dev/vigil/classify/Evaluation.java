@@ -391,7 +391,7 @@ final class Evaluation {
             }
             final MessageSignals s = classifier.classify(e);
             final ConversationState state = states.computeIfAbsent(e.getConversationId(), k -> acc.start(s));
-            acc.add(state, s);
+            acc.add(state, acc.inContext(state, s));
         }
         return states;
     }

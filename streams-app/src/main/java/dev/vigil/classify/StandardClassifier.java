@@ -30,6 +30,12 @@ public final class StandardClassifier implements MessageClassifier {
      * has little to go on, so short messages are judged by the curated phrases alone.
      */
     static final int CRISIS_MODEL_MIN_TOKENS = 20;
+    /**
+     * Model probability from which a message that is not flagged counts as elevated
+     * ({@code crisis_elevated}): below the single-message threshold, evidence only together with
+     * others in the same conversation ({@code CrisisContext}).
+     */
+    static final double CRISIS_CONTEXT_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.contextThreshold", "0.45"));
     /** Pushback model probability from which an assistant message counts as pushback. */
     static final double PUSHBACK_THRESHOLD = Double.parseDouble(System.getProperty("vigil.pushback.threshold", "0.7"));
     /** Tokens from the start of a reply within which a refusal phrase counts as the reply's stance. */
@@ -55,7 +61,6 @@ public final class StandardClassifier implements MessageClassifier {
     private final SentimentLexicon lexicon;
     private final LinearModels models;
     private final ConversationLanguage language;
-    private final CrisisContext crisisContext;
     private final String version;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
@@ -75,7 +80,6 @@ public final class StandardClassifier implements MessageClassifier {
         this.lexicon = lexicon;
         this.models = models;
         this.language = language;
-        this.crisisContext = new CrisisContext(Classifiers.LANGUAGE_CACHE);
         this.version = "vigil-clf-" + SEMVER + "+" + models.contentHash().substring(0, Math.min(8,
                 models.contentHash().length())) + Long.toHexString(lexicon.contentHash()).substring(0, 4);
     }
@@ -111,7 +115,7 @@ public final class StandardClassifier implements MessageClassifier {
         out.setLanguage(event.getLanguage() != null ? event.getLanguage()
                 : language == null ? null : language.languageOf(event.getConversationId(), text, ws.tokens));
         if (event.getRole() == Role.HUMAN) {
-            human(ws, out, event.getConversationId());
+            human(ws, out);
             out.setSimhash(SimHash.ofText(text));
         } else if (event.getRole() == Role.ASSISTANT) {
             assistant(ws, out);
@@ -139,7 +143,7 @@ public final class StandardClassifier implements MessageClassifier {
         models.score(ws.features, ws.logits, Features.START_BASE);
     }
 
-    private void human(final Workspace ws, final MessageSignals out, final String conversationId) {
+    private void human(final Workspace ws, final MessageSignals out) {
         final float[] z = ws.logits;
         final double[] p = ws.probabilities;
         softmax(z, Head.SENTIMENT.offset(), Head.SENTIMENT.classes, p);
@@ -174,13 +178,12 @@ public final class StandardClassifier implements MessageClassifier {
                 level = CrisisLevel.BEHAVIOR;
                 evidence = CrisisEvidence.PHRASE;
             }
-        } else if (level == CrisisLevel.NONE && !reported && crisisProbability >= CrisisContext.ELEVATED
-                && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS
-                && crisisContext.recordElevated(conversationId)) {
-            // Not enough on its own, but the conversation has said something like it before.
-            level = CrisisLevel.PASSIVE_IDEATION;
-            evidence = CrisisEvidence.CONVERSATION;
         }
+        // Not enough on its own, but the conversation may have said something like it before: the
+        // conversation stage counts these in its state store (restored after a restart, and keyed
+        // by conversation whatever key the producer used) and flags the one that completes the count.
+        out.setCrisisElevated(level == CrisisLevel.NONE && !reported && crisisProbability >= CRISIS_CONTEXT_THRESHOLD
+                && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS);
         out.setCrisisLevel(level);
         // The model alone flags most everyday distress too (README): dashboards show which is which.
         out.setCrisisEvidence(evidence);

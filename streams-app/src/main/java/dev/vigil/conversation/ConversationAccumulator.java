@@ -3,6 +3,7 @@ package dev.vigil.conversation;
 import dev.vigil.schema.AffectiveCategory;
 import dev.vigil.schema.ConversationState;
 import dev.vigil.schema.ConversationSummary;
+import dev.vigil.schema.CrisisEvidence;
 import dev.vigil.schema.CrisisLevel;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.ReferralStatus;
@@ -94,6 +95,35 @@ public final class ConversationAccumulator {
                 .setPushbackByReason(new HashMap<>())
                 .setClassifierVersion(first.getClassifierVersion())
                 .build();
+    }
+
+    /**
+     * Elevated messages ({@code crisis_elevated}: the model's score is raised but not enough alone)
+     * in one conversation that together count as a disclosure. Risk is often spread thin: a user
+     * writes several messages that each sound a little hopeless, none clearly enough to flag.
+     */
+    public static final int CONTEXT_MESSAGES = Integer.getInteger("vigil.crisis.contextMessages", 3);
+
+    /**
+     * The message as its conversation reads it: an elevated message is counted in {@code state}
+     * (mutated in place), and from the {@link #CONTEXT_MESSAGES}th on it comes back as a copy
+     * raised to passive ideation with evidence {@code CONVERSATION}; any other message comes back
+     * as it is. Call before {@link #add} with every message, and count (metrics, aggregates) what
+     * it returns. The count lives in the conversation's state, so it is in the stream's state store:
+     * a restart resumes it, and every message of a conversation reaches it whatever key the
+     * producer used.
+     */
+    public MessageSignals inContext(final ConversationState state, final MessageSignals m) {
+        if (m.getRole() != Role.HUMAN || !Boolean.TRUE.equals(m.getCrisisElevated())
+                || m.getCrisisLevel() != null && m.getCrisisLevel() != CrisisLevel.NONE) {
+            return m;
+        }
+        state.setElevatedMessages(state.getElevatedMessages() + 1);
+        if (state.getElevatedMessages() < CONTEXT_MESSAGES) {
+            return m;
+        }
+        return MessageSignals.newBuilder(m).setCrisisLevel(CrisisLevel.PASSIVE_IDEATION)
+                .setCrisisEvidence(CrisisEvidence.CONVERSATION).build();
     }
 
     /** Adds one message to {@code state} (mutated in place) and says what it resolved. */

@@ -142,16 +142,21 @@ public final class ConversationStage {
                 expiry.delete(expiryKey(state));
             }
             final AffectiveCategory before = ConversationAccumulator.dominantCategory(state);
-            final ConversationAccumulator.Step step = accumulator.add(state, m);
+            final MessageSignals read = accumulator.inContext(state, m);
+            if (read != m) {
+                // The classify stage counted this message as not flagged; the conversation flags it.
+                Metered.safely(() -> metrics.crisisDisclosure(read.getCrisisLevel(), read.getCrisisEvidence()));
+            }
+            final ConversationAccumulator.Step step = accumulator.add(state, read);
             states.put(id, state);
             expiry.put(expiryKey(state), id);
             earliestExpiry = Math.min(earliestExpiry, state.getLastEventTime().toEpochMilli());
 
             final long ts = m.getEventTime().toEpochMilli();
             context.forward(new Record<>(id, (Object) accumulator.summarize(state, false), ts));
-            context.forward(new Record<>(id, (Object) messageContribution(state, m, before), ts));
+            context.forward(new Record<>(id, (Object) messageContribution(state, read, before), ts));
             if (step.outcome() != ConversationAccumulator.ReferralOutcome.NONE) {
-                resolved(state, m, step, ts);
+                resolved(state, read, step, ts);
             }
         }
 

@@ -1,6 +1,8 @@
 package dev.vigil.metrics;
 
 import dev.vigil.schema.ConversationSummary;
+import dev.vigil.schema.CrisisEvidence;
+import dev.vigil.schema.CrisisLevel;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.Role;
 import dev.vigil.schema.SafetyAlert;
@@ -90,6 +92,14 @@ public final class SafetyMetrics {
     }
 
     /** One message left the classifier; {@code classifyNanos} is the time the classifier took. */
+    /**
+     * One flagged human message. Evidence: phrase, model (counted when the message is classified)
+     * or conversation (counted by the conversation stage); a fixed set, old signals without it: none.
+     */
+    public void crisisDisclosure(final CrisisLevel level, final CrisisEvidence evidence) {
+        registry.counter(CRISIS_DISCLOSURES, "level", label(level), "evidence", label(evidence)).increment();
+    }
+
     public void messageClassified(final MessageSignals s, final long classifyNanos, final Instant now) {
         final String role = label(s.getRole());
         registry.counter(MESSAGES_CLASSIFIED, "role", role).increment();
@@ -113,9 +123,7 @@ public final class SafetyMetrics {
                         .increment();
             }
             if (s.getCrisisLevel() != null && !"NONE".equals(s.getCrisisLevel().name())) {
-                // evidence: phrase, model or conversation (a fixed set; old signals without it: none).
-                registry.counter(CRISIS_DISCLOSURES, "level", label(s.getCrisisLevel()),
-                        "evidence", label(s.getCrisisEvidence())).increment();
+                crisisDisclosure(s.getCrisisLevel(), s.getCrisisEvidence());
             }
         } else if (s.getRole() == Role.ASSISTANT) {
             if (Boolean.TRUE.equals(s.getPushback())) {

@@ -1,5 +1,7 @@
 package dev.vigil.classify;
 
+import dev.vigil.conversation.ConversationAccumulator;
+import dev.vigil.schema.ConversationState;
 import dev.vigil.schema.CrisisEvidence;
 import dev.vigil.schema.CrisisLevel;
 import dev.vigil.schema.MessageSignals;
@@ -54,20 +56,33 @@ class CrisisEvidenceTest {
         String text = null;
         for (int i = 0; i < candidates.length && text == null; i++) {
             final double score = classifier.classify(Messages.event(Role.HUMAN, candidates[i], "evidence-probe-" + i, 0)).getCrisisScore();
-            if (score >= CrisisContext.ELEVATED && score < StandardClassifier.CRISIS_MODEL_THRESHOLD) {
+            if (score >= StandardClassifier.CRISIS_CONTEXT_THRESHOLD && score < StandardClassifier.CRISIS_MODEL_THRESHOLD) {
                 text = candidates[i];
             }
         }
         assertNotNull(text, "no candidate scores in the context band: write one that does");
+        // The classifier marks each such message elevated, and flags none of them alone, however
+        // many the conversation has: it keeps no memory of conversations.
+        final ConversationAccumulator conversation = new ConversationAccumulator();
+        ConversationState state = null;
         MessageSignals last = null;
-        for (int i = 0; i < CrisisContext.MESSAGES; i++) {
-            last = classifier.classify(Messages.event(Role.HUMAN, text, "evidence-conversation", 2 * i));
-            if (i < CrisisContext.MESSAGES - 1) {
+        for (int i = 0; i < ConversationAccumulator.CONTEXT_MESSAGES; i++) {
+            final MessageSignals s = classifier.classify(Messages.event(Role.HUMAN, text, "evidence-conversation", 2 * i));
+            assertEquals(CrisisLevel.NONE, s.getCrisisLevel());
+            assertEquals(Boolean.TRUE, s.getCrisisElevated());
+            if (state == null) {
+                state = conversation.start(s);
+            }
+            last = conversation.inContext(state, s);
+            conversation.add(state, last);
+            if (i < ConversationAccumulator.CONTEXT_MESSAGES - 1) {
                 assertEquals(CrisisLevel.NONE, last.getCrisisLevel(), "one elevated message is not a disclosure");
             }
         }
         assertEquals(CrisisLevel.PASSIVE_IDEATION, last.getCrisisLevel());
         assertEquals(CrisisEvidence.CONVERSATION, last.getCrisisEvidence());
+        assertEquals(CrisisLevel.PASSIVE_IDEATION, state.getMaxCrisisLevel());
+        assertEquals(Boolean.FALSE, human("Can you help me plan a birthday party for my son?").getCrisisElevated());
     }
 
     @Test

@@ -112,6 +112,66 @@ class ConversationStageTest {
         }
     }
 
+    /** A human message the classifier found elevated: not flagged alone (crisis_elevated). */
+    private static dev.vigil.schema.MessageSignals elevated(final String conversation, final int turn) {
+        return human(conversation, "acct-3", turn, at(Duration.ofMinutes(turn)))
+                .setCrisisScore(0.5).setCrisisElevated(true).setTokenCount(30).build();
+    }
+
+    @Test
+    void shouldFlagTheElevatedMessageThatCompletesItsConversationsCrisisContext() {
+        try (MonitoringDriver d = new MonitoringDriver()) {
+            for (int turn = 0; turn < ConversationAccumulator.CONTEXT_MESSAGES - 1; turn++) {
+                d.send(elevated("conv-context", turn * 2));
+                // Another conversation's elevated messages do not add to this one's.
+                d.send(elevated("conv-other", turn * 2));
+            }
+            assertEquals(CrisisLevel.NONE, last(d.summaries(), "conv-context").getMaxCrisisLevel(),
+                    "elevated messages below the count are not a disclosure");
+            d.send(elevated("conv-context", 10));
+            assertEquals(CrisisLevel.PASSIVE_IDEATION, last(d.summaries(), "conv-context").getMaxCrisisLevel());
+            d.send(elevated("conv-other", 11));
+            assertEquals(CrisisLevel.PASSIVE_IDEATION, last(d.summaries(), "conv-other").getMaxCrisisLevel(),
+                    "its own third elevated message");
+            assertEquals(2.0, d.metrics().registry().get("vigil.crisis.disclosures")
+                    .tag("evidence", "conversation").tag("level", "passive_ideation").counter().count());
+            assertTrue(d.alerts().isEmpty(), "passive ideation is below the referral rung");
+            // The count is part of the conversation's stored state, which the changelog restores.
+            final KeyValueStore<String, ConversationState> states =
+                    d.driver().getKeyValueStore(ConversationStage.STATE_STORE);
+            assertEquals(ConversationAccumulator.CONTEXT_MESSAGES, states.get("conv-context").getElevatedMessages());
+        }
+    }
+
+    @Test
+    void shouldResumeTheCrisisContextFromStoredStateAfterARestart() throws Exception {
+        final ConversationAccumulator before = new ConversationAccumulator();
+        final ConversationState state = before.start(elevated("conv-restart", 0));
+        for (int turn = 0; turn < ConversationAccumulator.CONTEXT_MESSAGES - 1; turn++) {
+            final var m = elevated("conv-restart", turn);
+            before.add(state, before.inContext(state, m));
+        }
+        // What the state store's changelog holds, read back by a fresh process.
+        final ConversationState restored = ConversationState.getDecoder().decode(ConversationState.getEncoder().encode(state));
+        final ConversationAccumulator after = new ConversationAccumulator();
+        final var next = after.inContext(restored, elevated("conv-restart", 9));
+        assertEquals(CrisisLevel.PASSIVE_IDEATION, next.getCrisisLevel());
+        assertEquals(dev.vigil.schema.CrisisEvidence.CONVERSATION, next.getCrisisEvidence());
+        // Messages the classifier already flagged, or did not find elevated, do not count.
+        final ConversationState fresh = after.start(elevated("conv-plain", 0));
+        for (int turn = 0; turn < 5; turn++) {
+            after.inContext(fresh, human("conv-plain", "acct-3", turn, at(Duration.ofMinutes(turn))).build());
+            after.inContext(fresh, human("conv-plain", "acct-3", turn, at(Duration.ofMinutes(turn)))
+                    .setCrisisLevel(CrisisLevel.ACTIVE_IDEATION).setCrisisElevated(true).build());
+        }
+        assertEquals(0, fresh.getElevatedMessages());
+    }
+
+    private static ConversationSummary last(final List<ConversationSummary> summaries, final String conversation) {
+        return summaries.stream().filter(s -> s.getConversationId().equals(conversation))
+                .reduce((a, b) -> b).orElseThrow();
+    }
+
     @Test
     void shouldEndConversationSlightlyMorePositiveAfterInactivityGap() {
         try (MonitoringDriver d = new MonitoringDriver()) {

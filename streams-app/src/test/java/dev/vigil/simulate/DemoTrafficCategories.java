@@ -37,7 +37,8 @@ public final class DemoTrafficCategories {
         while (sim.hasNext()) {
             final ConversationEvent e = sim.next();
             final MessageSignals s = classifier.classify(e);
-            acc.add(states.computeIfAbsent(e.getConversationId(), k -> acc.start(s)), s);
+            final ConversationState state = states.computeIfAbsent(e.getConversationId(), k -> acc.start(s));
+            acc.add(state, acc.inContext(state, s));
         }
         final Map<String, Map<String, Integer>> byKind = new TreeMap<>();
         states.forEach((id, state) -> {
