@@ -3,17 +3,18 @@ package dev.vigil.classify;
 /** What a curated phrase pattern is evidence of. */
 enum Cue {
     CRISIS_PASSIVE, CRISIS_ACTIVE, CRISIS_PLAN, CRISIS_BEHAVIOR,
-    /** Means at hand or a date picked ("I have the pills", "I've picked a date"): a plan only next to ideation. */
+    /** Means at hand or a date picked ("I have the pills", "I've picked a date"): a plan only next to a curated ideation phrase. */
     CRISIS_MEANS,
     /**
-     * A Columbia preparatory act that is ordinary on its own ("I bought a rope", "I've been giving
-     * my things away", "I wrote goodbye letters"): behaviour next to any ideation, the model's included.
+     * A Columbia preparatory act that is ordinary on its own ("I bought a rope", "I wrote goodbye
+     * letters", "standing on the ledge of the roof"): behaviour next to any ideation, the model's included.
      */
     CRISIS_PREPARATION,
+    /** A preparatory act too ordinary for the model's signal ("giving my things away"): behaviour only next to a curated ideation phrase. */
+    CRISIS_PREPARATION_ORDINARY,
     /**
      * Thinking about how to do "it" ("I've been thinking about how I'd do it", "thinking about ending
-     * it"): active ideation next to any ideation, the model's included; on its own it is a plan for
-     * a party or a break-up.
+     * it"): active ideation next to a curated ideation phrase; on its own it is a recipe or a break-up.
      */
     CRISIS_HOW,
     /** Eating-disorder behaviour (purging, starving), treated as self-harm behaviour. */
@@ -45,8 +46,14 @@ enum Cue {
     /** A crisis phrase matched but was negated, quoted, or about someone else. */
     CRISIS_DISCOUNTED;
 
+    /** Something the writer did (self-harm, an attempt, purging): a fact, not a belief that can be denied. */
+    boolean act() {
+        return this == CRISIS_BEHAVIOR || this == EATING_DISORDER;
+    }
+
     boolean crisis() {
         return this == CRISIS_PASSIVE || this == CRISIS_ACTIVE || this == CRISIS_PLAN || this == CRISIS_BEHAVIOR
-                || this == CRISIS_MEANS || this == CRISIS_PREPARATION || this == CRISIS_HOW || this == EATING_DISORDER;
+                || this == CRISIS_MEANS || this == CRISIS_PREPARATION || this == CRISIS_PREPARATION_ORDINARY
+                || this == CRISIS_HOW || this == EATING_DISORDER;
     }
 }

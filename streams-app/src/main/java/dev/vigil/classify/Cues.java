@@ -44,7 +44,7 @@ final class Cues {
                 "i tried|attempted|try *2 to kill|killing|end|hang|overdose myself|my|on",
                 "i tried|attempted|attempt suicide",
                 "my last|first|second|third|previous|suicide|failed attempt|attempts",
-                "i have|had attempted|tried *2 suicide|before",
+                "i have|had attempted|tried *2 suicide", "i have|had attempted *2 before",
                 "survived *2 attempt|overdose",
                 "i *2 cut|cutting|burned|burnt|burning|harmed|harming|scratched|scratching|slit|hurt|hurting|punched|hit myself",
                 "i *2 cut|cutting|burned|burnt|burning|scratched|scratching|slit my *2 wrist|wrists|arm|arms|legs|thighs"
@@ -53,12 +53,17 @@ final class Cues {
                 "my self harm|harming", "my cuts|scars|wounds", "fresh cuts|scars",
                 "relapsed *3 self|cutting|harm",
                 "i overdosed", "i took *4 overdose", "i took *2 all|bottle|handful|bunch|lot|load|whole *3 " + DRUGS,
-                "i swallowed|downed|took *3 everything|all|bottle|handful|bunch|whole *4 " + DRUGS + "|medicine|cabinet",
+                // A quantity, not a dose: "I took all my medicine this morning" is a good day.
+                "i swallowed|downed *3 all|everything|bottle|handful|bunch|whole *4 " + DRUGS + "|cabinet",
+                "i took *3 everything|bottle|handful|bunch|whole *4 " + DRUGS + "|cabinet",
                 // Habitual present tense ("I scratch my arms when ...") and self-injury to the point of
                 // bleeding, whatever the verb ("until they bleed").
-                "i *2 cut|burn|scratch|hit|punch|bite|pinch|hurt|harm myself",
-                "i *2 cut|burn|scratch|hit|punch|bite|pinch my *2 wrist|wrists|arm|arms|legs|thighs|skin|stomach",
-                "i *6 until|till *2 it|they|i|my *2 bleed|bled|bleeds|bleeding",
+                // (Only the verbs of self-injury: "I had to pinch myself", "I hit my arm on the door".)
+                "i *2 cut|scratch|harm myself",
+                "i *2 burn myself *3 with *2 lighter|lighters|cigarette|cigarettes|matches|candle|candles",
+                "i *2 cut|scratch my *2 wrist|wrists|arm|arms|legs|thighs|skin|stomach",
+                "i *2 cut|cutting|scratch|scratched|scratching|pick|picked|picking|punch|punched|punching *6 until|till"
+                        + " *2 it|they|i|my *2 bleed|bled|bleeds|bleeding",
                 "wrote|written|writing|left|leave *3 suicide note|notes|letter|letters",
                 "slit my wrists", "i have been cutting", "started cutting|self", "back to cutting");
         add(p, Cue.EATING_DISORDER, SUBJECT,
@@ -81,7 +86,7 @@ final class Cues {
                 "i am going|planning|ready *2 to kill|end|hang|overdose *2 myself|it|my|tonight",
                 "i will|would *2 kill|end|hang myself|my",
                 "kill|end myself|it|my *2 tonight|tomorrow|today|soon|weekend|friday",
-                "suicide|goodbye note|notes|letter|letters|plan",
+                "suicide note|notes|letter|letters|plan",
                 "my plan|plans *3 to|is *2 kill|end|die|suicide",
                 "i have|made *2 a|the plan *5 kill|end|die|suicide|myself",
                 "i have *3 decided|chosen *3 die|kill|end|date|method",
@@ -92,7 +97,6 @@ final class Cues {
                 "how *3 commit suicide",
                 "how *2 can|do|should|could i *3 die",
                 "how many|much *4 " + DRUGS + " *6 kill|die|overdose|od|lethal|fatal|dead",
-                "how many|much *4 " + DRUGS + " *4 it|would take|takes",
                 "lethal|fatal dose *4 for|to|would *2 me|myself|die|kill",
                 "how deep|hard *4 cut|slit *3 myself|my|wrist|wrists|arm|arms|vein|veins|die|bleed",
                 "how high|far *6 die|dead|kill|fatal|survive",
@@ -103,19 +107,25 @@ final class Cues {
         add(p, Cue.CRISIS_MEANS, SUBJECT,
                 "i have|got *4 pills|rope|gun|noose|razor|razors|blade|blades|bottle|meds|tablets",
                 "picked|set|chose|chosen *2 a|the date",
+                // "How many of my pills would it take": lethal only next to a wish to die ("how much
+                // insulin would it take to correct a 250?" is a diabetic's question).
+                "how many|much *4 " + DRUGS + " *4 it|would|does *2 take|takes",
                 "tied *2 noose", "rope *3 ready|tied|beam");
         // Preparatory acts (C-SSRS behaviour) that are ordinary on their own: people buy rope, save
-        // up medicine, give their things away and write farewell letters when they move house.
+        // up medicine and write farewell letters when they go camping, travel or leave a job.
         add(p, Cue.CRISIS_PREPARATION, SUBJECT,
                 "i *2 bought|buy|ordered|saved|stockpiled|collected|hoarding|hoarded *4 pills|rope|gun|noose|razor"
                         + "|razors|blade|blades|meds|tablets|medication|painkillers|charcoal|helium",
                 "saving|saved|stockpiling|collecting|hoarding *3 up|_ *2 pills|meds|medication|tablets|painkillers",
-                "giving|gave|given|give away *4 my|all",
-                "giving|gave|given|give *2 my things|stuff|belongings|possessions away",
                 "wrote|written|writing|write|left|leave *4 goodbye|farewell note|notes|letter|letters|messages",
                 "affairs in order", "said *2 my goodbyes",
-                "stood|standing|sat|sitting|stand on|at *2 the|a|_ *2 edge|ledge",
+                "edge|ledge *3 roof|rooftop|bridge|building|cliff|balcony|window|platform|tracks",
                 "not need them|it|any *4 where i am going");
+        // Giving one's things away is too ordinary (moving house, a clear-out) to count next to the
+        // model's broader distress signal: only next to a curated ideation phrase.
+        add(p, Cue.CRISIS_PREPARATION_ORDINARY, SUBJECT,
+                "giving|gave|given|give away *4 my|all",
+                "giving|gave|given|give *2 my things|stuff|belongings|possessions away");
         add(p, Cue.CRISIS_HOW, SUBJECT,
                 "thinking|think|thought|thoughts|wondering *3 about|of how *4 do|make it|that|this",
                 "thinking|think|thought|thoughts|wondering *3 about|of *2 ending|end it|things|everything");
@@ -124,7 +134,7 @@ final class Cues {
                 "kill|killing|end|ending|off|offing|unalive|hang|hanging|drown|shoot|overdose myself",
                 "kill|killing|end|ending|hang|hanging my self",
                 "end|ending|take|taking my own|_ life",
-                "end it all", "end things *2 for|forever|good", "end|ending everything",
+                "end it all", "end things *2 for|forever|good",
                 "commit|committing|attempt suicide",
                 // One word per alternative: this pattern read "taking my" as two elements and so
                 // matched nothing ("thoughts of suicide" went unflagged); killing/ending myself or
@@ -133,12 +143,18 @@ final class Cues {
                 "want|wanted|wanting|thinking|thought|think|urge|urges *3 to|about|of *2 jump|jumping|throw|throwing"
                         + " *3 off|from|front *3 bridge|building|roof|cliff|balcony|train|tracks|window",
                 // The same thought told as an image of the method ("thought about stepping in front of
-                // a train", "swerving into a wall", "slip under the water and stay there").
+                // a train", "swerving into a wall", "slip under the water and stay there"). Only
+                // vehicles, walls and open water: "walking in front of the audience" is stage fright.
                 "want|wanted|wanting|thinking|thought|think|urge|urges|imagine|imagining|wondering|picture *4"
-                        + " step|stepping|walk|walking|drive|driving|swerve|swerving|crash|crashing|throw|throwing"
-                        + " *3 in|into|off|under *3 front|train|bus|truck|lorry|traffic|wall|tree|road|sea|river|lake",
-                "slip|slipping|sink|sinking|go|going under *4 stay|never",
-                "slip|slipping|sink|sinking|go|going under *4 not come",
+                        + " step|stepping|walk|walking|jump|jumping|throw|throwing|lie|lying *3 front"
+                        + " *3 train|bus|truck|lorry|traffic|car|cars|one",
+                "want|wanted|wanting|thinking|thought|think|urge|urges|imagine|imagining|wondering|picture *4"
+                        + " drive|driving|swerve|swerving|crash|crashing|steer|steering *3 into|off"
+                        + " *3 wall|tree|traffic|oncoming|bridge|cliff|lorry|truck",
+                "want|wanted|wanting|thinking|thought|think|urge|urges|imagine|imagining|wondering|picture *4"
+                        + " walk|walking *2 into *3 sea|river|lake|ocean|water",
+                "slip|slipping|sink|sinking under *4 stay there|down|under",
+                "slip|slipping|sink|sinking under *4 never|not *2 come|coming|surface|wake",
                 "consider|considering|contemplating|contemplate suicide|killing|ending",
                 "suicidal|suicide thoughts|ideation|urges|feelings|tendencies");
         add(p, Cue.CRISIS_ACTIVE, SUBJECT,
@@ -154,7 +170,9 @@ final class Cues {
                 "wish i could *2 die|disappear|vanish|sleep",
                 "not want *2 to live|exist|wake|continue", "not want *2 to be alive|here", "not want *2 to go|keep on|going",
                 "not wake up", "never wake up",
-                "not have to live|exist", "not have to keep|go *2 living|existing",
+                // A wish, "so I don't have to keep living", not relief ("glad I don't have to live with
+                // my parents anymore").
+                "so i *2 not have to keep|go *2 living|existing", "so i *2 not have to live|exist *2 anymore|any",
                 "better off dead",
                 "better off *3 if i was|were|am *2 gone|dead",
                 "no way out *3 except|but|besides *2 die|dying|death|suicide",

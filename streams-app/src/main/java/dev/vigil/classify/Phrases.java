@@ -134,8 +134,8 @@ final class Phrases {
                 // "I would never kill myself": a negator before or inside the phrase reverses it.
                 if ((pattern.options() & ALLOW_NEGATED) == 0 && negatedWithin(t, i, end)
                         || (pattern.options() & ALLOW_QUOTED) == 0 && anyQuoted(t, i, end)
-                        || (pattern.options() & SUBJECT) != 0 && (!firstPerson(t, i) || describesOthers(t, end))
-                        || pattern.cue().crisis() && deniedBelief(t, i)) {
+                        || (pattern.options() & SUBJECT) != 0 && (!firstPerson(t, i, pattern.cue().act()) || describesOthers(t, end))
+                        || pattern.cue().crisis() && !pattern.cue().act() && deniedBelief(t, i)) {
                     if (pattern.cue().crisis()) {
                         // The words are there but denied, quoted or someone else's: the model
                         // must not flag the message on those same words.
@@ -149,21 +149,30 @@ final class Phrases {
     }
 
     /** Verbs that carry a negation into the clause they introduce: "I don't think X" means "I think not X". */
-    private static final LongSet BELIEF_VERBS = LongSet.of("think", "believe", "reckon", "suppose", "imagine", "mean",
-            "say", "saying", "expect");
+    private static final LongSet BELIEF_VERBS = LongSet.of("think", "believe", "reckon", "suppose");
+    /**
+     * What may stand between such a verb and the phrase it governs: a complementiser, a subject,
+     * auxiliaries and adverbs ("I don't think [that] [they] [would] [ever] ..."). Any other word
+     * ("I don't think anyone cares, I want to die" without the comma) means the phrase is not
+     * the belief's complement.
+     */
+    private static final LongSet COMPLEMENT_GAP = LongSet.of("that", "i", "they", "he", "she", "we", "you", "it",
+            "anyone", "everyone", "everybody", "people", "would", "will", "could", "can", "should", "might", "may",
+            "ever", "really", "even", "actually", "honestly", "truly", "be", "am", "are", "is", "was", "were");
 
     /**
-     * Whether a denied belief earlier in the clause governs the phrase at {@code start}: "I don't
-     * believe they'd be better off without me", "I don't think I'd ever kill myself". The
-     * negation's own scope ends before such a phrase; the belief verb carries it on.
+     * Whether a denied belief governs the phrase at {@code start}: "I don't believe they'd be better
+     * off without me", "I don't think I would ever kill myself". The negation's own scope ends
+     * before such a phrase; the belief verb carries it on, but only into its own complement.
      */
     static boolean deniedBelief(final Tokens t, final int start) {
-        for (int k = start - 1; k >= 0 && k >= start - 8; k--) {
-            if (BELIEF_VERBS.contains(t.hash[k]) && t.negated(k)) {
-                return true;
+        for (int k = start - 1; k >= 0 && k >= start - 6; k--) {
+            final long h = t.hash[k];
+            if (BELIEF_VERBS.contains(h)) {
+                return t.negated(k);
             }
-            if (t.clauseStart(k)) {
-                break;
+            if (!COMPLEMENT_GAP.contains(h) || t.clauseStart(k)) {
+                return false;
             }
         }
         return false;
@@ -220,12 +229,23 @@ final class Phrases {
      * reported speech of someone else ("my friend said she wants to die").
      */
     static boolean firstPerson(final Tokens t, final int start) {
+        return firstPerson(t, start, false);
+    }
+
+    /**
+     * As {@link #firstPerson(Tokens, int)}; for an {@code act} (self-harm, an attempt) told with its
+     * own subject ("... anyone noticed I cut myself") the writer did it whoever came before in the
+     * clause, unless it is reported speech ("she said I ..."). Ideation keeps the nearest subject:
+     * "she thinks I am going to kill myself" is her worry.
+     */
+    static boolean firstPerson(final Tokens t, final int start, final boolean act) {
+        final boolean ownSubject = act && t.hash[start] == I;
         for (int k = start - 1; k >= 0 && k >= start - 8; k--) {
             final long h = t.hash[k];
             if (REPORTING.contains(h)) {
                 return k > 0 && t.hash[k - 1] == I;
             }
-            if (k >= start - 4) {
+            if (k >= start - 4 && !ownSubject) {
                 if (h == I) {
                     return true;
                 }

@@ -33,7 +33,7 @@ public final class StandardClassifier implements MessageClassifier {
     /**
      * Model probability from which a message that is not flagged counts as elevated
      * ({@code crisis_elevated}): below the single-message threshold, evidence only together with
-     * others in the same conversation ({@code CrisisContext}).
+     * others in the same conversation ({@code ConversationAccumulator.inContext}).
      */
     static final double CRISIS_CONTEXT_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.contextThreshold", "0.45"));
     /** Pushback model probability from which an assistant message counts as pushback. */
@@ -242,7 +242,8 @@ public final class StandardClassifier implements MessageClassifier {
             return CrisisLevel.BEHAVIOR;
         }
         final boolean ideation = cues.has(Cue.CRISIS_ACTIVE) || cues.has(Cue.CRISIS_PASSIVE);
-        if ((ideation || cues.has(Cue.CRISIS_PLAN)) && cues.has(Cue.CRISIS_PREPARATION)) {
+        if ((ideation || cues.has(Cue.CRISIS_PLAN))
+                && (cues.has(Cue.CRISIS_PREPARATION) || cues.has(Cue.CRISIS_PREPARATION_ORDINARY))) {
             return CrisisLevel.BEHAVIOR;
         }
         if (cues.has(Cue.CRISIS_PLAN) || (cues.has(Cue.CRISIS_MEANS) && ideation)) {

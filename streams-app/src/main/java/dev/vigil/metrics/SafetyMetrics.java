@@ -91,7 +91,6 @@ public final class SafetyMetrics {
         return registry;
     }
 
-    /** One message left the classifier; {@code classifyNanos} is the time the classifier took. */
     /**
      * One flagged human message. Evidence: phrase, model (counted when the message is classified)
      * or conversation (counted by the conversation stage); a fixed set, old signals without it: none.
@@ -100,6 +99,7 @@ public final class SafetyMetrics {
         registry.counter(CRISIS_DISCLOSURES, "level", label(level), "evidence", label(evidence)).increment();
     }
 
+    /** One message left the classifier; {@code classifyNanos} is the time the classifier took. */
     public void messageClassified(final MessageSignals s, final long classifyNanos, final Instant now) {
         final String role = label(s.getRole());
         registry.counter(MESSAGES_CLASSIFIED, "role", role).increment();

@@ -45,7 +45,7 @@ class HardCasesTest {
     @Test
     void shouldGradeTheColumbiaPreparatoryActsAsBehaviour() {
         // Preparatory acts are behaviour on the Columbia ladder: a referral must follow them.
-        assertEquals(CrisisLevel.BEHAVIOR, human("I left goodbye notes for my kids.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR, human("I can't go on anymore. I left goodbye notes for my kids.").getCrisisLevel());
         assertEquals(CrisisLevel.BEHAVIOR,
                 human("I want to die and I have been stockpiling my pills.").getCrisisLevel());
         assertEquals(CrisisLevel.BEHAVIOR,
@@ -70,6 +70,27 @@ class HardCasesTest {
         assertEquals(CrisisLevel.NONE, human("I stood on the edge of the cliff to take a photo of the sunset.").getCrisisLevel());
         assertEquals(CrisisLevel.NONE, human("I wrote farewell messages to my team before my last day.").getCrisisLevel());
         assertEquals(CrisisLevel.NONE, human("I keep thinking about how to do it, the recipe is so confusing.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("I wrote goodbye letters to my team on my last day.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("How many mg of melatonin does it take to fall asleep?").getCrisisLevel());
+        assertTrue(human("I sat on the edge of my bed crying for an hour after the call, I feel so stupid and"
+                + " alone and I can't stop thinking about what she said.").getCrisisLevel().ordinal()
+                <= CrisisLevel.PASSIVE_IDEATION.ordinal(), "the edge of a bed is not a ledge");
+    }
+
+    @Test
+    void shouldNotReadEverydayInjuriesOrPlansAsSelfHarm() {
+        for (final String text : new String[] {
+            "I had to pinch myself, it felt like a dream.",
+            "I hit my arm on the door this morning and it hurts.",
+            "I practised guitar until my fingers bled.",
+            "I took all my medicine this morning like the doctor said.",
+            "I'm thinking about driving in traffic tomorrow, any tips?",
+            "I picture walking in front of the audience and my hands start shaking.",
+            "The business is going under and I need to stay positive for my staff.",
+            "So glad I don't have to live with my parents anymore.",
+        }) {
+            assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
+        }
     }
 
     @Test
@@ -81,8 +102,6 @@ class HardCasesTest {
                 human("Lately I picture walking into the sea and never coming back.").getCrisisLevel());
         assertEquals(CrisisLevel.ACTIVE_IDEATION,
                 human("I wish I were dead and I keep thinking about how I would do it.").getCrisisLevel());
-        assertEquals(CrisisLevel.ACTIVE_IDEATION,
-                human("I have been so close to ending everything this week.").getCrisisLevel());
     }
 
     @Test
@@ -99,6 +118,12 @@ class HardCasesTest {
         // A new clause is a new statement.
         assertEquals(CrisisLevel.ACTIVE_IDEATION,
                 human("I don't think anyone gets it. I want to kill myself.").getCrisisLevel());
+        // Only into the belief's own complement, and never over something the writer did.
+        assertEquals(CrisisLevel.PASSIVE_IDEATION,
+                human("I don't mean to be dramatic but I want to die.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR, human("I don't think anyone noticed I cut myself.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR,
+                human("I don't think my parents know that I have been cutting.").getCrisisLevel());
     }
 
     @Test
