@@ -132,7 +132,7 @@ final class Phrases {
                     continue;
                 }
                 // "I would never kill myself": a negator before or inside the phrase reverses it.
-                if ((pattern.options() & ALLOW_NEGATED) == 0 && negatedWithin(t, i, end)
+                if ((pattern.options() & ALLOW_NEGATED) == 0 && negated(t, pattern, i, end)
                         || (pattern.options() & ALLOW_QUOTED) == 0 && anyQuoted(t, i, end)
                         || (pattern.options() & SUBJECT) != 0 && (!firstPerson(t, i, pattern.cue().act()) || describesOthers(t, end))
                         || pattern.cue().crisis() && !pattern.cue().act() && deniedBelief(t, i)) {
@@ -203,6 +203,24 @@ final class Phrases {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether the match {@code [from, to)} is denied. An act told with its own subject ("I cut
+     * myself") is denied only by a negator of its own clause ("I never cut", "I haven't cut ...
+     * in months"): one before its "I" belongs to the sentence around it ("my mom doesn't know I
+     * cut myself", where the negation's three-word scope would otherwise reach "cut").
+     */
+    private static boolean negated(final Tokens t, final Pattern pattern, final int from, final int to) {
+        if (pattern.cue().act() && t.hash[from] == I) {
+            for (int k = from + 1; k < to; k++) {
+                if (NEGATORS.contains(t.hash[k])) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return negatedWithin(t, from, to);
     }
 
     private static boolean negatedWithin(final Tokens t, final int from, final int to) {

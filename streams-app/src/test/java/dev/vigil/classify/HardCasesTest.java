@@ -124,6 +124,10 @@ class HardCasesTest {
         assertEquals(CrisisLevel.BEHAVIOR, human("I don't think anyone noticed I cut myself.").getCrisisLevel());
         assertEquals(CrisisLevel.BEHAVIOR,
                 human("I don't think my parents know that I have been cutting.").getCrisisLevel());
+        // A negation before the act's own "I" belongs to the sentence around it.
+        assertEquals(CrisisLevel.BEHAVIOR, human("My mom doesn't know I cut myself.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR, human("Nobody knows I tried to kill myself last year.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("I haven't cut myself in months.").getCrisisLevel());
     }
 
     @Test
