@@ -200,19 +200,9 @@ final class Evaluation {
             }
             if (!levelsByGold.isEmpty()) {
                 b.append("  highest crisis level per user (rows: C-SSRS label)\n");
-                b.append(String.format(Locale.ROOT, "  %-16s", ""));
-                for (final CrisisLevel level : CrisisLevel.values()) {
-                    final String n = level.name().toLowerCase(Locale.ROOT);
-                    b.append(String.format(Locale.ROOT, "%14s", n.length() > 13 ? n.substring(0, 13) : n));
-                }
-                b.append('\n');
-                levelsByGold.forEach((k, v) -> {
-                    b.append(String.format(Locale.ROOT, "  %-16s", k));
-                    for (final long c : v) {
-                        b.append(String.format(Locale.ROOT, "%14d", c));
-                    }
-                    b.append('\n');
-                });
+                matrix(b, List.copyOf(levelsByGold.keySet()),
+                        Arrays.stream(CrisisLevel.values()).map(l -> l.name().toLowerCase(Locale.ROOT)).toList(),
+                        levelsByGold.values().toArray(new long[0][]));
             }
             for (final String n : notes) {
                 b.append("  note: ").append(n).append('\n');
@@ -221,17 +211,23 @@ final class Evaluation {
         }
 
         private static void matrix(final StringBuilder b, final Confusion m) {
-            final int width = Math.max(16, m.labels.stream().mapToInt(String::length).max().orElse(0) + 1);
+            matrix(b, m.labels, m.labels, m.counts);
+        }
+
+        /** A table of counts, {@code rows} by {@code columns}, column names cut to 13 characters. */
+        private static void matrix(final StringBuilder b, final List<String> rows, final List<String> columns,
+                                   final long[][] counts) {
+            final int width = Math.max(16, rows.stream().mapToInt(String::length).max().orElse(0) + 1);
             final String row = "  %-" + width + "s";
             b.append(String.format(Locale.ROOT, row, ""));
-            for (final String l : m.labels) {
+            for (final String l : columns) {
                 b.append(String.format(Locale.ROOT, "%14s", l.length() > 13 ? l.substring(0, 13) : l));
             }
             b.append('\n');
-            for (int i = 0; i < m.labels.size(); i++) {
-                b.append(String.format(Locale.ROOT, row, m.labels.get(i)));
-                for (int j = 0; j < m.labels.size(); j++) {
-                    b.append(String.format(Locale.ROOT, "%14d", m.counts[i][j]));
+            for (int i = 0; i < rows.size(); i++) {
+                b.append(String.format(Locale.ROOT, row, rows.get(i)));
+                for (final long c : counts[i]) {
+                    b.append(String.format(Locale.ROOT, "%14d", c));
                 }
                 b.append('\n');
             }
