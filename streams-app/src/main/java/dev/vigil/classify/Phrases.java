@@ -244,17 +244,10 @@ final class Phrases {
     /**
      * Whether the phrase starting at {@code start} is the writer's own: the nearest subject before
      * it in the clause is "I" or absent (Reddit's "want to die" with no subject), and it is not
-     * reported speech of someone else ("my friend said she wants to die").
-     */
-    static boolean firstPerson(final Tokens t, final int start) {
-        return firstPerson(t, start, false);
-    }
-
-    /**
-     * As {@link #firstPerson(Tokens, int)}; for an {@code act} (self-harm, an attempt) told with its
-     * own subject ("... anyone noticed I cut myself") the writer did it whoever came before in the
-     * clause, unless it is reported speech ("she said I ..."). Ideation keeps the nearest subject:
-     * "she thinks I am going to kill myself" is her worry.
+     * reported speech of someone else ("my friend said she wants to die"). An {@code act}
+     * (self-harm, an attempt) told with its own subject ("... anyone noticed I cut myself") is the
+     * writer's whoever came before in the clause, unless it is reported speech ("she said I ...");
+     * ideation keeps the nearest subject: "she thinks I am going to kill myself" is her worry.
      */
     static boolean firstPerson(final Tokens t, final int start, final boolean act) {
         final boolean ownSubject = act && t.hash[start] == I;
