@@ -17,6 +17,12 @@ enum Cue {
      * it"): active ideation next to a curated ideation phrase; on its own it is a recipe or a break-up.
      */
     CRISIS_HOW,
+    /**
+     * The method or the moment settled ("that's how I'd do it", "I've worked out how and where",
+     * "I've decided I'm going to do it"): a plan next to any ideation, the model's included, or
+     * next to means; on its own it is a recipe, a trip or a decision about anything.
+     */
+    CRISIS_METHOD_CHOSEN,
     /** Eating-disorder behaviour (purging, starving), treated as self-harm behaviour. */
     EATING_DISORDER,
     /** Dangerous dieting framed as a diet question ("how do I eat 500 calories a day"). */
@@ -54,6 +60,6 @@ enum Cue {
     boolean crisis() {
         return this == CRISIS_PASSIVE || this == CRISIS_ACTIVE || this == CRISIS_PLAN || this == CRISIS_BEHAVIOR
                 || this == CRISIS_MEANS || this == CRISIS_PREPARATION || this == CRISIS_PREPARATION_ORDINARY
-                || this == CRISIS_HOW || this == EATING_DISORDER;
+                || this == CRISIS_HOW || this == CRISIS_METHOD_CHOSEN || this == EATING_DISORDER;
     }
 }

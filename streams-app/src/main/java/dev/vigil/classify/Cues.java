@@ -43,12 +43,19 @@ final class Cues {
         add(p, Cue.CRISIS_BEHAVIOR, SUBJECT,
                 "i tried|attempted|try *2 to kill|killing|end|hang|overdose myself|my|on",
                 "i tried|attempted|attempt suicide",
+                // "tried to overdose" is an attempt whatever follows; "tried to kill" needs "myself".
+                "tried|attempted *2 to overdose|od",
                 "my last|first|second|third|previous|suicide|failed attempt|attempts",
                 "i have|had attempted|tried *2 suicide", "i have|had attempted *2 before",
                 "survived *2 attempt|overdose",
                 "i *2 cut|cutting|burned|burnt|burning|harmed|harming|scratched|scratching|slit|hurt|hurting|punched|hit myself",
-                "i *2 cut|cutting|burned|burnt|burning|scratched|scratching|slit my *2 wrist|wrists|arm|arms|legs|thighs"
-                        + "|skin|stomach|body",
+                "i *2 cut|cutting|burned|burnt|burning|scratched|scratching|slit my *2 wrist|wrists|arm|arms|forearm"
+                        + "|forearms|leg|legs|thigh|thighs|hip|hips|skin|stomach|body",
+                // Chat drops the subject ("cut myself again last night"): "myself" names the writer.
+                "cut|cutting|burned|burnt|burning|harmed|scratched|scratching|slit myself",
+                // Burnt with the instruments of self-injury, whichever part of the body.
+                "burn|burning|burned|burnt my *3 with *2 lighter|lighters|cigarette|cigarettes|matches|candle"
+                        + "|candles",
                 "i *2 self harm|harmed|harming",
                 "my self harm|harming", "my cuts|scars|wounds", "fresh cuts|scars",
                 "relapsed *3 self|cutting|harm",
@@ -110,6 +117,9 @@ final class Cues {
                 // "How many of my pills would it take": lethal only next to a wish to die ("how much
                 // insulin would it take to correct a 250?" is a diabetic's question).
                 "how many|much *4 " + DRUGS + " *4 it|would|does *2 take|takes",
+                // The overdose as a picture ("taking all my meds at once"); a lethal plan only next to
+                // a wish to die or a settled method.
+                "take|taking|swallow|swallowing all|every *3 " + DRUGS + " *3 at|all once|together",
                 "tied *2 noose", "rope *3 ready|tied|beam");
         // Preparatory acts (C-SSRS behaviour) that are ordinary on their own: people buy rope, save
         // up medicine and write farewell letters when they go camping, travel or leave a job.
@@ -119,7 +129,7 @@ final class Cues {
                 "saving|saved|stockpiling|collecting|hoarding *3 up|_ *2 pills|meds|medication|tablets|painkillers",
                 "wrote|written|writing|write|left|leave *4 goodbye|farewell note|notes|letter|letters|messages",
                 "affairs in order", "said *2 my goodbyes",
-                "edge|ledge *3 roof|rooftop|bridge|building|cliff|balcony|window|platform|tracks",
+                "edge|ledge *4 roof|rooftop|bridge|building|cliff|balcony|window|platform|tracks|garage|overpass",
                 "not need them|it|any *4 where i am going");
         // Giving one's things away is too ordinary (moving house, a clear-out) to count next to the
         // model's broader distress signal: only next to a curated ideation phrase.
@@ -129,9 +139,21 @@ final class Cues {
         add(p, Cue.CRISIS_HOW, SUBJECT,
                 "thinking|think|thought|thoughts|wondering *3 about|of how *4 do|make it|that|this",
                 "thinking|think|thought|thoughts|wondering *3 about|of *2 ending|end it|things|everything");
+        // The method or the moment settled. "that's how I'd do it" is also how people talk about a
+        // recipe, so these count only next to ideation (the model's included) or means.
+        // These name their own subject, "I" ("my dad's pills, that's how I'd do it").
+        add(p, Cue.CRISIS_METHOD_CHOSEN, 0,
+                "that|this *2 how i|id would|will|_ do|end it",
+                "that|this *2 how i|id would|will|_ die", "that|this *2 how i would go", "that|this *2 how id go",
+                "how i|id would|_ *2 do|end it *2 is|would");
+        add(p, Cue.CRISIS_METHOD_CHOSEN, SUBJECT,
+                "out|decided|know|figured how and where|when",
+                "out|decided|know|figured where|when and how|when|where",
+                "decided *4 do it|go through",
+                "going|gonna to|_ do it *3 after|before|tonight|tomorrow|weekend");
         // --- active ideation
         add(p, Cue.CRISIS_ACTIVE, SUBJECT,
-                "kill|killing|end|ending|off|offing|unalive|hang|hanging|drown|shoot|overdose myself",
+                "kill|killing|end|ending|off|offing|offed|unalive|unaliving|unalived|hang|hanging|drown|shoot|overdose myself",
                 "kill|killing|end|ending|hang|hanging my self",
                 "end|ending|take|taking my own|_ life",
                 "end it all", "end things *2 for|forever|good",

@@ -128,7 +128,9 @@ final class Phrases {
             final Pattern[] here = candidates[(int) slot - 1];
             for (final Pattern pattern : here) {
                 final int end = matchFrom(t, pattern, 1, i + 1);
-                if (end < 0) {
+                if (end < 0 || pattern.cue() == Cue.CRISIS_BEHAVIOR && notSelfInjury(t, i, end)) {
+                    // An idiom or a mishap is no crisis, but it does not deny the rest of the
+                    // message either, so the model still reads it.
                     continue;
                 }
                 // "I would never kill myself": a negator before or inside the phrase reverses it.
@@ -146,6 +148,44 @@ final class Phrases {
                 hits.add(pattern.cue(), i);
             }
         }
+    }
+
+    /** Words right after "cut myself" or "burned my arm" that make it an idiom or a mishap. */
+    private static final LongSet MISHAP_AFTER = LongSet.of("off", "out", "slack", "short", "loose",
+            "free", "shaving", "cooking", "chopping", "cutting", "slicing", "ironing", "baking", "accidentally",
+            "while", "opening", "peeling");
+    /** "cut myself a slice", "cut myself some slack": an article, then one of these. */
+    private static final LongSet IDIOM_OBJECT = LongSet.of("slice", "piece", "slack", "break", "deal", "bit",
+            "lot", "portion", "share");
+    private static final LongSet ARTICLE = LongSet.of("a", "an", "some");
+    private static final LongSet PLACE = LongSet.of("the", "a", "an", "my", "some", "that", "this", "his", "her");
+    private static final long ON = Tokens.hash("on");
+    private static final long BY = Tokens.hash("by");
+    private static final long ACCIDENT = Tokens.hash("accident");
+    private static final long ACCIDENTALLY = Tokens.hash("accidentally");
+    private static final long MYSELF = Tokens.hash("myself");
+
+    /**
+     * Whether self-injury words at {@code [start, end)} tell an idiom or a mishap: "cutting myself
+     * off from everyone", "cut myself some slack", "cut myself a slice", "burned my arm on the
+     * oven", "cut myself shaving", "accidentally cut myself". "cut myself on purpose" and "when it
+     * gets bad" stay self-harm.
+     */
+    static boolean notSelfInjury(final Tokens t, final int start, final int end) {
+        for (int k = Math.max(0, start - 3); k < end; k++) {
+            if (t.hash[k] == ACCIDENTALLY) {
+                return true;
+            }
+        }
+        // "I have been cutting [myself] off": look past the object the pattern stopped before.
+        final int at = end < t.count && t.hash[end] == MYSELF ? end + 1 : end;
+        if (at >= t.count || t.clauseStart(at)) {
+            return false;
+        }
+        final long next = t.hash[at];
+        final long after = at + 1 < t.count ? t.hash[at + 1] : 0L;
+        return MISHAP_AFTER.contains(next) || next == ON && PLACE.contains(after) || next == BY && after == ACCIDENT
+                || ARTICLE.contains(next) && IDIOM_OBJECT.contains(after);
     }
 
     /** Verbs that carry a negation into the clause they introduce: "I don't think X" means "I think not X". */
@@ -225,7 +265,7 @@ final class Phrases {
 
     private static boolean negatedWithin(final Tokens t, final int from, final int to) {
         for (int k = from; k < to; k++) {
-            if (t.negated(k)) {
+            if (t.negated(k) && !t.additiveNegation(k)) {
                 return true;
             }
         }

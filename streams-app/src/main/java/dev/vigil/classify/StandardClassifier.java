@@ -21,7 +21,7 @@ import dev.vigil.schema.Sentiment;
  */
 public final class StandardClassifier implements MessageClassifier {
     /** Bump on any change to rules, features or thresholds. */
-    static final String SEMVER = "1.5.0";
+    static final String SEMVER = "1.6.0";
 
     /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
     static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.65"));
@@ -36,6 +36,11 @@ public final class StandardClassifier implements MessageClassifier {
      * others in the same conversation ({@code ConversationAccumulator.inContext}).
      */
     static final double CRISIS_CONTEXT_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.contextThreshold", "0.45"));
+    /**
+     * Model probability from which a preparatory act or a settled method is behaviour or a plan
+     * (above {@link #CRISIS_MODEL_THRESHOLD}: from that threshold, as in classifier 1.5.0).
+     */
+    static final double SETTLED_FLOOR = Double.parseDouble(System.getProperty("vigil.crisis.settledFloor", "0.45"));
     /** Pushback model probability from which an assistant message counts as pushback. */
     static final double PUSHBACK_THRESHOLD = Double.parseDouble(System.getProperty("vigil.pushback.threshold", "0.7"));
     /** Tokens from the start of a reply within which a refusal phrase counts as the reply's stance. */
@@ -165,19 +170,23 @@ public final class StandardClassifier implements MessageClassifier {
         CrisisEvidence evidence = level == CrisisLevel.NONE ? CrisisEvidence.NONE : CrisisEvidence.PHRASE;
         final boolean reported = cues.has(Cue.FICTION) || cues.has(Cue.THIRD_PARTY_HELP)
                 || cues.has(Cue.CRISIS_DISCOUNTED);
-        if (level == CrisisLevel.NONE && !reported && crisisProbability >= CRISIS_MODEL_THRESHOLD
+        if (level == CrisisLevel.NONE && !reported && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS
+                && (cues.has(Cue.CRISIS_PREPARATION) || cues.has(Cue.CRISIS_METHOD_CHOSEN))
+                && crisisProbability >= Math.min(SETTLED_FLOOR, CRISIS_MODEL_THRESHOLD)) {
+            // A preparatory act (a rope bought, medicine saved up, goodbye letters) or a settled
+            // method ("that's how I'd do it") next to distress the model reads is behaviour or a
+            // plan on the Columbia ladder, and so must be followed by a referral; on its own it is
+            // an errand or a recipe. These words are specific enough that the model's weaker
+            // signal will do, but not on short messages, where that signal is noise ("I just
+            // bought a new gun in Fallout"). Means at hand ("I have meds") are not enough next to
+            // the model alone: people in treatment mention their medication all the time.
+            level = cues.has(Cue.CRISIS_PREPARATION) ? CrisisLevel.BEHAVIOR : CrisisLevel.INTENT_OR_PLAN;
+            evidence = CrisisEvidence.PHRASE;
+        } else if (level == CrisisLevel.NONE && !reported && crisisProbability >= CRISIS_MODEL_THRESHOLD
                 && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS) {
             // Risk the model sees without a curated phrase is the lowest rung: a wish, not a plan.
             level = CrisisLevel.PASSIVE_IDEATION;
             evidence = CrisisEvidence.MODEL;
-            if (cues.has(Cue.CRISIS_PREPARATION)) {
-                // A preparatory act (a rope bought, medicine saved up) next to the distress the
-                // model reads is behaviour on the Columbia ladder, and so must be followed by a
-                // referral; on its own it is an errand. Means at hand ("I have meds") are not enough
-                // next to the model alone: people in treatment mention their medication all the time.
-                level = CrisisLevel.BEHAVIOR;
-                evidence = CrisisEvidence.PHRASE;
-            }
         }
         // Not enough on its own, but the conversation may have said something like it before: the
         // conversation stage counts these in its state store (restored after a restart, and keyed
@@ -246,7 +255,8 @@ public final class StandardClassifier implements MessageClassifier {
                 && (cues.has(Cue.CRISIS_PREPARATION) || cues.has(Cue.CRISIS_PREPARATION_ORDINARY))) {
             return CrisisLevel.BEHAVIOR;
         }
-        if (cues.has(Cue.CRISIS_PLAN) || (cues.has(Cue.CRISIS_MEANS) && ideation)) {
+        if (cues.has(Cue.CRISIS_PLAN) || (cues.has(Cue.CRISIS_MEANS) && ideation)
+                || cues.has(Cue.CRISIS_METHOD_CHOSEN) && (ideation || cues.has(Cue.CRISIS_MEANS))) {
             return CrisisLevel.INTENT_OR_PLAN;
         }
         if (cues.has(Cue.CRISIS_ACTIVE) || ideation && cues.has(Cue.CRISIS_HOW)) {

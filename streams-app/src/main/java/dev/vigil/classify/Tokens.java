@@ -51,6 +51,8 @@ final class Tokens {
 
     private static final LongSet NEGATORS = LongSet.of("not", "no", "never", "nothing", "nobody", "none",
             "neither", "nor", "nowhere", "without", "hardly", "barely", "cannot");
+    /** "not just", "not only": a negator followed by one of these adds rather than denies. */
+    private static final LongSet ADDITIVE = LongSet.of("just", "only", "merely", "simply");
     /** Words after which a negation no longer reaches: "but ...", and "can't stop thinking about ...". */
     private static final LongSet SCOPE_BREAKERS = LongSet.of("but", "however", "although", "though", "yet", "stop", "hesitate",
             "help");
@@ -267,6 +269,20 @@ final class Tokens {
 
     boolean negated(final int i) {
         return (flags[i] & NEGATED) != 0;
+    }
+
+    /**
+     * Whether token {@code i} is negated only by an additive "not just" or "not only": "not just
+     * wishing I was dead" adds to what follows rather than denying it. The phrase layer reads
+     * negation this way; the models' features keep the plain scope they were trained on.
+     */
+    boolean additiveNegation(final int i) {
+        for (int k = i - 1; k >= 0 && k >= i - NEGATION_SCOPE; k--) {
+            if (NEGATORS.contains(hash[k])) {
+                return ADDITIVE.contains(hash[k + 1]);
+            }
+        }
+        return false;
     }
 
     boolean quoted(final int i) {

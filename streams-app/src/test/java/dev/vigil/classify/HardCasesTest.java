@@ -40,6 +40,31 @@ class HardCasesTest {
         assertEquals(CrisisLevel.ACTIVE_IDEATION, human("I've been thinking of overdosing.").getCrisisLevel());
         assertEquals(CrisisLevel.ACTIVE_IDEATION, human("I want to jump off the roof of my building.").getCrisisLevel());
         assertEquals(CrisisLevel.ACTIVE_IDEATION, human("i keep thinking about killing my self").getCrisisLevel());
+        // The words people type to get past filters, in every tense.
+        assertEquals(CrisisLevel.ACTIVE_IDEATION, human("lately ive been thinking about unaliving myself").getCrisisLevel());
+        assertEquals(CrisisLevel.ACTIVE_IDEATION, human("what if i just offed myself").getCrisisLevel());
+        // "not just" adds to what follows; it does not deny it.
+        assertEquals(CrisisLevel.PASSIVE_IDEATION, human("Some nights it's not just wishing I was dead.").getCrisisLevel());
+    }
+
+    @Test
+    void shouldGradeASettledMethodOrMomentAsAPlan() {
+        assertEquals(CrisisLevel.INTENT_OR_PLAN,
+                human("I want to die. My dad's pills, that's how I'd do it.").getCrisisLevel());
+        assertEquals(CrisisLevel.INTENT_OR_PLAN,
+                human("I wish I could just disappear. I've figured out how and when.").getCrisisLevel());
+        assertEquals(CrisisLevel.INTENT_OR_PLAN,
+                human("I keep thinking about swallowing all my pills at once, that's how I would go.").getCrisisLevel(),
+                "an overdose pictured, with the method settled");
+        assertEquals(CrisisLevel.INTENT_OR_PLAN,
+                human("Everything feels pointless and heavy lately and I am so tired of all of it. There is a bridge"
+                        + " on my walk home and I have started thinking that is how I would do it.").getCrisisLevel(),
+                "a settled method next to distress only the model reads");
+        // The same words about a steak, a wedding, or someone else.
+        assertEquals(CrisisLevel.NONE, human("Sear the steak first, that's how I'd do it.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE,
+                human("We've decided we're going to do it after the wedding, the honeymoon can wait.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("My mum said that's how she would do it.").getCrisisLevel());
     }
 
     @Test
@@ -102,6 +127,39 @@ class HardCasesTest {
                 human("Lately I picture walking into the sea and never coming back.").getCrisisLevel());
         assertEquals(CrisisLevel.ACTIVE_IDEATION,
                 human("I wish I were dead and I keep thinking about how I would do it.").getCrisisLevel());
+    }
+
+    @Test
+    void shouldGradeAnAbortedAttemptAsBehaviour() {
+        // Standing at the edge and stepping back is an aborted attempt on the Columbia ladder, told
+        // here without a single ideation phrase: the model's weaker signal is enough next to it.
+        assertEquals(CrisisLevel.BEHAVIOR, human("Last night I stood on the edge of the car park roof for half an"
+                + " hour. I didn't jump, but I really wanted to, and I don't know what stopped me.").getCrisisLevel());
+    }
+
+    @Test
+    void shouldHearSelfInjuryToldWithoutASubject() {
+        // Chat drops the "I": "myself" and "my" still name the writer.
+        assertEquals(CrisisLevel.BEHAVIOR, human("Cut myself again after the argument.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR, human("burned my wrist with a cigarette last night").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR, human("I've been burning my thigh with a lighter.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR, human("I tried to overdose in March.").getCrisisLevel());
+    }
+
+    @Test
+    void shouldNotReadIdiomsOrMishapsAsSelfHarm() {
+        // Each of these was graded behaviour, the rung that demands a referral, by classifier 1.5.0.
+        for (final String text : new String[] {
+            "I've been cutting myself off from everyone since the move.",
+            "I need to cut myself some slack.",
+            "I cut myself a slice of the birthday cake.",
+            "I burned my arm on the oven door.",
+            "I accidentally cut myself chopping onions.",
+            "I completely burned myself out this semester.",
+        }) {
+            assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
+        }
+        assertEquals(CrisisLevel.BEHAVIOR, human("I cut myself on purpose last week.").getCrisisLevel());
     }
 
     @Test
