@@ -19,8 +19,8 @@ enum Cue {
     CRISIS_HOW,
     /**
      * The method or the moment settled ("that's how I'd do it", "I've worked out how and where",
-     * "I've decided I'm going to do it"): a plan next to any ideation, the model's included, or
-     * next to means; on its own it is a recipe, a trip or a decision about anything.
+     * "I've decided I'm going to do it"): a plan next to a curated ideation phrase, the model's
+     * flag, or means; on its own it is advice, a recipe or a decision about anything.
      */
     CRISIS_METHOD_CHOSEN,
     /** Eating-disorder behaviour (purging, starving), treated as self-harm behaviour. */

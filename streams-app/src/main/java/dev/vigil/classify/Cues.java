@@ -5,6 +5,7 @@ import java.util.List;
 
 import static dev.vigil.classify.Phrases.ALLOW_NEGATED;
 import static dev.vigil.classify.Phrases.ALLOW_QUOTED;
+import static dev.vigil.classify.Phrases.MISHAP;
 import static dev.vigil.classify.Phrases.SUBJECT;
 
 /**
@@ -48,14 +49,6 @@ final class Cues {
                 "my last|first|second|third|previous|suicide|failed attempt|attempts",
                 "i have|had attempted|tried *2 suicide", "i have|had attempted *2 before",
                 "survived *2 attempt|overdose",
-                "i *2 cut|cutting|burned|burnt|burning|harmed|harming|scratched|scratching|slit|hurt|hurting|punched|hit myself",
-                "i *2 cut|cutting|burned|burnt|burning|scratched|scratching|slit my *2 wrist|wrists|arm|arms|forearm"
-                        + "|forearms|leg|legs|thigh|thighs|hip|hips|skin|stomach|body",
-                // Chat drops the subject ("cut myself again last night"): "myself" names the writer.
-                "cut|cutting|burned|burnt|burning|harmed|scratched|scratching|slit myself",
-                // Burnt with the instruments of self-injury, whichever part of the body.
-                "burn|burning|burned|burnt my *3 with *2 lighter|lighters|cigarette|cigarettes|matches|candle"
-                        + "|candles",
                 "i *2 self harm|harmed|harming",
                 "my self harm|harming", "my cuts|scars|wounds", "fresh cuts|scars",
                 "relapsed *3 self|cutting|harm",
@@ -63,16 +56,29 @@ final class Cues {
                 // A quantity, not a dose: "I took all my medicine this morning" is a good day.
                 "i swallowed|downed *3 all|everything|bottle|handful|bunch|whole *4 " + DRUGS + "|cabinet",
                 "i took *3 everything|bottle|handful|bunch|whole *4 " + DRUGS + "|cabinet",
-                // Habitual present tense ("I scratch my arms when ...") and self-injury to the point of
-                // bleeding, whatever the verb ("until they bleed").
+                // Self-injury to the point of bleeding, whatever the verb ("until they bleed").
+                "i *2 cut|cutting|scratch|scratched|scratching|pick|picked|picking|punch|punched|punching *6 until|till"
+                        + " *2 it|they|i|my *2 bleed|bled|bleeds|bleeding",
+                "wrote|written|writing|left|leave *3 suicide note|notes|letter|letters",
+                "slit my wrists");
+        // Injuring oneself: the same words tell mishaps and idioms ("cut myself shaving", "burned my
+        // arm on the oven", "cutting myself off from everyone"), which Phrases.notSelfInjury sets aside.
+        add(p, Cue.CRISIS_BEHAVIOR, SUBJECT | MISHAP,
+                "i *2 cut|cutting|burned|burnt|burning|harmed|harming|scratched|scratching|slit|hurt|hurting|punched|hit myself",
+                "i *2 cut|cutting|burned|burnt|burning|scratched|scratching|slit my *2 wrist|wrists|arm|arms|forearm"
+                        + "|forearms|leg|legs|thigh|thighs|hip|hips|skin|stomach|body",
+                // Chat drops the subject ("cut myself again last night"): "myself" names the writer.
+                "cut|cutting|burned|burnt|burning|harmed|scratched|scratching|slit myself",
+                // Burnt with the instruments of self-injury.
+                "burn|burning|burned|burnt my *2 wrist|wrists|arm|arms|forearm|forearms|leg|legs|thigh|thighs|hip|hips"
+                        + "|skin|stomach|hand|hands|chest|shoulder|shoulders|ankle|ankles *3 with *2 lighter|lighters"
+                        + "|cigarette|cigarettes|matches|candle|candles",
+                // Habitual present tense ("I scratch my arms when ...").
                 // (Only the verbs of self-injury: "I had to pinch myself", "I hit my arm on the door".)
                 "i *2 cut|scratch|harm myself",
                 "i *2 burn myself *3 with *2 lighter|lighters|cigarette|cigarettes|matches|candle|candles",
                 "i *2 cut|scratch my *2 wrist|wrists|arm|arms|legs|thighs|skin|stomach",
-                "i *2 cut|cutting|scratch|scratched|scratching|pick|picked|picking|punch|punched|punching *6 until|till"
-                        + " *2 it|they|i|my *2 bleed|bled|bleeds|bleeding",
-                "wrote|written|writing|left|leave *3 suicide note|notes|letter|letters",
-                "slit my wrists", "i have been cutting", "started cutting|self", "back to cutting");
+                "i have been cutting", "started cutting|self", "back to cutting");
         add(p, Cue.EATING_DISORDER, SUBJECT,
                 "i *3 make|made|making myself throw|vomit|puke|sick",
                 "i *2 purge|purged|purging",
@@ -141,19 +147,20 @@ final class Cues {
                 "thinking|think|thought|thoughts|wondering *3 about|of *2 ending|end it|things|everything");
         // The method or the moment settled. "that's how I'd do it" is also how people talk about a
         // recipe, so these count only next to ideation (the model's included) or means.
-        // These name their own subject, "I" ("my dad's pills, that's how I'd do it").
+        // Phrases.match sets aside a match followed by "to" or "about" ("figured out how and where
+        // to park", "that's how I'd do it to be safe"). These name their own subject, "I" ("my
+        // dad's pills, that's how I'd do it").
         add(p, Cue.CRISIS_METHOD_CHOSEN, 0,
                 "that|this *2 how i|id would|will|_ do|end it",
-                "that|this *2 how i|id would|will|_ die", "that|this *2 how i would go", "that|this *2 how id go",
+                "that|this *2 how i|id would|will|_ die",
                 "how i|id would|_ *2 do|end it *2 is|would");
         add(p, Cue.CRISIS_METHOD_CHOSEN, SUBJECT,
-                "out|decided|know|figured how and where|when",
-                "out|decided|know|figured where|when and how|when|where",
-                "decided *4 do it|go through",
-                "going|gonna to|_ do it *3 after|before|tonight|tomorrow|weekend");
+                "worked|figured out how and where|when", "worked|figured out where|when and how",
+                "decided *4 do it", "decided *4 go through");
         // --- active ideation
         add(p, Cue.CRISIS_ACTIVE, SUBJECT,
-                "kill|killing|end|ending|off|offing|offed|unalive|unaliving|unalived|hang|hanging|drown|shoot|overdose myself",
+                // ("offed myself", past, is a game: "I offed myself with my own grenade".)
+                "kill|killing|end|ending|off|offing|unalive|unaliving|hang|hanging|drown|shoot|overdose myself",
                 "kill|killing|end|ending|hang|hanging my self",
                 "end|ending|take|taking my own|_ life",
                 "end it all", "end things *2 for|forever|good",

@@ -25,6 +25,8 @@ final class Phrases {
     static final int ALLOW_NEGATED = 2;
     /** May match inside quotation marks. */
     static final int ALLOW_QUOTED = 4;
+    /** Words of injury that also tell mishaps and idioms: checked with {@link #notSelfInjury}. */
+    static final int MISHAP = 8;
 
     /** One compiled pattern. */
     record Pattern(Cue cue, String source, long[][] elements, int[] skips, int options) {
@@ -128,9 +130,11 @@ final class Phrases {
             final Pattern[] here = candidates[(int) slot - 1];
             for (final Pattern pattern : here) {
                 final int end = matchFrom(t, pattern, 1, i + 1);
-                if (end < 0 || pattern.cue() == Cue.CRISIS_BEHAVIOR && notSelfInjury(t, i, end)) {
-                    // An idiom or a mishap is no crisis, but it does not deny the rest of the
-                    // message either, so the model still reads it.
+                if (end < 0 || (pattern.options() & MISHAP) != 0 && notSelfInjury(t, i, end)
+                        || pattern.cue() == Cue.CRISIS_METHOD_CHOSEN && end < t.count
+                        && (t.hash[end] == TO || t.hash[end] == ABOUT)) {
+                    // An idiom, a mishap or a how-to is no crisis, but it does not deny the rest of
+                    // the message either, so the model still reads it.
                     continue;
                 }
                 // "I would never kill myself": a negator before or inside the phrase reverses it.
@@ -150,42 +154,71 @@ final class Phrases {
         }
     }
 
-    /** Words right after "cut myself" or "burned my arm" that make it an idiom or a mishap. */
-    private static final LongSet MISHAP_AFTER = LongSet.of("off", "out", "slack", "short", "loose",
-            "free", "shaving", "cooking", "chopping", "cutting", "slicing", "ironing", "baking", "accidentally",
-            "while", "opening", "peeling");
+    /** What people do when they hurt themselves by mistake, right after the words ("cut myself shaving"). */
+    private static final LongSet MISHAP_AFTER = LongSet.of("off", "out", "slack", "short", "loose", "free",
+            "accidentally", "shaving", "cooking", "chopping", "cutting", "slicing", "ironing", "baking", "making",
+            "gardening", "fixing", "cleaning", "washing", "opening", "peeling", "climbing", "carving", "sharpening",
+            "hiking", "cycling", "playing", "working");
+    /** What one gets hurt on by mistake ("burned my arm on the oven", "cut myself on a broken glass"). */
+    private static final LongSet MISHAP_OBJECT = LongSet.of("stove", "oven", "hob", "pan", "pot", "kettle", "iron",
+            "grill", "bbq", "barbecue", "toaster", "radiator", "glass", "fence", "nail", "nails", "paper", "tin",
+            "can", "door", "rock", "rocks", "metal", "wire", "thorn", "thorns", "bush", "branch", "broken", "sharp");
+    private static final LongSet DETERMINER = LongSet.of("the", "a", "an", "some", "that", "this", "my", "our");
     /** "cut myself a slice", "cut myself some slack": an article, then one of these. */
-    private static final LongSet IDIOM_OBJECT = LongSet.of("slice", "piece", "slack", "break", "deal", "bit",
-            "lot", "portion", "share");
+    private static final LongSet IDIOM_OBJECT = LongSet.of("slice", "piece", "slack", "break", "deal", "portion",
+            "share");
     private static final LongSet ARTICLE = LongSet.of("a", "an", "some");
-    private static final LongSet PLACE = LongSet.of("the", "a", "an", "my", "some", "that", "this", "his", "her");
+    /** Said soon after a mishap ("cut myself with the bread knife again, so clumsy"). */
+    private static final LongSet CLUMSY = LongSet.of("clumsy", "oops", "accident");
+    /** Mishap words to look for after the injury, and how far. */
+    private static final int MISHAP_LOOKAHEAD = 8;
     private static final long ON = Tokens.hash("on");
-    private static final long BY = Tokens.hash("by");
-    private static final long ACCIDENT = Tokens.hash("accident");
+    private static final long WHILE = Tokens.hash("while");
+    private static final long PURPOSE = Tokens.hash("purpose");
     private static final long ACCIDENTALLY = Tokens.hash("accidentally");
     private static final long MYSELF = Tokens.hash("myself");
+    private static final long TO = Tokens.hash("to");
+    private static final long ABOUT = Tokens.hash("about");
 
     /**
-     * Whether self-injury words at {@code [start, end)} tell an idiom or a mishap: "cutting myself
-     * off from everyone", "cut myself some slack", "cut myself a slice", "burned my arm on the
-     * oven", "cut myself shaving", "accidentally cut myself". "cut myself on purpose" and "when it
-     * gets bad" stay self-harm.
+     * Whether self-injury words at {@code [start, end)} tell a mishap or an idiom: "cutting myself
+     * off from everyone", "cut myself some slack", "burned myself out", "cut myself shaving", "cut
+     * myself while cooking", "burned my arm on the oven", "accidentally cut myself", "... so
+     * clumsy". Never when "on purpose" follows, and not for "on my arms", "while my parents were
+     * asleep" or "a lot when I was 15": those are how self-harm is told.
      */
     static boolean notSelfInjury(final Tokens t, final int start, final int end) {
-        for (int k = Math.max(0, start - 3); k < end; k++) {
+        final int horizon = Math.min(t.count, end + MISHAP_LOOKAHEAD);
+        for (int k = end; k < horizon; k++) {
+            if (t.hash[k] == PURPOSE) {
+                return false;
+            }
+        }
+        for (int k = Math.max(0, start - 2); k < end; k++) {
             if (t.hash[k] == ACCIDENTALLY) {
                 return true;
             }
         }
         // "I have been cutting [myself] off": look past the object the pattern stopped before.
         final int at = end < t.count && t.hash[end] == MYSELF ? end + 1 : end;
-        if (at >= t.count || t.clauseStart(at)) {
+        if (at >= t.count) {
             return false;
         }
         final long next = t.hash[at];
         final long after = at + 1 < t.count ? t.hash[at + 1] : 0L;
-        return MISHAP_AFTER.contains(next) || next == ON && PLACE.contains(after) || next == BY && after == ACCIDENT
-                || ARTICLE.contains(next) && IDIOM_OBJECT.contains(after);
+        final long third = at + 2 < t.count ? t.hash[at + 2] : 0L;
+        if (!t.clauseStart(at) && (MISHAP_AFTER.contains(next)
+                || next == WHILE && MISHAP_AFTER.contains(after)
+                || next == ON && (MISHAP_OBJECT.contains(after) || DETERMINER.contains(after) && MISHAP_OBJECT.contains(third))
+                || ARTICLE.contains(next) && IDIOM_OBJECT.contains(after))) {
+            return true;
+        }
+        for (int k = at; k < horizon; k++) {
+            if (CLUMSY.contains(t.hash[k])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Verbs that carry a negation into the clause they introduce: "I don't think X" means "I think not X". */

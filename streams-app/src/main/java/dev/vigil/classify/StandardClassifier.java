@@ -37,8 +37,9 @@ public final class StandardClassifier implements MessageClassifier {
      */
     static final double CRISIS_CONTEXT_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.contextThreshold", "0.45"));
     /**
-     * Model probability from which a preparatory act or a settled method is behaviour or a plan
-     * (above {@link #CRISIS_MODEL_THRESHOLD}: from that threshold, as in classifier 1.5.0).
+     * Model probability from which a preparatory act is behaviour on a message of
+     * {@link #CRISIS_MODEL_MIN_TOKENS} or more (above {@link #CRISIS_MODEL_THRESHOLD}: from that
+     * threshold, as in classifier 1.5.0).
      */
     static final double SETTLED_FLOOR = Double.parseDouble(System.getProperty("vigil.crisis.settledFloor", "0.45"));
     /** Pushback model probability from which an assistant message counts as pushback. */
@@ -171,22 +172,27 @@ public final class StandardClassifier implements MessageClassifier {
         final boolean reported = cues.has(Cue.FICTION) || cues.has(Cue.THIRD_PARTY_HELP)
                 || cues.has(Cue.CRISIS_DISCOUNTED);
         if (level == CrisisLevel.NONE && !reported && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS
-                && (cues.has(Cue.CRISIS_PREPARATION) || cues.has(Cue.CRISIS_METHOD_CHOSEN))
-                && crisisProbability >= Math.min(SETTLED_FLOOR, CRISIS_MODEL_THRESHOLD)) {
-            // A preparatory act (a rope bought, medicine saved up, goodbye letters) or a settled
-            // method ("that's how I'd do it") next to distress the model reads is behaviour or a
-            // plan on the Columbia ladder, and so must be followed by a referral; on its own it is
-            // an errand or a recipe. These words are specific enough that the model's weaker
-            // signal will do, but not on short messages, where that signal is noise ("I just
-            // bought a new gun in Fallout"). Means at hand ("I have meds") are not enough next to
-            // the model alone: people in treatment mention their medication all the time.
-            level = cues.has(Cue.CRISIS_PREPARATION) ? CrisisLevel.BEHAVIOR : CrisisLevel.INTENT_OR_PLAN;
+                && cues.has(Cue.CRISIS_PREPARATION) && crisisProbability >= Math.min(SETTLED_FLOOR, CRISIS_MODEL_THRESHOLD)) {
+            // A preparatory act (a rope bought, medicine saved up, standing on a ledge) next to
+            // distress the model reads is behaviour on the Columbia ladder, and so must be
+            // followed by a referral; on its own it is an errand. These acts are specific enough
+            // that the model's weaker signal will do ("I stood on the edge of the roof for half an
+            // hour, I didn't jump"), but not on short messages, where that signal is noise ("I
+            // just bought a new gun in Fallout").
+            level = CrisisLevel.BEHAVIOR;
             evidence = CrisisEvidence.PHRASE;
         } else if (level == CrisisLevel.NONE && !reported && crisisProbability >= CRISIS_MODEL_THRESHOLD
                 && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS) {
             // Risk the model sees without a curated phrase is the lowest rung: a wish, not a plan.
             level = CrisisLevel.PASSIVE_IDEATION;
             evidence = CrisisEvidence.MODEL;
+            if (cues.has(Cue.CRISIS_METHOD_CHOSEN)) {
+                // A settled method ("that's how I'd do it") needs the model's own flag: it is also
+                // how people give advice. Means at hand ("I have meds") are not enough next to the
+                // model alone: people in treatment mention their medication all the time.
+                level = CrisisLevel.INTENT_OR_PLAN;
+                evidence = CrisisEvidence.PHRASE;
+            }
         }
         // Not enough on its own, but the conversation may have said something like it before: the
         // conversation stage counts these in its state store (restored after a restart, and keyed

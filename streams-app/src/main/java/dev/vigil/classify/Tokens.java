@@ -51,7 +51,7 @@ final class Tokens {
 
     private static final LongSet NEGATORS = LongSet.of("not", "no", "never", "nothing", "nobody", "none",
             "neither", "nor", "nowhere", "without", "hardly", "barely", "cannot");
-    /** "not just", "not only": a negator followed by one of these adds rather than denies. */
+    /** "not just", "not only": "not" followed by one of these adds rather than denies. */
     private static final LongSet ADDITIVE = LongSet.of("just", "only", "merely", "simply");
     /** Words after which a negation no longer reaches: "but ...", and "can't stop thinking about ...". */
     private static final LongSet SCOPE_BREAKERS = LongSet.of("but", "however", "although", "though", "yet", "stop", "hesitate",
@@ -279,7 +279,8 @@ final class Tokens {
     boolean additiveNegation(final int i) {
         for (int k = i - 1; k >= 0 && k >= i - NEGATION_SCOPE; k--) {
             if (NEGATORS.contains(hash[k])) {
-                return ADDITIVE.contains(hash[k + 1]);
+                // Only "not": "I'd never just end it all" is a denial.
+                return hash[k] == NOT && ADDITIVE.contains(hash[k + 1]);
             }
         }
         return false;

@@ -42,9 +42,12 @@ class HardCasesTest {
         assertEquals(CrisisLevel.ACTIVE_IDEATION, human("i keep thinking about killing my self").getCrisisLevel());
         // The words people type to get past filters, in every tense.
         assertEquals(CrisisLevel.ACTIVE_IDEATION, human("lately ive been thinking about unaliving myself").getCrisisLevel());
-        assertEquals(CrisisLevel.ACTIVE_IDEATION, human("what if i just offed myself").getCrisisLevel());
-        // "not just" adds to what follows; it does not deny it.
+        // "offed myself", told as done, is a game.
+        assertEquals(CrisisLevel.NONE, human("lol I offed myself with my own grenade again").getCrisisLevel());
+        // "not just" adds to what follows; it does not deny it. "never just" does.
         assertEquals(CrisisLevel.PASSIVE_IDEATION, human("Some nights it's not just wishing I was dead.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE,
+                human("I'd never just end it all, I have my kids to think about.").getCrisisLevel());
     }
 
     @Test
@@ -53,8 +56,9 @@ class HardCasesTest {
                 human("I want to die. My dad's pills, that's how I'd do it.").getCrisisLevel());
         assertEquals(CrisisLevel.INTENT_OR_PLAN,
                 human("I wish I could just disappear. I've figured out how and when.").getCrisisLevel());
+        assertEquals(CrisisLevel.INTENT_OR_PLAN, human("I want to die. I've decided I'm going to do it.").getCrisisLevel());
         assertEquals(CrisisLevel.INTENT_OR_PLAN,
-                human("I keep thinking about swallowing all my pills at once, that's how I would go.").getCrisisLevel(),
+                human("I keep thinking about swallowing all my pills at once, that's how I would do it.").getCrisisLevel(),
                 "an overdose pictured, with the method settled");
         assertEquals(CrisisLevel.INTENT_OR_PLAN,
                 human("Everything feels pointless and heavy lately and I am so tired of all of it. There is a bridge"
@@ -65,6 +69,8 @@ class HardCasesTest {
         assertEquals(CrisisLevel.NONE,
                 human("We've decided we're going to do it after the wedding, the honeymoon can wait.").getCrisisLevel());
         assertEquals(CrisisLevel.NONE, human("My mum said that's how she would do it.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE,
+                human("I've figured out how and when to ask my boss for a raise.").getCrisisLevel());
     }
 
     @Test
@@ -156,10 +162,23 @@ class HardCasesTest {
             "I burned my arm on the oven door.",
             "I accidentally cut myself chopping onions.",
             "I completely burned myself out this semester.",
+            "Burned myself making pancakes this morning lol.",
+            "Cut myself with the bread knife again, so clumsy.",
+            "I burn my incense with a lighter every evening.",
         }) {
             assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
         }
-        assertEquals(CrisisLevel.BEHAVIOR, human("I cut myself on purpose last week.").getCrisisLevel());
+        // The words around a mishap are also how self-harm is told.
+        for (final String text : new String[] {
+            "I cut myself on purpose last week.",
+            "I cut myself a lot when I was 15.",
+            "I cut myself while my parents were asleep.",
+            "I have been cutting myself on my arms again.",
+            "I told mum I cut myself accidentally but it was on purpose.",
+            "I tried to kill myself on my birthday.",
+        }) {
+            assertEquals(CrisisLevel.BEHAVIOR, human(text).getCrisisLevel(), text);
+        }
     }
 
     @Test
