@@ -6,6 +6,7 @@ import java.util.List;
 import static dev.vigil.classify.Phrases.ALLOW_NEGATED;
 import static dev.vigil.classify.Phrases.ALLOW_QUOTED;
 import static dev.vigil.classify.Phrases.MISHAP;
+import static dev.vigil.classify.Phrases.NOT_HOW_TO;
 import static dev.vigil.classify.Phrases.SUBJECT;
 
 /**
@@ -146,15 +147,14 @@ final class Cues {
                 "thinking|think|thought|thoughts|wondering *3 about|of how *4 do|make it|that|this",
                 "thinking|think|thought|thoughts|wondering *3 about|of *2 ending|end it|things|everything");
         // The method or the moment settled. "that's how I'd do it" is also how people talk about a
-        // recipe, so these count only next to ideation (the model's included) or means.
-        // Phrases.match sets aside a match followed by "to" or "about" ("figured out how and where
-        // to park", "that's how I'd do it to be safe"). These name their own subject, "I" ("my
-        // dad's pills, that's how I'd do it").
-        add(p, Cue.CRISIS_METHOD_CHOSEN, 0,
+        // recipe, so these count only next to ideation (the model's flag included) or means. A match
+        // followed by "to" or "about" is a how-to ("figured out how and where to park"). The first
+        // three name their own subject, "I" ("my dad's pills, that's how I'd do it").
+        add(p, Cue.CRISIS_METHOD_CHOSEN, NOT_HOW_TO,
                 "that|this *2 how i|id would|will|_ do|end it",
                 "that|this *2 how i|id would|will|_ die",
                 "how i|id would|_ *2 do|end it *2 is|would");
-        add(p, Cue.CRISIS_METHOD_CHOSEN, SUBJECT,
+        add(p, Cue.CRISIS_METHOD_CHOSEN, SUBJECT | NOT_HOW_TO,
                 "worked|figured out how and where|when", "worked|figured out where|when and how",
                 "decided *4 do it", "decided *4 go through");
         // --- active ideation

@@ -27,6 +27,8 @@ final class Phrases {
     static final int ALLOW_QUOTED = 4;
     /** Words of injury that also tell mishaps and idioms: checked with {@link #notSelfInjury}. */
     static final int MISHAP = 8;
+    /** Set aside when "to" or "about" follows: a how-to ("figured out how and when to ask for a raise"). */
+    static final int NOT_HOW_TO = 16;
 
     /** One compiled pattern. */
     record Pattern(Cue cue, String source, long[][] elements, int[] skips, int options) {
@@ -131,7 +133,7 @@ final class Phrases {
             for (final Pattern pattern : here) {
                 final int end = matchFrom(t, pattern, 1, i + 1);
                 if (end < 0 || (pattern.options() & MISHAP) != 0 && notSelfInjury(t, i, end)
-                        || pattern.cue() == Cue.CRISIS_METHOD_CHOSEN && end < t.count
+                        || (pattern.options() & NOT_HOW_TO) != 0 && end < t.count
                         && (t.hash[end] == TO || t.hash[end] == ABOUT)) {
                     // An idiom, a mishap or a how-to is no crisis, but it does not deny the rest of
                     // the message either, so the model still reads it.
