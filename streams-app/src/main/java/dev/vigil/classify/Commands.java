@@ -162,6 +162,24 @@ public final class Commands {
         results.add(cv(trainer, base, "crisis-cssrs", Head.CRISIS, folds, true, log));
         results.add(cv(trainer, base, "affective", Head.AFFECTIVE, folds, true, log));
         results.add(cv(trainer, base, "pushback-xstest", Head.PUSHBACK, folds, true, log));
+        if (Trainer.DAILYDIALOG_WEIGHT > 0) {
+            // An experiment (off by default): the sentiment head learns from DailyDialog too. Its
+            // figure is cross-validated (each fold's head trained afresh without the fold), and the
+            // other sentiment sets are measured with a head trained on all of it, since one head serves all.
+            results.add(cv(trainer, new LinearModels(), Trainer.DAILYDIALOG, Head.SENTIMENT, folds, false, log));
+            log.println("sentiment head trained with " + Trainer.DAILYDIALOG);
+            final StandardClassifier withDaily = Classifiers.withModels(
+                    trainer.train(new Trainer.Plan(EnumSet.of(Head.SENTIMENT), id -> true, false)));
+            for (final String folder : List.of("sentiment-sst5", "polarity-goemotions")) {
+                for (final Evaluation.Result r : Evaluation.run(trainer.folder(folder), withDaily, id -> true)) {
+                    if (!r.task.endsWith("[train]")) {
+                        final Evaluation.Result named = new Evaluation.Result(r.task + " (sentiment head trained with "
+                                + Trainer.DAILYDIALOG + ")", r.unit, r.confusion, r.positive);
+                        results.add(named);
+                    }
+                }
+            }
+        }
         log.println("cross-source: pushback trained on pushback-coconot only");
         final LinearModels coconotOnly = trainer.trainInto(base,
                 new Trainer.Plan(EnumSet.of(Head.PUSHBACK), id -> true, false));

@@ -23,7 +23,11 @@ final class ModelCard {
 
     static void write(final OutputStream out, final String trainingSeconds) throws IOException {
         final Properties p = new Properties();
-        p.setProperty("trained_on", String.join(",", TRAINED_ON));
+        final List<String> trainedOn = new java.util.ArrayList<>(TRAINED_ON);
+        if (Trainer.DAILYDIALOG_WEIGHT > 0) {
+            trainedOn.add(Trainer.DAILYDIALOG);
+        }
+        p.setProperty("trained_on", String.join(",", trainedOn));
         p.setProperty("seed", String.valueOf(Trainer.SEED));
         p.setProperty("training_seconds", trainingSeconds);
         p.setProperty("buckets", String.valueOf(Features.BUCKETS));

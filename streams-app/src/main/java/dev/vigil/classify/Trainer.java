@@ -91,7 +91,7 @@ final class Trainer {
                 refineCrisis(models, examples);
             }
             if (head == Head.SENTIMENT) {
-                calibrateNeutral(models);
+                calibrateNeutral(models, plan);
             }
             log.printf(Locale.ROOT, "  %-10s %7d examples  %5.1f s%n", head.name().toLowerCase(Locale.ROOT),
                     examples.size(), (System.nanoTime() - start) / 1e9);
@@ -106,6 +106,18 @@ final class Trainer {
      * others, and unweighted training under-called it (recall 0.56).
      */
     static final double POLARITY_BALANCE = Double.parseDouble(System.getProperty("vigil.train.balance", "1"));
+    static final String DAILYDIALOG = "polarity-dailydialog";
+    /**
+     * Weight of a DailyDialog utterance against a GoEmotions comment (after balancing within each
+     * set). 0, the default, leaves it out: an experiment (README, "tried"). One sentiment head
+     * serves both sets, and the two label neutral differently: with DailyDialog in training,
+     * GoEmotions falls below its target before DailyDialog's cross-validated figure reaches its own.
+     */
+    static final double DAILYDIALOG_WEIGHT = Double.parseDouble(System.getProperty("vigil.train.dailydialog", "0"));
+    /** Power of DailyDialog's balanced class weight (it is 89% neutral). */
+    static final double DAILYDIALOG_BALANCE = Double.parseDouble(System.getProperty("vigil.train.ddbalance", "1"));
+    /** Weight of DailyDialog's macro-F1 in the neutral calibration. */
+    static final double DAILYDIALOG_CALIBRATION = Double.parseDouble(System.getProperty("vigil.train.ddcal", "0"));
     static final boolean MULTIPLE_INSTANCE = Boolean.parseBoolean(System.getProperty("vigil.train.mi", "true"));
 
     /**
@@ -175,17 +187,25 @@ final class Trainer {
      * five-class accuracy (SST-5) plus the polarity macro-F1 (GoEmotions) is highest: conversational
      * text is far more often neutral than movie reviews, and the joint model under-calls neutral.
      */
-    void calibrateNeutral(final LinearModels models) throws IOException {
+    void calibrateNeutral(final LinearModels models, final Plan plan) throws IOException {
         final List<int[]> sst = new ArrayList<>();
         final List<int[]> go = new ArrayList<>();
         final List<float[]> sstLogits = new ArrayList<>();
         final List<float[]> goLogits = new ArrayList<>();
         final StandardClassifier.Workspace ws = new StandardClassifier.Workspace();
-        for (final String name : List.of("sentiment-sst5", "polarity-goemotions")) {
+        final List<int[]> dd = new ArrayList<>();
+        final List<float[]> ddLogits = new ArrayList<>();
+        final List<String> names = new ArrayList<>(List.of("sentiment-sst5", "polarity-goemotions"));
+        if (DAILYDIALOG_WEIGHT > 0 && DAILYDIALOG_CALIBRATION > 0) {
+            names.add(DAILYDIALOG);
+        }
+        for (final String name : names) {
             final LabelledData d = folder(name);
+            final boolean daily = name.equals(DAILYDIALOG);
             for (final ConversationEvent e : d.events) {
                 final JsonNode l = d.byEvent.get(e.getEventId());
-                if (l == null || !"train".equals(l.path("split").asText()) || !calibration(e)) {
+                if (l == null || !calibration(e) || (daily ? !plan.heldIn().test(e.getConversationId())
+                        : !"train".equals(l.path("split").asText()))) {
                     continue;
                 }
                 featuriser.analyse(e.getText(), ws);
@@ -198,8 +218,8 @@ final class Trainer {
                     sstLogits.add(z);
                 } else {
                     final String p = l.get("polarity").asText();
-                    go.add(new int[] {"negative".equals(p) ? 0 : "neutral".equals(p) ? 1 : 2});
-                    goLogits.add(z);
+                    (daily ? dd : go).add(new int[] {"negative".equals(p) ? 0 : "neutral".equals(p) ? 1 : 2});
+                    (daily ? ddLogits : goLogits).add(z);
                 }
             }
         }
@@ -217,7 +237,13 @@ final class Trainer {
                 final int c = argmax(goLogits.get(i), delta);
                 three.add(String.valueOf(go.get(i)[0]), String.valueOf(c < 2 ? 0 : c == 2 ? 1 : 2));
             }
-            final double score = SST_WEIGHT * five.accuracy() + three.macroF1();
+            final Evaluation.Confusion daily = new Evaluation.Confusion(List.of("0", "1", "2"));
+            for (int i = 0; i < dd.size(); i++) {
+                final int c = argmax(ddLogits.get(i), delta);
+                daily.add(String.valueOf(dd.get(i)[0]), String.valueOf(c < 2 ? 0 : c == 2 ? 1 : 2));
+            }
+            final double score = SST_WEIGHT * five.accuracy() + three.macroF1()
+                    + (dd.isEmpty() ? 0 : DAILYDIALOG_CALIBRATION * daily.macroF1());
             if (score > bestScore + 1e-9) {
                 bestScore = score;
                 bestDelta = delta;
@@ -282,6 +308,35 @@ final class Trainer {
         return new Example(ws.features.indexCopy(), ws.features.valueCopy(), 0, target, 1f);
     }
 
+    /**
+     * Adds the polarity-labelled messages {@code use} accepts, each allowing the two classes of its
+     * polarity (negative = very negative or negative), with balanced class weights within the set.
+     */
+    private void addPolarity(final LabelledData d, final Predicate<ConversationEvent> use, final double weight,
+                             final double balance, final List<Example> out) {
+        final Map<String, Integer> perPolarity = new HashMap<>();
+        int total = 0;
+        for (final ConversationEvent e : d.events) {
+            if (d.byEvent.get(e.getEventId()) != null && use.test(e)) {
+                perPolarity.merge(d.byEvent.get(e.getEventId()).get("polarity").asText(), 1, Integer::sum);
+                total++;
+            }
+        }
+        for (final ConversationEvent e : d.events) {
+            final JsonNode l = d.byEvent.get(e.getEventId());
+            if (l != null && use.test(e)) {
+                final String polarity = l.get("polarity").asText();
+                final int allowed = switch (polarity) {
+                    case "negative" -> 0b00011;
+                    case "positive" -> 0b11000;
+                    default -> 0b00100;
+                };
+                final double balanced = total / (3.0 * perPolarity.get(polarity));
+                out.add(example(e.getText(), allowed, 0, (float) (weight * Math.pow(balanced, balance))));
+            }
+        }
+    }
+
     List<Example> examples(final Head head, final Plan plan) throws IOException {
         final List<Example> out = new ArrayList<>();
         switch (head) {
@@ -295,27 +350,12 @@ final class Trainer {
                     }
                 }
                 final LabelledData go = folder("polarity-goemotions");
-                final Map<String, Integer> perPolarity = new HashMap<>();
-                int goTotal = 0;
-                for (final ConversationEvent e : go.events) {
-                    final JsonNode l = go.byEvent.get(e.getEventId());
-                    if (l != null && "train".equals(l.path("split").asText()) && !calibration(e)) {
-                        perPolarity.merge(l.get("polarity").asText(), 1, Integer::sum);
-                        goTotal++;
-                    }
-                }
-                for (final ConversationEvent e : go.events) {
-                    final JsonNode l = go.byEvent.get(e.getEventId());
-                    if (l != null && "train".equals(l.path("split").asText()) && !calibration(e)) {
-                        final String polarity = l.get("polarity").asText();
-                        final int allowed = switch (polarity) {
-                            case "negative" -> 0b00011;
-                            case "positive" -> 0b11000;
-                            default -> 0b00100;
-                        };
-                        final double balanced = goTotal / (3.0 * perPolarity.get(polarity));
-                        out.add(example(e.getText(), allowed, 0, (float) Math.pow(balanced, POLARITY_BALANCE)));
-                    }
+                addPolarity(go, e -> "train".equals(go.byEvent.get(e.getEventId()).path("split").asText()) && !calibration(e),
+                        1, POLARITY_BALANCE, out);
+                if (DAILYDIALOG_WEIGHT > 0) {
+                    // Everyday two-person chat, the register Vigil reads; only the conversations the plan holds in.
+                    addPolarity(folder(DAILYDIALOG), e -> plan.heldIn().test(e.getConversationId()) && !calibration(e),
+                            DAILYDIALOG_WEIGHT, DAILYDIALOG_BALANCE, out);
                 }
             }
             case CRISIS -> {
