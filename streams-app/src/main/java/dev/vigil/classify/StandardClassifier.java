@@ -21,7 +21,7 @@ import dev.vigil.schema.Sentiment;
  */
 public final class StandardClassifier implements MessageClassifier {
     /** Bump on any change to rules, features or thresholds. */
-    static final String SEMVER = "1.6.0";
+    static final String SEMVER = "1.7.0";
 
     /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
     static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.65"));

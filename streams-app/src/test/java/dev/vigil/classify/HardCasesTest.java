@@ -144,6 +144,44 @@ class HardCasesTest {
     }
 
     @Test
+    void shouldGradeAnAttemptToldWithItsMeansAsBehaviour() {
+        // "Tried to end it" is also how a break-up is told; with the means or the hospital after it,
+        // it is an attempt.
+        assertEquals(CrisisLevel.BEHAVIOR,
+                human("Last winter I tried to end it with my mum's tablets.").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR,
+                human("i tried to end everything in may and woke up in the icu").getCrisisLevel());
+        assertEquals(CrisisLevel.BEHAVIOR, human("I swallowed bleach on Saturday night.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("I tried to end it with him twice but he keeps calling.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("My toddler drank some bleach, what do I do?").getCrisisLevel());
+        // An interrupted attempt next to distress only the model reads.
+        assertEquals(CrisisLevel.BEHAVIOR, human("I can't keep going like this. Last night I stood in the garage"
+                + " with the rope around my neck for a long time and then took it off again.").getCrisisLevel());
+    }
+
+    @Test
+    void shouldHearNewWordingsOfIdeationAndPlans() {
+        assertEquals(CrisisLevel.ACTIVE_IDEATION,
+                human("Most days some part of me wants to die by suicide.").getCrisisLevel());
+        assertEquals(CrisisLevel.ACTIVE_IDEATION,
+                human("a voice in my head keeps telling me to steer into the oncoming lorry").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE, human("I want to drive off road in the desert this summer.").getCrisisLevel(),
+                "off-roading");
+        assertEquals(CrisisLevel.PASSIVE_IDEATION,
+                human("Honestly if I die in a crash on the way home that would not be so bad.").getCrisisLevel());
+        assertEquals(CrisisLevel.PASSIVE_IDEATION,
+                human("I can't see myself alive for much longer.").getCrisisLevel());
+        assertEquals(CrisisLevel.INTENT_OR_PLAN,
+                human("How many of these sleeping pills would I have to take to never wake up?").getCrisisLevel());
+        assertEquals(CrisisLevel.INTENT_OR_PLAN,
+                human("I want to die. I have worked out how I am going to do it.").getCrisisLevel());
+        assertEquals(CrisisLevel.INTENT_OR_PLAN,
+                human("I wish I was dead and I've made up my mind to go through with it.").getCrisisLevel());
+        assertEquals(CrisisLevel.NONE,
+                human("I have worked out how I am going to do it: one chapter a week until June.").getCrisisLevel());
+    }
+
+    @Test
     void shouldHearSelfInjuryToldWithoutASubject() {
         // Chat drops the "I": "myself" and "my" still name the writer.
         assertEquals(CrisisLevel.BEHAVIOR, human("Cut myself again after the argument.").getCrisisLevel());
