@@ -143,7 +143,7 @@ final class Phrases {
                 if ((pattern.options() & ALLOW_NEGATED) == 0 && negated(t, pattern, i, end)
                         || (pattern.options() & ALLOW_QUOTED) == 0 && anyQuoted(t, i, end)
                         || (pattern.options() & SUBJECT) != 0 && (!firstPerson(t, i, pattern.cue().act()) || describesOthers(t, end))
-                        || pattern.cue().crisis() && !pattern.cue().act() && deniedBelief(t, i)) {
+                        || pattern.cue().crisis() && !pattern.cue().act() && (deniedBelief(t, i) || namedAsAnEffect(t, i, end))) {
                     if (pattern.cue().crisis()) {
                         // The words are there but denied, quoted or someone else's: the model
                         // must not flag the message on those same words.
@@ -247,6 +247,50 @@ final class Phrases {
                 return t.negated(k);
             }
             if (!COMPLEMENT_GAP.contains(h) || t.clauseStart(k)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Words that name a state as something a medicine or an event may bring ("can sertraline cause ..."). */
+    private static final LongSet EFFECT = LongSet.of("cause", "causes", "trigger", "triggers", "risk", "risks",
+            "warning", "warnings", "warns", "warn", "mention", "mentions", "mentioned", "list", "lists", "listed",
+            "linked", "effect", "effects");
+    private static final LongSet FIRST_PERSON = LongSet.of("i", "me", "my", "myself", "mine");
+
+    /**
+     * Whether the ideation phrase starting at {@code start} is named as an effect in general ("does
+     * sertraline cause suicidal thoughts?", "the leaflet has a warning about suicidal thoughts"):
+     * an effect word shortly before it, and no first person in between, earlier in its clause or
+     * right after it. A side effect the writer has ("my new meds gave me suicidal thoughts", "I'm
+     * scared my pills are causing suicidal thoughts", "depression triggers suicidal thoughts for me")
+     * stays the writer's; so does "is it normal to have suicidal thoughts on prozac?", which names no
+     * effect.
+     */
+    static boolean namedAsAnEffect(final Tokens t, final int start, final int end) {
+        for (int j = end; j < t.count && j < end + 3; j++) {
+            if (FIRST_PERSON.contains(t.hash[j])) {
+                return false;
+            }
+        }
+        for (int k = start - 1; k >= 0 && k >= start - 4; k--) {
+            final long h = t.hash[k];
+            if (FIRST_PERSON.contains(h)) {
+                return false;
+            }
+            if (EFFECT.contains(h)) {
+                for (int j = k - 1; j >= 0 && j >= k - 10; j--) {
+                    if (FIRST_PERSON.contains(t.hash[j])) {
+                        return false;
+                    }
+                    if (t.clauseStart(j)) {
+                        break;
+                    }
+                }
+                return true;
+            }
+            if (t.clauseStart(k)) {
                 return false;
             }
         }

@@ -182,6 +182,27 @@ class HardCasesTest {
     }
 
     @Test
+    void shouldNotTakeAQuestionAboutASideEffectForADisclosure() {
+        // Active ideation expects a referral: a medication question would raise a missed-referral alert.
+        for (final String text : new String[] {
+            "Can fluoxetine cause suicidal thoughts in teenagers?",
+            "The insert lists suicidal ideation as a rare side effect, what does rare mean?",
+            "Is there a warning about suicidal thoughts on isotretinoin?",
+        }) {
+            assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
+        }
+        // The side effect the writer has is theirs. (Any first person in the clause keeps it theirs, so
+        // "the insert for my prescription lists suicidal ideation" is still graded a disclosure.)
+        for (final String text : new String[] {
+            "Since the dose went up the tablets have given me suicidal thoughts.",
+            "I think my inhaler is causing suicidal thoughts, is that possible?",
+            "Night shifts trigger suicidal thoughts in me.",
+        }) {
+            assertEquals(CrisisLevel.ACTIVE_IDEATION, human(text).getCrisisLevel(), text);
+        }
+    }
+
+    @Test
     void shouldHearSelfInjuryToldWithoutASubject() {
         // Chat drops the "I": "myself" and "my" still name the writer.
         assertEquals(CrisisLevel.BEHAVIOR, human("Cut myself again after the argument.").getCrisisLevel());
