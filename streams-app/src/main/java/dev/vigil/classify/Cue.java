@@ -57,6 +57,11 @@ enum Cue {
         return this == CRISIS_BEHAVIOR || this == EATING_DISORDER;
     }
 
+    /** A wish to be dead or thoughts of suicide: a state, which a medicine or a condition can be said to bring. */
+    boolean ideation() {
+        return this == CRISIS_PASSIVE || this == CRISIS_ACTIVE;
+    }
+
     boolean crisis() {
         return this == CRISIS_PASSIVE || this == CRISIS_ACTIVE || this == CRISIS_PLAN || this == CRISIS_BEHAVIOR
                 || this == CRISIS_MEANS || this == CRISIS_PREPARATION || this == CRISIS_PREPARATION_ORDINARY

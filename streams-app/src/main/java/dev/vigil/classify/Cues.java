@@ -54,11 +54,10 @@ final class Cues {
                 "my self harm|harming", "my cuts|scars|wounds", "fresh cuts|scars",
                 "relapsed *3 self|cutting|harm",
                 "i overdosed", "i took *4 overdose",
-                // "tried to end it" is also a break-up; with the means or the hospital after it, an attempt.
-                "tried|attempted to end it|things|everything *8 pills|tablets|meds|overdose|od|hospital|rope|belt"
-                        + "|noose|bridge|knife|razor|gun|ambulance|icu",
-                // "I" right before the verb: "my toddler drank some bleach" is a call to poison control.
-                "i drank|swallowed|ingested *2 bleach|antifreeze|weedkiller|pesticide|poison",
+                // "tried to end it" is also a break-up ("with my ex", "with my therapist"); with the means
+                // right after it, an attempt.
+                "tried|attempted to end it|things|everything *1 with|by|using|taking|swallowing *3 " + DRUGS
+                        + "|overdose|od|rope|belt|noose|knife|razor|blade|gun",
                 "i took *2 all|bottle|handful|bunch|lot|load|whole *3 " + DRUGS,
                 // A quantity, not a dose: "I took all my medicine this morning" is a good day.
                 "i swallowed|downed *3 all|everything|bottle|handful|bunch|whole *4 " + DRUGS + "|cabinet",
@@ -86,6 +85,8 @@ final class Cues {
                 "i *2 burn myself *3 with *2 lighter|lighters|cigarette|cigarettes|matches|candle|candles",
                 "i *2 cut|scratch my *2 wrist|wrists|arm|arms|legs|thighs|skin|stomach",
                 "i have been cutting", "started cutting|self", "back to cutting");
+        // (Drinking bleach is not here: "I think I swallowed some bleach spray when I was cleaning the
+        // shower" is how most such messages go, and the mishap check reads only the words right after.)
         add(p, Cue.EATING_DISORDER, SUBJECT,
                 "i *3 make|made|making myself throw|vomit|puke|sick",
                 "i *2 purge|purged|purging",
@@ -129,7 +130,7 @@ final class Cues {
                 "picked|set|chose|chosen *2 a|the date",
                 // "How many of my pills would it take": lethal only next to a wish to die ("how much
                 // insulin would it take to correct a 250?" is a diabetic's question).
-                "how many|much *4 " + DRUGS + " *4 it|would|does *3 take|takes",
+                "how many|much *4 " + DRUGS + " *4 it|would|does *2 take|takes",
                 // The overdose as a picture ("taking all my meds at once"); a lethal plan only next to
                 // a wish to die or a settled method.
                 "take|taking|swallow|swallowing all|every *3 " + DRUGS + " *3 at|all once|together",
@@ -144,16 +145,18 @@ final class Cues {
                 "affairs in order", "said *2 my goodbyes",
                 "edge|ledge *4 roof|rooftop|bridge|building|cliff|balcony|window|platform|tracks|garage|overpass",
                 "not need them|it|any *4 where i am going",
-                // An interrupted attempt ("stood on a chair with a belt around my neck"), and a note that
-                // explains why the writer is going. ("I couldn't go through with it" and "got as far as
-                // setting everything up" are as often a proposal or a camping trip, next to distress too.)
-                "belt|rope|noose|ligature *1 around|round my neck",
-                "note|letter|letters *6 explaining|explain|explains *3 why i");
+                // An interrupted attempt: a ligature put around the neck ("stood on a chair with a belt
+                // around my neck"), not the idiom ("this mortgage is like a noose around my neck") or a
+                // costume ("a fake noose"). ("I couldn't go through with it" and "got as far as setting
+                // everything up" are as often a proposal or a camping trip, next to distress too.)
+                "put|tied|tie|putting|tying|had|with|wrapped *1 belt|rope|noose|ligature|cord *1 around|round my neck");
         // Giving one's things away is too ordinary (moving house, a clear-out) to count next to the
         // model's broader distress signal: only next to a curated ideation phrase.
         add(p, Cue.CRISIS_PREPARATION_ORDINARY, SUBJECT,
                 "giving|gave|given|give away *4 my|all",
-                "giving|gave|given|give *2 my things|stuff|belongings|possessions away");
+                "giving|gave|given|give *2 my things|stuff|belongings|possessions away",
+                // A note "explaining why I ..." is also for a tutor, a GP or a landlord, next to distress.
+                "note|letter|letters *6 explaining|explain|explains *3 why i");
         add(p, Cue.CRISIS_HOW, SUBJECT,
                 "thinking|think|thought|thoughts|wondering *3 about|of how *4 do|make it|that|this",
                 "thinking|think|thought|thoughts|wondering *3 about|of *2 ending|end it|things|everything");
@@ -163,13 +166,12 @@ final class Cues {
         // three name their own subject, "I" ("my dad's pills, that's how I'd do it").
         add(p, Cue.CRISIS_METHOD_CHOSEN, NOT_HOW_TO,
                 "that|this *2 how i|id would|will|_ do|end it",
-                "that|this *2 how i|id would|will|_ die|go",
+                "that|this *2 how i|id would|will|_ die",
                 "how i|id would|_ *2 do|end it *2 is|would");
         add(p, Cue.CRISIS_METHOD_CHOSEN, SUBJECT | NOT_HOW_TO,
                 "worked|figured out *2 how and where|when", "worked|figured out *2 where|when and how",
-                "worked|figured out *2 how i am|will|would|id|_ *3 do|end it",
-                "decided *4 do it", "decided *4 go through",
-                "made up my mind *4 do it", "made up my mind *4 go through");
+                // "with it", spelled out: "go through with the surgery" and "... the divorce" are choices.
+                "decided *4 do it", "decided *4 go through with it", "made up my mind *4 go through with it");
         // --- active ideation
         add(p, Cue.CRISIS_ACTIVE, SUBJECT,
                 // ("offed myself", past, is a game: "I offed myself with my own grenade".)
@@ -193,12 +195,12 @@ final class Cues {
                 "want|wanted|wanting|thinking|thought|think|urge|urges|imagine|imagining|wondering|picture *4"
                         + " drive|driving|swerve|swerving|crash|crashing|steer|steering *3 into|off"
                         + " *3 wall|tree|traffic|oncoming|bridge|cliff|lorry|truck",
-                // ... and as a voice in one's head ("my brain keeps telling me to drive off the road");
-                // "the road" spelled out: "drive off road" is off-roading.
-                "want|wanted|wanting|thinking|thought|think|urge|urges|imagine|imagining|wondering|picture|telling"
-                        + "|tells *4 drive|driving|swerve|swerving|steer|steering|veer|veering off the road",
-                "keeps|keep telling me to *3 drive|driving|swerve|swerving|crash|crashing|steer|steering *3 into|off"
-                        + " *3 wall|tree|traffic|oncoming|bridge|cliff|lorry|truck",
+                // ... and as a voice in one's head ("my brain keeps telling me to drive off the road"): the
+                // head, not a sat nav ("Google Maps keeps telling me to drive off the road"); "the road"
+                // spelled out, since "drive off road" is off-roading.
+                "brain|head|mind|voice|voices|thoughts *3 telling|tells|tell|told me to *2 drive|driving|swerve"
+                        + "|swerving|crash|crashing|steer|steering|veer|veering *2 into|off *2 the|a|an|_ road|wall|tree"
+                        + "|traffic|oncoming|bridge|cliff|lorry|truck",
                 "want|wanted|wanting|thinking|thought|think|urge|urges|imagine|imagining|wondering|picture *4"
                         + " walk|walking *2 into *3 sea|river|lake|ocean|water",
                 "slip|slipping|sink|sinking under *4 stay there|down|under",
@@ -209,12 +211,18 @@ final class Cues {
                 "suicidal",
                 "want|wanted|wanting|going|plan|planning to overdose|od",
                 "want to commit|attempt suicide",
-                "want|wants|wanted|wanting|going|planning|thinking|thought|urge|urges *3 die by suicide");
+                // No gap: "I thought more women die by suicide than men" is a statistics question.
+                "want|wants|wanted|wanting|plan|planning|urge|urges to die by suicide");
         // --- passive ideation: wish to be dead, not to wake up
         add(p, Cue.CRISIS_PASSIVE, SUBJECT,
-                "want|wants|wanna|wish|wishing|wanting|ready|hope|hoping *2 to|i *2 die|dead|disappear|exist",
-                // Death weighed as no loss: "if I died in my sleep it wouldn't be the worst thing".
-                "if i died|die *10 not *2 be *2 worst|bad|end", "not see myself *3 alive|living *3 much|long|longer",
+                "want|wanna|wish|wishing|wanting|ready|hope|hoping *2 to|i *2 die|dead|disappear|exist",
+                // The writer as divided: "part of me wants to die" ("she wants to die" is someone else's).
+                "part|side|bit|piece of me wants *2 to die",
+                // Death weighed as no loss: "if I died in my sleep it wouldn't be the worst thing" (not
+                // "if I die of boredom", not a game's "if I die on this quest").
+                "if i died|die *2 in my sleep *6 not *2 be *2 worst|bad",
+                "if i died|die *1 tonight|tomorrow|today|soon *6 not *2 be *2 worst|bad",
+                "not see myself *3 alive *3 much|long|longer",
                 "want|wish|wishing *2 to sleep *2 forever|never",
                 "wish *3 never *2 born|wake|woke",
                 "wish i *2 was|were dead|gone|never|not",

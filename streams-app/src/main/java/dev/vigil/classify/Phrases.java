@@ -58,6 +58,7 @@ final class Phrases {
     private static final LongSet REPORTING = LongSet.of("said", "says", "saying", "told", "tells", "texted",
             "wrote", "writes", "posted", "messaged", "mentioned", "admitted", "confessed", "claims", "claimed");
     private static final long I = Tokens.hash("i");
+    private static final long ME = Tokens.hash("me");
 
     Phrases(final List<Pattern> patterns) {
         for (final Pattern p : patterns) {
@@ -134,16 +135,17 @@ final class Phrases {
                 final int end = matchFrom(t, pattern, 1, i + 1);
                 if (end < 0 || (pattern.options() & MISHAP) != 0 && notSelfInjury(t, i, end)
                         || (pattern.options() & NOT_HOW_TO) != 0 && end < t.count
-                        && (t.hash[end] == TO || t.hash[end] == ABOUT)) {
-                    // An idiom, a mishap or a how-to is no crisis, but it does not deny the rest of
-                    // the message either, so the model still reads it.
+                        && (t.hash[end] == TO || t.hash[end] == ABOUT)
+                        || pattern.cue().ideation() && namedAsAnEffect(t, i, end)) {
+                    // An idiom, a mishap, a how-to or a side effect named in general is no crisis, but
+                    // it does not deny the rest of the message either, so the model still reads it.
                     continue;
                 }
                 // "I would never kill myself": a negator before or inside the phrase reverses it.
                 if ((pattern.options() & ALLOW_NEGATED) == 0 && negated(t, pattern, i, end)
                         || (pattern.options() & ALLOW_QUOTED) == 0 && anyQuoted(t, i, end)
                         || (pattern.options() & SUBJECT) != 0 && (!firstPerson(t, i, pattern.cue().act()) || describesOthers(t, end))
-                        || pattern.cue().crisis() && !pattern.cue().act() && (deniedBelief(t, i) || namedAsAnEffect(t, i, end))) {
+                        || pattern.cue().crisis() && !pattern.cue().act() && deniedBelief(t, i)) {
                     if (pattern.cue().crisis()) {
                         // The words are there but denied, quoted or someone else's: the model
                         // must not flag the message on those same words.
@@ -253,48 +255,60 @@ final class Phrases {
         return false;
     }
 
-    /** Words that name a state as something a medicine or an event may bring ("can sertraline cause ..."). */
-    private static final LongSet EFFECT = LongSet.of("cause", "causes", "trigger", "triggers", "risk", "risks",
-            "warning", "warnings", "warns", "warn", "mention", "mentions", "mentioned", "list", "lists", "listed",
-            "linked", "effect", "effects");
+    /** Words that name a state as something a medicine or a condition may bring ("can sertraline cause ..."). */
+    private static final LongSet EFFECT = LongSet.of("cause", "causes", "risk", "risks", "warning", "warnings",
+            "warns", "linked", "effect", "effects");
     private static final LongSet FIRST_PERSON = LongSet.of("i", "me", "my", "myself", "mine");
+    private static final LongSet CONJUNCTIONS = LongSet.of("and", "but", "so");
+    /** How far to look for the writer on either side of a phrase named as an effect. */
+    private static final int EFFECT_CLAUSE = 30;
 
     /**
-     * Whether the ideation phrase starting at {@code start} is named as an effect in general ("does
-     * sertraline cause suicidal thoughts?", "the leaflet has a warning about suicidal thoughts"):
-     * an effect word shortly before it, and no first person in between, earlier in its clause or
-     * right after it. A side effect the writer has ("my new meds gave me suicidal thoughts", "I'm
-     * scared my pills are causing suicidal thoughts", "depression triggers suicidal thoughts for me")
-     * stays the writer's; so does "is it normal to have suicidal thoughts on prozac?", which names no
-     * effect.
+     * Whether the ideation phrase at {@code start..end} is named as an effect in general ("does
+     * sertraline cause suicidal thoughts?", "the leaflet has a warning about suicidal thoughts"): an
+     * effect word at most four tokens before it in its own clause, and no first person in that clause
+     * (after the phrase, up to an "and", "but" or "so"). A side effect the writer has ("my new meds gave me suicidal thoughts", "I'm scared
+     * my pills are causing suicidal thoughts", "anniversaries cause suicidal thoughts for me") stays
+     * the writer's; so does "is it normal to have suicidal thoughts on prozac?", which names no
+     * effect. Only the phrase is set aside: the model still reads the message, so a question that
+     * comes with distress ("... since the dose went up everything feels hopeless") is still flagged
+     * when the model flags it.
      */
     static boolean namedAsAnEffect(final Tokens t, final int start, final int end) {
-        for (int j = end; j < t.count && j < end + 3; j++) {
+        if (t.clauseStart(start)) {
+            return false;
+        }
+        int j = start;
+        for (; j < t.count && j < end + EFFECT_CLAUSE && (j == start || !t.clauseStart(j)); j++) {
             if (FIRST_PERSON.contains(t.hash[j])) {
                 return false;
             }
+            if (j >= end && CONJUNCTIONS.contains(t.hash[j])) {
+                // "... in young adults and I'm 23": what follows is another statement.
+                j = t.count;
+                break;
+            }
         }
-        for (int k = start - 1; k >= 0 && k >= start - 4; k--) {
+        // The question is often followed by the writer's own case ("Can prednisone cause suicidal
+        // thoughts? I've been on it for a week ..."): the writer as subject in the next clause keeps
+        // the phrase theirs ("my son" does not: that is someone else's case).
+        for (int k = j; k < t.count && k < end + 15 && (k == j || !t.clauseStart(k)); k++) {
+            if (t.hash[k] == I || t.hash[k] == ME || t.hash[k] == MYSELF) {
+                return false;
+            }
+        }
+        boolean effect = false;
+        for (int k = start - 1; k >= 0 && k >= start - EFFECT_CLAUSE; k--) {
             final long h = t.hash[k];
             if (FIRST_PERSON.contains(h)) {
                 return false;
             }
-            if (EFFECT.contains(h)) {
-                for (int j = k - 1; j >= 0 && j >= k - 10; j--) {
-                    if (FIRST_PERSON.contains(t.hash[j])) {
-                        return false;
-                    }
-                    if (t.clauseStart(j)) {
-                        break;
-                    }
-                }
-                return true;
-            }
+            effect |= k >= start - 4 && EFFECT.contains(h);
             if (t.clauseStart(k)) {
-                return false;
+                break;
             }
         }
-        return false;
+        return effect;
     }
 
     /** Index after the match of elements[e..] starting at token {@code at}, or -1. */

@@ -145,40 +145,61 @@ class HardCasesTest {
 
     @Test
     void shouldGradeAnAttemptToldWithItsMeansAsBehaviour() {
-        // "Tried to end it" is also how a break-up is told; with the means or the hospital after it,
-        // it is an attempt.
+        // "Tried to end it" is also how a break-up is told; with the means right after it, it is an attempt.
         assertEquals(CrisisLevel.BEHAVIOR,
                 human("Last winter I tried to end it with my mum's tablets.").getCrisisLevel());
         assertEquals(CrisisLevel.BEHAVIOR,
-                human("i tried to end everything in may and woke up in the icu").getCrisisLevel());
-        assertEquals(CrisisLevel.BEHAVIOR, human("I swallowed bleach on Saturday night.").getCrisisLevel());
-        assertEquals(CrisisLevel.NONE, human("I tried to end it with him twice but he keeps calling.").getCrisisLevel());
-        assertEquals(CrisisLevel.NONE, human("My toddler drank some bleach, what do I do?").getCrisisLevel());
-        // An interrupted attempt next to distress only the model reads.
+                human("i tried to end everything by taking all my insulin in may").getCrisisLevel());
+        for (final String text : new String[] {
+            "I tried to end it with him twice but he keeps calling.",
+            "Tried to end things with her gently but she called an ambulance on me, I feel awful and so alone.",
+            "I tried to end things with my ex and she ended up in hospital after falling down the stairs.",
+            "I swallowed a little bleach by accident while cleaning the bathroom, should I call 111?",
+        }) {
+            assertTrue(human(text).getCrisisLevel().ordinal() <= CrisisLevel.PASSIVE_IDEATION.ordinal(), text);
+        }
+        // An interrupted attempt next to distress only the model reads; not the idiom or a costume.
         assertEquals(CrisisLevel.BEHAVIOR, human("I can't keep going like this. Last night I stood in the garage"
-                + " with the rope around my neck for a long time and then took it off again.").getCrisisLevel());
+                + " and put the rope around my neck for a long time and then took it off again.").getCrisisLevel());
+        for (final String text : new String[] {
+            "This mortgage is like a noose around my neck, I feel completely hopeless and stressed and I cannot"
+                    + " sleep at night anymore.",
+            "For Halloween I'm going as a cowboy who got hanged, with a fake noose around my neck. Too dark?",
+            "My teacher wants a letter explaining why I missed the exam, I'm so anxious and depressed about"
+                    + " failing, everything is falling apart and I feel hopeless.",
+        }) {
+            assertTrue(human(text).getCrisisLevel().ordinal() <= CrisisLevel.PASSIVE_IDEATION.ordinal(), text);
+        }
     }
 
     @Test
     void shouldHearNewWordingsOfIdeationAndPlans() {
         assertEquals(CrisisLevel.ACTIVE_IDEATION,
-                human("Most days some part of me wants to die by suicide.").getCrisisLevel());
+                human("Most days I want to die by suicide and I don't know who to tell.").getCrisisLevel());
+        assertEquals(CrisisLevel.PASSIVE_IDEATION, human("Some part of me wants to die.").getCrisisLevel());
         assertEquals(CrisisLevel.ACTIVE_IDEATION,
                 human("a voice in my head keeps telling me to steer into the oncoming lorry").getCrisisLevel());
-        assertEquals(CrisisLevel.NONE, human("I want to drive off road in the desert this summer.").getCrisisLevel(),
-                "off-roading");
         assertEquals(CrisisLevel.PASSIVE_IDEATION,
-                human("Honestly if I die in a crash on the way home that would not be so bad.").getCrisisLevel());
+                human("Honestly if I died in my sleep tonight it would not be so bad.").getCrisisLevel());
         assertEquals(CrisisLevel.PASSIVE_IDEATION,
                 human("I can't see myself alive for much longer.").getCrisisLevel());
         assertEquals(CrisisLevel.INTENT_OR_PLAN,
-                human("How many of these sleeping pills would I have to take to never wake up?").getCrisisLevel());
-        assertEquals(CrisisLevel.INTENT_OR_PLAN,
-                human("I want to die. I have worked out how I am going to do it.").getCrisisLevel());
-        assertEquals(CrisisLevel.INTENT_OR_PLAN,
                 human("I wish I was dead and I've made up my mind to go through with it.").getCrisisLevel());
-        assertEquals(CrisisLevel.NONE,
-                human("I have worked out how I am going to do it: one chapter a week until June.").getCrisisLevel());
+        // The same words about statistics, a sat nav, a driving lesson, a game, a surgery and a city.
+        for (final String text : new String[] {
+            "I want to drive off road in the desert this summer.",
+            "I thought more women die by suicide than men, is that wrong?",
+            "Google Maps keeps telling me to drive off the road at the roundabout, is the map wrong?",
+            "In my driving lesson I kept wondering how to avoid veering off the road on tight bends.",
+            "If I die on this quest it won't be the end, I've got my rope and potions ready.",
+            "I can't see myself living in London much longer, the rent is insane.",
+            "The villain wants to die at the end of the book, is that a good twist?",
+        }) {
+            assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
+        }
+        assertTrue(human("I've finally made up my mind to go through with the divorce after months of feeling"
+                + " trapped, depressed and hopeless.").getCrisisLevel().ordinal()
+                <= CrisisLevel.PASSIVE_IDEATION.ordinal(), "a choice, not a plan");
     }
 
     @Test
@@ -186,17 +207,20 @@ class HardCasesTest {
         // Active ideation expects a referral: a medication question would raise a missed-referral alert.
         for (final String text : new String[] {
             "Can fluoxetine cause suicidal thoughts in teenagers?",
-            "The insert lists suicidal ideation as a rare side effect, what does rare mean?",
+            "What is the risk of suicidal ideation on isotretinoin?",
             "Is there a warning about suicidal thoughts on isotretinoin?",
         }) {
             assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
         }
-        // The side effect the writer has is theirs. (Any first person in the clause keeps it theirs, so
-        // "the insert for my prescription lists suicidal ideation" is still graded a disclosure.)
+        // The side effect the writer has is theirs, also when they tell it in the next sentence; and
+        // so is the phrase in its own sentence after an effect word. (Any first person in the clause keeps it theirs, so "the insert for my
+        // prescription warns of suicidal ideation" is still graded a disclosure.)
         for (final String text : new String[] {
             "Since the dose went up the tablets have given me suicidal thoughts.",
             "I think my inhaler is causing suicidal thoughts, is that possible?",
-            "Night shifts trigger suicidal thoughts in me.",
+            "Anniversaries cause suicidal thoughts in me.",
+            "The leaflet warns about it. Suicidal thoughts every night since week two.",
+            "Can prednisone cause suicidal thoughts? I've been on it for a week and they won't stop.",
         }) {
             assertEquals(CrisisLevel.ACTIVE_IDEATION, human(text).getCrisisLevel(), text);
         }
