@@ -258,57 +258,68 @@ final class Phrases {
     /** Words that name a state as something a medicine or a condition may bring ("can sertraline cause ..."). */
     private static final LongSet EFFECT = LongSet.of("cause", "causes", "risk", "risks", "warning", "warnings",
             "warns", "linked", "effect", "effects");
+    /** How close before the phrase the effect word must be. */
+    private static final int EFFECT_REACH = 4;
     private static final LongSet FIRST_PERSON = LongSet.of("i", "me", "my", "myself", "mine");
     private static final LongSet CONJUNCTIONS = LongSet.of("and", "but", "so");
-    /** How far to look for the writer on either side of a phrase named as an effect. */
-    private static final int EFFECT_CLAUSE = 30;
+    /** How far to look for the writer on either side of a phrase named as an effect (clauses end sooner). */
+    private static final int CLAUSE_REACH = 30;
+    /** How far past the phrase the next clause is read for the writer as its subject. */
+    private static final int NEXT_CLAUSE_REACH = 15;
 
     /**
      * Whether the ideation phrase at {@code start..end} is named as an effect in general ("does
      * sertraline cause suicidal thoughts?", "the leaflet has a warning about suicidal thoughts"): an
-     * effect word at most four tokens before it in its own clause, and no first person in that clause
-     * (after the phrase, up to an "and", "but" or "so"). A side effect the writer has ("my new meds gave me suicidal thoughts", "I'm scared
-     * my pills are causing suicidal thoughts", "anniversaries cause suicidal thoughts for me") stays
-     * the writer's; so does "is it normal to have suicidal thoughts on prozac?", which names no
-     * effect. Only the phrase is set aside: the model still reads the message, so a question that
-     * comes with distress ("... since the dose went up everything feels hopeless") is still flagged
-     * when the model flags it.
+     * effect word at most four tokens before it in its own clause, and the writer nowhere in that
+     * clause (after the phrase, up to an "and", "but" or "so") nor the subject of the next one. A side
+     * effect the writer has stays theirs: "my new meds gave me suicidal thoughts", "I'm scared my pills
+     * are causing suicidal thoughts", "anniversaries cause suicidal thoughts for me", "can prednisone
+     * cause suicidal thoughts? I've been on it a week"; so does "is it normal to have suicidal thoughts
+     * on prozac?", which names no effect. Only the phrase is set aside: the model still reads the
+     * message, so a question that comes with distress is still flagged when the model flags it.
      */
     static boolean namedAsAnEffect(final Tokens t, final int start, final int end) {
         if (t.clauseStart(start)) {
+            // "The leaflet warns about it. Suicidal thoughts every night": a sentence of its own.
             return false;
         }
-        int j = start;
-        for (; j < t.count && j < end + EFFECT_CLAUSE && (j == start || !t.clauseStart(j)); j++) {
-            if (FIRST_PERSON.contains(t.hash[j])) {
-                return false;
-            }
-            if (j >= end && CONJUNCTIONS.contains(t.hash[j])) {
-                // "... in young adults and I'm 23": what follows is another statement.
-                j = t.count;
-                break;
-            }
-        }
-        // The question is often followed by the writer's own case ("Can prednisone cause suicidal
-        // thoughts? I've been on it for a week ..."): the writer as subject in the next clause keeps
-        // the phrase theirs ("my son" does not: that is someone else's case).
-        for (int k = j; k < t.count && k < end + 15 && (k == j || !t.clauseStart(k)); k++) {
-            if (t.hash[k] == I || t.hash[k] == ME || t.hash[k] == MYSELF) {
-                return false;
-            }
-        }
         boolean effect = false;
-        for (int k = start - 1; k >= 0 && k >= start - EFFECT_CLAUSE; k--) {
-            final long h = t.hash[k];
-            if (FIRST_PERSON.contains(h)) {
+        for (int k = start - 1; k >= 0 && k >= start - CLAUSE_REACH; k--) {
+            if (FIRST_PERSON.contains(t.hash[k])) {
                 return false;
             }
-            effect |= k >= start - 4 && EFFECT.contains(h);
+            effect |= k >= start - EFFECT_REACH && EFFECT.contains(t.hash[k]);
             if (t.clauseStart(k)) {
                 break;
             }
         }
-        return effect;
+        if (!effect) {
+            return false;
+        }
+        // The phrase itself and the rest of its clause ("... in young adults and I'm 23" is another
+        // statement after the "and").
+        int next = t.count;
+        for (int j = start; j < t.count && j < end + CLAUSE_REACH; j++) {
+            if (j > start && t.clauseStart(j)) {
+                next = j;
+                break;
+            }
+            if (FIRST_PERSON.contains(t.hash[j])) {
+                return false;
+            }
+            if (j >= end && CONJUNCTIONS.contains(t.hash[j])) {
+                break;
+            }
+        }
+        // The question is often followed by the writer's own case ("Can prednisone cause suicidal
+        // thoughts? I've been on it for a week ..."): the writer as subject of the next clause keeps
+        // the phrase theirs ("My son started it" does not: that is someone else's case).
+        for (int k = next; k < t.count && k < end + NEXT_CLAUSE_REACH && (k == next || !t.clauseStart(k)); k++) {
+            if (t.hash[k] == I || t.hash[k] == ME || t.hash[k] == MYSELF) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Index after the match of elements[e..] starting at token {@code at}, or -1. */
