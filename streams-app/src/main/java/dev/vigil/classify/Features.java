@@ -36,7 +36,8 @@ final class Features {
     private static final long BIGRAM = 0x9e3779b97f4a7c15L;
     private static final long START = 0xc2b2ae3d27d4eb4fL;
     private static final long NEGATED = 0x165667b19e3779f9L;
-    private static final LongSet FIRST_PERSON = LongSet.of("i", "me", "my", "myself", "mine");
+    /** The writer's own words for themselves (also read by {@link Phrases} to find whose a phrase is). */
+    static final LongSet FIRST_PERSON = LongSet.of("i", "me", "my", "myself", "mine");
     private static final LongSet SECOND_PERSON = LongSet.of("you", "your", "yourself", "yours");
 
     /** Fills this vector from one message's tokens, lexicon score and cues. */

@@ -260,7 +260,6 @@ final class Phrases {
             "warns", "linked", "effect", "effects");
     /** How close before the phrase the effect word must be. */
     private static final int EFFECT_REACH = 4;
-    private static final LongSet FIRST_PERSON = LongSet.of("i", "me", "my", "myself", "mine");
     private static final LongSet CONJUNCTIONS = LongSet.of("and", "but", "so");
     /** How far to look for the writer on either side of a phrase named as an effect (clauses end sooner). */
     private static final int CLAUSE_REACH = 30;
@@ -285,7 +284,7 @@ final class Phrases {
         }
         boolean effect = false;
         for (int k = start - 1; k >= 0 && k >= start - CLAUSE_REACH; k--) {
-            if (FIRST_PERSON.contains(t.hash[k])) {
+            if (Features.FIRST_PERSON.contains(t.hash[k])) {
                 return false;
             }
             effect |= k >= start - EFFECT_REACH && EFFECT.contains(t.hash[k]);
@@ -304,7 +303,7 @@ final class Phrases {
                 next = j;
                 break;
             }
-            if (FIRST_PERSON.contains(t.hash[j])) {
+            if (Features.FIRST_PERSON.contains(t.hash[j])) {
                 return false;
             }
             if (j >= end && CONJUNCTIONS.contains(t.hash[j])) {

@@ -317,8 +317,9 @@ final class Trainer {
         final Map<String, Integer> perPolarity = new HashMap<>();
         int total = 0;
         for (final ConversationEvent e : d.events) {
-            if (d.byEvent.get(e.getEventId()) != null && use.test(e)) {
-                perPolarity.merge(d.byEvent.get(e.getEventId()).get("polarity").asText(), 1, Integer::sum);
+            final JsonNode l = d.byEvent.get(e.getEventId());
+            if (l != null && use.test(e)) {
+                perPolarity.merge(l.get("polarity").asText(), 1, Integer::sum);
                 total++;
             }
         }

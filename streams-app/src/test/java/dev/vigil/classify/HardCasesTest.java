@@ -21,6 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The hard cases the issue names, each with examples written for this test. */
 class HardCasesTest {
 
+    /** Graded no higher than a passive wish: no referral is expected, so no missed-referral alert can follow. */
+    private static void assertAtMostPassive(final String text) {
+        assertTrue(human(text).getCrisisLevel().ordinal() <= CrisisLevel.PASSIVE_IDEATION.ordinal(), text);
+    }
+
     // --- the Columbia ladder itself
 
     @Test
@@ -156,7 +161,7 @@ class HardCasesTest {
             "I tried to end things with my ex and she ended up in hospital after falling down the stairs.",
             "I swallowed a little bleach by accident while cleaning the bathroom, should I call 111?",
         }) {
-            assertTrue(human(text).getCrisisLevel().ordinal() <= CrisisLevel.PASSIVE_IDEATION.ordinal(), text);
+            assertAtMostPassive(text);
         }
         // An interrupted attempt next to distress only the model reads; not the idiom or a costume.
         assertEquals(CrisisLevel.BEHAVIOR, human("I can't keep going like this. Last night I stood in the garage"
@@ -168,7 +173,7 @@ class HardCasesTest {
             "My teacher wants a letter explaining why I missed the exam, I'm so anxious and depressed about"
                     + " failing, everything is falling apart and I feel hopeless.",
         }) {
-            assertTrue(human(text).getCrisisLevel().ordinal() <= CrisisLevel.PASSIVE_IDEATION.ordinal(), text);
+            assertAtMostPassive(text);
         }
     }
 
