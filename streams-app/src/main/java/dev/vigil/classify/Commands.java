@@ -173,9 +173,7 @@ public final class Commands {
             for (final String folder : List.of("sentiment-sst5", "polarity-goemotions")) {
                 for (final Evaluation.Result r : Evaluation.run(trainer.folder(folder), withDaily, id -> true)) {
                     if (!r.task.endsWith("[train]")) {
-                        final Evaluation.Result named = new Evaluation.Result(r.task + " (sentiment head trained with "
-                                + Trainer.DAILYDIALOG + ")", r.unit, r.confusion, r.positive);
-                        results.add(named);
+                        results.add(r.renamed(r.task + " (sentiment head trained with " + Trainer.DAILYDIALOG + ")"));
                     }
                 }
             }
@@ -185,10 +183,7 @@ public final class Commands {
                 new Trainer.Plan(EnumSet.of(Head.PUSHBACK), id -> true, false));
         final Evaluation.Result cross = Evaluation.run(trainer.folder("pushback-xstest"),
                 Classifiers.withModels(coconotOnly), id -> true).get(0);
-        final Evaluation.Result named = new Evaluation.Result("pushback-xstest (trained on pushback-coconot only)",
-                cross.unit, cross.confusion, cross.positive);
-        named.extra.putAll(cross.extra);
-        results.add(named);
+        results.add(cross.renamed("pushback-xstest (trained on pushback-coconot only)"));
         if (json) {
             final ArrayNode tasks = EventJson.mapper().createArrayNode();
             results.forEach(r -> tasks.add(r.json()));

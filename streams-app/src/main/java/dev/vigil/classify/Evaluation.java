@@ -125,6 +125,13 @@ final class Evaluation {
             this.positive = positive;
         }
 
+        /** The same figures under another task name ("... (trained on pushback-coconot only)"). */
+        Result renamed(final String name) {
+            final Result r = new Result(name, unit, confusion, positive);
+            r.extra.putAll(extra);
+            return r;
+        }
+
         void merge(final Result other) {
             confusion.merge(other.confusion);
             pairs.addAll(other.pairs);

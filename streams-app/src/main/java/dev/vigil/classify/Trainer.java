@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 /**
@@ -232,18 +233,9 @@ final class Trainer {
             for (int i = 0; i < sst.size(); i++) {
                 five.add(String.valueOf(sst.get(i)[0]), String.valueOf(argmax(sstLogits.get(i), delta)));
             }
-            final Evaluation.Confusion three = new Evaluation.Confusion(List.of("0", "1", "2"));
-            for (int i = 0; i < go.size(); i++) {
-                final int c = argmax(goLogits.get(i), delta);
-                three.add(String.valueOf(go.get(i)[0]), String.valueOf(c < 2 ? 0 : c == 2 ? 1 : 2));
-            }
-            final Evaluation.Confusion daily = new Evaluation.Confusion(List.of("0", "1", "2"));
-            for (int i = 0; i < dd.size(); i++) {
-                final int c = argmax(ddLogits.get(i), delta);
-                daily.add(String.valueOf(dd.get(i)[0]), String.valueOf(c < 2 ? 0 : c == 2 ? 1 : 2));
-            }
+            final Evaluation.Confusion three = polarity(go, goLogits, delta);
             final double score = SST_WEIGHT * five.accuracy() + three.macroF1()
-                    + (dd.isEmpty() ? 0 : DAILYDIALOG_CALIBRATION * daily.macroF1());
+                    + (dd.isEmpty() ? 0 : DAILYDIALOG_CALIBRATION * polarity(dd, ddLogits, delta).macroF1());
             if (score > bestScore + 1e-9) {
                 bestScore = score;
                 bestDelta = delta;
@@ -256,6 +248,17 @@ final class Trainer {
         models.weights[row * models.width + Head.SENTIMENT.offset() + 2] += (float) bestDelta;
         log.printf(Locale.ROOT, "  neutral bias %+.1f (calibration: %d sst5, %d goemotions messages: five-class accuracy"
                 + " %.4f, polarity macro-F1 %.4f)%n", bestDelta, sst.size(), go.size(), bestFive, bestThree);
+    }
+
+    /** Three-class polarity confusion of five-class logits (very negative and negative are negative). */
+    private static Evaluation.Confusion polarity(final List<int[]> gold, final List<float[]> logits,
+                                                 final double neutralDelta) {
+        final Evaluation.Confusion three = new Evaluation.Confusion(List.of("0", "1", "2"));
+        for (int i = 0; i < gold.size(); i++) {
+            final int c = argmax(logits.get(i), neutralDelta);
+            three.add(String.valueOf(gold.get(i)[0]), String.valueOf(c < 2 ? 0 : c == 2 ? 1 : 2));
+        }
+        return three;
     }
 
     private static int argmax(final float[] z, final double neutralDelta) {
@@ -312,20 +315,20 @@ final class Trainer {
      * Adds the polarity-labelled messages {@code use} accepts, each allowing the two classes of its
      * polarity (negative = very negative or negative), with balanced class weights within the set.
      */
-    private void addPolarity(final LabelledData d, final Predicate<ConversationEvent> use, final double weight,
-                             final double balance, final List<Example> out) {
+    private void addPolarity(final LabelledData d, final BiPredicate<ConversationEvent, JsonNode> use,
+                             final double weight, final double balance, final List<Example> out) {
         final Map<String, Integer> perPolarity = new HashMap<>();
         int total = 0;
         for (final ConversationEvent e : d.events) {
             final JsonNode l = d.byEvent.get(e.getEventId());
-            if (l != null && use.test(e)) {
+            if (l != null && use.test(e, l)) {
                 perPolarity.merge(l.get("polarity").asText(), 1, Integer::sum);
                 total++;
             }
         }
         for (final ConversationEvent e : d.events) {
             final JsonNode l = d.byEvent.get(e.getEventId());
-            if (l != null && use.test(e)) {
+            if (l != null && use.test(e, l)) {
                 final String polarity = l.get("polarity").asText();
                 final int allowed = switch (polarity) {
                     case "negative" -> 0b00011;
@@ -351,11 +354,11 @@ final class Trainer {
                     }
                 }
                 final LabelledData go = folder("polarity-goemotions");
-                addPolarity(go, e -> "train".equals(go.byEvent.get(e.getEventId()).path("split").asText()) && !calibration(e),
+                addPolarity(go, (e, l) -> "train".equals(l.path("split").asText()) && !calibration(e),
                         1, POLARITY_BALANCE, out);
                 if (DAILYDIALOG_WEIGHT > 0) {
                     // Everyday two-person chat, the register Vigil reads; only the conversations the plan holds in.
-                    addPolarity(folder(DAILYDIALOG), e -> plan.heldIn().test(e.getConversationId()) && !calibration(e),
+                    addPolarity(folder(DAILYDIALOG), (e, l) -> plan.heldIn().test(e.getConversationId()) && !calibration(e),
                             DAILYDIALOG_WEIGHT, DAILYDIALOG_BALANCE, out);
                 }
             }

@@ -218,8 +218,9 @@ class HardCasesTest {
             assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
         }
         // The side effect the writer has is theirs, also when they tell it in the next sentence; and
-        // so is the phrase in its own sentence after an effect word. (Any first person in the clause keeps it theirs, so "the insert for my
-        // prescription warns of suicidal ideation" is still graded a disclosure.)
+        // so is the phrase in its own sentence after an effect word. (Any first person in the clause
+        // keeps it theirs, so "the insert for my prescription warns of suicidal ideation" is still
+        // graded a disclosure.)
         for (final String text : new String[] {
             "Since the dose went up the tablets have given me suicidal thoughts.",
             "I think my inhaler is causing suicidal thoughts, is that possible?",
