@@ -9,17 +9,41 @@ public final class Classifiers {
     }
 
     private static final class Shipped {
+        static final SemanticCrisis SEMANTIC = SemanticCrisis.load();
         static final StandardClassifier INSTANCE = new StandardClassifier(Cues.standard(), SentimentLexicon.load(),
-                LinearModels.load(), new ConversationLanguage(LANGUAGE_CACHE));
+                LinearModels.load(), new ConversationLanguage(LANGUAGE_CACHE), SEMANTIC, EncoderBudget.UNLIMITED);
     }
 
-    /** The shipped classifier, loaded once from the models and lexicons on the class path. */
+    /**
+     * The shipped classifier, loaded once from the models and lexicons on the class path, with no
+     * cap on sentence-encoder calls: what {@code vigil classify} and {@code vigil eval} measure.
+     */
     public static MessageClassifier standard() {
         return Shipped.INSTANCE;
     }
 
+    /**
+     * The shipped classifier as the stream runs it: at most {@code budget}'s encoder calls, the
+     * rest graded by the fast tier alone (see {@link SemanticCrisis}).
+     */
+    public static MessageClassifier forStream(final EncoderBudget budget) {
+        return Shipped.INSTANCE.withBudget(budget);
+    }
+
+    /** The semantic crisis tier of the shipped classifier (its encoder's CPU time, for metrics). */
+    public static SemanticCrisis semantic() {
+        return Shipped.SEMANTIC;
+    }
+
     /** A classifier over other trained weights (training, cross-validation); no language detection. */
     static StandardClassifier withModels(final LinearModels models) {
-        return new StandardClassifier(Cues.standard(), SentimentLexicon.load(), models, null);
+        return new StandardClassifier(Cues.standard(), SentimentLexicon.load(), models, null, Shipped.SEMANTIC,
+                EncoderBudget.UNLIMITED);
+    }
+
+    /** The shipped classifier with another semantic crisis tier (training and measuring it). */
+    public static MessageClassifier withSemantic(final SemanticCrisis semantic) {
+        return new StandardClassifier(Cues.standard(), SentimentLexicon.load(), LinearModels.load(), null, semantic,
+                EncoderBudget.UNLIMITED);
     }
 }

@@ -291,8 +291,11 @@ final class Evaluation {
             }
             case "pushback" -> results.add(pushback(d, classifier, include));
             case "crisis" -> results.add(crisis(d, classifier, include));
-            case "crisis_request" -> results.add(
-                    crisisMessages(d, classifier, include, "all", "request", "self_harm", "other_harm"));
+            case "crisis_request" -> {
+                for (final String split : splits(d)) {
+                    results.add(crisisMessages(d, classifier, include, split, "request", "self_harm", "other_harm"));
+                }
+            }
             case "crisis_disclosure" -> {
                 for (final String split : splits(d)) {
                     results.add(crisisMessages(d, classifier, include, split, "message", "at_risk", "everyday_distress"));
@@ -440,6 +443,7 @@ final class Evaluation {
         int below = 0;
         int mustRefer = 0;
         int referred = 0;
+        int negativesAtReferralRung = 0;
         for (final ConversationEvent e : d.events) {
             final JsonNode l = d.byEvent.get(e.getEventId());
             if (l == null || e.getRole() != Role.HUMAN || !include.test(e.getConversationId())
@@ -449,6 +453,14 @@ final class Evaluation {
             final CrisisLevel level = classifier.classify(e).getCrisisLevel();
             final boolean predicted = level != CrisisLevel.NONE;
             r.confusion.add(l.get(positive).asBoolean() ? positive : negative, predicted ? positive : negative);
+            if (!l.get(positive).asBoolean() && level.ordinal() >= REFERRAL_RUNG.ordinal()) {
+                negativesAtReferralRung++;
+            }
+            if (!l.hasNonNull("level") && l.get(positive).asBoolean() && "request".equals(unit)) {
+                // A request for a way to hurt oneself is at least active ideation (docs/classifier.md).
+                mustRefer++;
+                referred += level.ordinal() >= REFERRAL_RUNG.ordinal() ? 1 : 0;
+            }
             if (l.hasNonNull("level")) {
                 final CrisisLevel gold = CrisisLevel.valueOf(l.get("level").asText().toUpperCase(Locale.ROOT));
                 graded++;
@@ -463,6 +475,20 @@ final class Evaluation {
         final long fp = r.confusion.counts[0][1];
         final long negatives = r.confusion.counts[0][0] + fp;
         r.extra.put("false_positive_rate", negatives == 0 ? 0 : (double) fp / negatives);
+        if (negatives > 0) {
+            // Sets of a few dozen messages: the interval says how far the figure can be trusted.
+            final double[] ci = wilson(fp, negatives);
+            r.extra.put("false_positive_rate_ci_low", ci[0]);
+            r.extra.put("false_positive_rate_ci_high", ci[1]);
+            r.extra.put("false_positive_rate_referral_rung", (double) negativesAtReferralRung / negatives);
+        }
+        if (mustRefer > 0 && graded == 0) {
+            r.extra.put("referral_rung_recall", (double) referred / mustRefer);
+            r.extra.put("referral_rung_n", (double) mustRefer);
+            final double[] ci = wilson(referred, mustRefer);
+            r.extra.put("referral_rung_recall_ci_low", ci[0]);
+            r.extra.put("referral_rung_recall_ci_high", ci[1]);
+        }
         if (graded > 0) {
             // The rung matters beyond detection: from active ideation up, a conversation must be
             // followed by a referral, so a plan graded as a passive wish goes unreferred silently.
@@ -472,11 +498,24 @@ final class Evaluation {
             if (mustRefer > 0) {
                 r.extra.put("referral_rung_recall", (double) referred / mustRefer);
                 r.extra.put("referral_rung_n", (double) mustRefer);
+                final double[] ci = wilson(referred, mustRefer);
+                r.extra.put("referral_rung_recall_ci_low", ci[0]);
+                r.extra.put("referral_rung_recall_ci_high", ci[1]);
             }
         }
         return r;
     }
 
+
+    /** The Wilson score 95% interval of {@code k} successes in {@code n}. */
+    static double[] wilson(final long k, final long n) {
+        final double z = 1.959964;
+        final double p = (double) k / n;
+        final double denom = 1 + z * z / n;
+        final double centre = (p + z * z / (2.0 * n)) / denom;
+        final double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / denom;
+        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+    }
 
     private static Result affective(final LabelledData d, final MessageClassifier classifier,
                                     final Predicate<String> include) {

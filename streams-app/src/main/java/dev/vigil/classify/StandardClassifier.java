@@ -5,6 +5,7 @@ import dev.vigil.schema.AffectiveCategory;
 import dev.vigil.schema.ConversationEvent;
 import dev.vigil.schema.CrisisEvidence;
 import dev.vigil.schema.CrisisLevel;
+import dev.vigil.schema.CrisisTier;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.PushbackReason;
 import dev.vigil.schema.Referral;
@@ -21,7 +22,7 @@ import dev.vigil.schema.Sentiment;
  */
 public final class StandardClassifier implements MessageClassifier {
     /** Bump on any change to rules, features or thresholds. */
-    static final String SEMVER = "1.7.0";
+    static final String SEMVER = "2.0.0";
 
     /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
     static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.65"));
@@ -67,6 +68,8 @@ public final class StandardClassifier implements MessageClassifier {
     private final SentimentLexicon lexicon;
     private final LinearModels models;
     private final ConversationLanguage language;
+    private final SemanticCrisis semantic;
+    private final EncoderBudget budget;
     private final String version;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
@@ -78,16 +81,33 @@ public final class StandardClassifier implements MessageClassifier {
         final Features features = new Features();
         final float[] logits = new float[Head.width()];
         final double[] probabilities = new double[8];
+        SemanticCrisis.Workspace semantic;
     }
 
     StandardClassifier(final Phrases phrases, final SentimentLexicon lexicon, final LinearModels models,
-                       final ConversationLanguage language) {
+                       final ConversationLanguage language, final SemanticCrisis semantic, final EncoderBudget budget) {
         this.phrases = phrases;
         this.lexicon = lexicon;
         this.models = models;
         this.language = language;
+        this.semantic = semantic;
+        this.budget = budget;
         this.version = "vigil-clf-" + SEMVER + "+" + models.contentHash().substring(0, Math.min(8,
-                models.contentHash().length())) + Long.toHexString(lexicon.contentHash()).substring(0, 4);
+                models.contentHash().length())) + Long.toHexString(lexicon.contentHash()).substring(0, 4)
+                + semantic.contentHash().substring(0, 4);
+    }
+
+    /** The same models with another encoder budget (the stream's cap). */
+    StandardClassifier withBudget(final EncoderBudget other) {
+        return new StandardClassifier(phrases, lexicon, models, language, semantic, other);
+    }
+
+    SemanticCrisis semantic() {
+        return semantic;
+    }
+
+    EncoderBudget budget() {
+        return budget;
     }
 
     @Override
@@ -122,6 +142,7 @@ public final class StandardClassifier implements MessageClassifier {
                 : language == null ? null : language.languageOf(event.getConversationId(), text, ws.tokens));
         if (event.getRole() == Role.HUMAN) {
             human(ws, out);
+            crisis(text, event.getTimestamp().toEpochMilli(), ws, out);
             out.setSimhash(SimHash.ofText(text));
         } else if (event.getRole() == Role.ASSISTANT) {
             assistant(ws, out);
@@ -166,44 +187,6 @@ public final class StandardClassifier implements MessageClassifier {
         out.setSentimentScore(Math.round(expected * 1000) / 1000.0);
 
         final CueHits cues = ws.cues;
-        final double crisisProbability = sigmoid(z[Head.CRISIS.offset()]);
-        CrisisLevel level = ruleCrisisLevel(cues);
-        CrisisEvidence evidence = level == CrisisLevel.NONE ? CrisisEvidence.NONE : CrisisEvidence.PHRASE;
-        final boolean reported = cues.has(Cue.FICTION) || cues.has(Cue.THIRD_PARTY_HELP)
-                || cues.has(Cue.CRISIS_DISCOUNTED);
-        if (level == CrisisLevel.NONE && !reported && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS
-                && cues.has(Cue.CRISIS_PREPARATION) && crisisProbability >= Math.min(SETTLED_FLOOR, CRISIS_MODEL_THRESHOLD)) {
-            // A preparatory act (a rope bought, medicine saved up, standing on a ledge) next to
-            // distress the model reads is behaviour on the Columbia ladder, and so must be
-            // followed by a referral; on its own it is an errand. These acts are specific enough
-            // that the model's weaker signal will do ("I stood on the edge of the roof for half an
-            // hour, I didn't jump"), but not on short messages, where that signal is noise ("I
-            // just bought a new gun in Fallout").
-            level = CrisisLevel.BEHAVIOR;
-            evidence = CrisisEvidence.PHRASE;
-        } else if (level == CrisisLevel.NONE && !reported && crisisProbability >= CRISIS_MODEL_THRESHOLD
-                && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS) {
-            // Risk the model sees without a curated phrase is the lowest rung: a wish, not a plan.
-            level = CrisisLevel.PASSIVE_IDEATION;
-            evidence = CrisisEvidence.MODEL;
-            if (cues.has(Cue.CRISIS_METHOD_CHOSEN)) {
-                // A settled method ("that's how I'd do it") needs the model's own flag: it is also
-                // how people give advice. Means at hand ("I have meds") are not enough next to the
-                // model alone: people in treatment mention their medication all the time.
-                level = CrisisLevel.INTENT_OR_PLAN;
-                evidence = CrisisEvidence.PHRASE;
-            }
-        }
-        // Not enough on its own, but the conversation may have said something like it before: the
-        // conversation stage counts these in its state store (restored after a restart, and keyed
-        // by conversation whatever key the producer used) and flags the one that completes the count.
-        out.setCrisisElevated(level == CrisisLevel.NONE && !reported && crisisProbability >= CRISIS_CONTEXT_THRESHOLD
-                && ws.tokens.totalTokens >= CRISIS_MODEL_MIN_TOKENS);
-        out.setCrisisLevel(level);
-        // The model alone flags most everyday distress too (README): dashboards show which is which.
-        out.setCrisisEvidence(evidence);
-        out.setCrisisScore(round(Math.max(crisisProbability, RULE_SCORE[level.ordinal()])));
-
         softmax(z, Head.AFFECTIVE.offset(), Head.AFFECTIVE.classes, p);
         double affective = 1.0 - p[0];
         AffectiveCategory category = AffectiveCategory.NONE;
@@ -234,10 +217,6 @@ public final class StandardClassifier implements MessageClassifier {
                 }
             }
             category = AFFECTIVE_HEAD[bestCategory];
-        } else if (level.ordinal() >= CrisisLevel.ACTIVE_IDEATION.ordinal()) {
-            // Disclosing suicidal thoughts to an assistant is an emotional need whatever the wording.
-            category = AffectiveCategory.COUNSELING;
-            affective = Math.max(affective, 0.8);
         } else if (cues.has(Cue.LONELINESS)) {
             // Loneliness said with nothing the model reads as advice or counselling: company.
             category = AffectiveCategory.COMPANIONSHIP;
@@ -246,6 +225,62 @@ public final class StandardClassifier implements MessageClassifier {
         out.setAffectiveCategory(category);
         out.setAffectiveScore(round(affective));
     }
+
+    /**
+     * The crisis grade: the semantic tier (fast static vectors on every message, the sentence
+     * encoder on what they escalate, within the budget) and the curated phrases, which read
+     * precise wordings of the Columbia ladder. A phrase escalates the message too, and can raise
+     * its grade unless the message is reported speech, fiction or someone else's situation,
+     * where only the encoder, which learned those framings, decides.
+     */
+    private void crisis(final String text, final long eventTimeMs, final Workspace ws, final MessageSignals out) {
+        final CueHits cues = ws.cues;
+        if (ws.semantic == null) {
+            ws.semantic = semantic.workspace();
+        }
+        final SemanticCrisis.Workspace sw = ws.semantic;
+        semantic.fast(text, sw);
+        final CrisisLevel phrase = ruleCrisisLevel(cues);
+        final boolean reported = cues.has(Cue.FICTION) || cues.has(Cue.THIRD_PARTY_HELP)
+                || cues.has(Cue.CRISIS_DISCOUNTED);
+        CrisisTier tier = CrisisTier.FAST;
+        if (sw.escalate || phrase != CrisisLevel.NONE) {
+            if (budget.tryAcquire(eventTimeMs)) {
+                semantic.encode(sw);
+                tier = CrisisTier.ENCODER;
+            } else {
+                tier = CrisisTier.FAST_OVER_BUDGET;
+            }
+        }
+        CrisisLevel level = sw.level;
+        CrisisEvidence evidence = level == CrisisLevel.NONE ? CrisisEvidence.NONE
+                : tier == CrisisTier.ENCODER ? CrisisEvidence.ENCODER : CrisisEvidence.SEMANTIC;
+        if (!reported && phrase.ordinal() > level.ordinal()) {
+            level = phrase;
+            evidence = CrisisEvidence.PHRASE;
+        }
+        out.setCrisisLevel(level);
+        out.setCrisisEvidence(evidence);
+        out.setCrisisTier(tier);
+        out.setCrisisScore(round(Math.max(sw.probability, RULE_SCORE[level.ordinal()] * (evidence == CrisisEvidence.PHRASE ? 1 : 0))));
+        // Not enough on its own, but the conversation may have said something like it before: the
+        // conversation stage counts these in its state store (restored after a restart, and keyed
+        // by conversation whatever key the producer used) and flags the one that completes the count.
+        out.setCrisisElevated(level == CrisisLevel.NONE && tier == CrisisTier.ENCODER
+                && sw.probability >= semantic.settings().encoderThreshold() * ELEVATED_SHARE);
+        if (level.ordinal() >= CrisisLevel.ACTIVE_IDEATION.ordinal()
+                && (out.getAffectiveCategory() == AffectiveCategory.NONE || out.getAffectiveCategory() == null)) {
+            // Disclosing suicidal thoughts to an assistant is an emotional need whatever the wording.
+            out.setAffectiveCategory(AffectiveCategory.COUNSELING);
+            out.setAffectiveScore(Math.max(out.getAffectiveScore(), 0.8));
+        }
+    }
+
+    /**
+     * Share of the encoder's decision threshold from which a message graded none is elevated:
+     * risk the encoder half sees, evidence only with others in the same conversation.
+     */
+    static final double ELEVATED_SHARE = Double.parseDouble(System.getProperty("vigil.crisis.elevatedShare", "0.7"));
 
     private static final Phrases OWN_LIFE = Cues.ownLife();
 

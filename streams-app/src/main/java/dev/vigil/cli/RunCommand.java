@@ -7,6 +7,7 @@ import dev.vigil.app.VigilApp;
 import dev.vigil.app.VigilTopics;
 import dev.vigil.broker.EmbeddedKafka;
 import dev.vigil.classify.Classifiers;
+import dev.vigil.classify.EncoderBudget;
 import dev.vigil.classify.MessageClassifier;
 import dev.vigil.config.Topics;
 import dev.vigil.ingest.EventValidator;
@@ -98,6 +99,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
+
+    @Option(names = "--crisis-encoder-rate", defaultValue = "" + EncoderBudget.DEFAULT_RATE,
+            description = "Sentence-encoder calls per second of event time this instance may make for the crisis "
+                    + "grade; past it the fast tier's grade stands and vigil_crisis_grades_total{tier=\"fast_over_budget\"} "
+                    + "counts it (default: ${DEFAULT-VALUE}, about half a core).")
+    double encoderRate;
 
     @Option(names = "--max-text-chars", defaultValue = "" + EventValidator.DEFAULT_MAX_TEXT_CHARS,
             description = "Longer messages go to the dead-letter topic (default: ${DEFAULT-VALUE}).")
@@ -262,9 +269,11 @@ public final class RunCommand implements Callable<Integer> {
 
             final SchemaRegistryClient registryClient = SchemaRegistries.forUrl(registryUrl, clientConfig);
             final VigilSerdes serdes = VigilSerdes.registry(registryClient);
-            final MessageClassifier classifier = Classifiers.standard();
+            final MessageClassifier classifier = Classifiers.forStream(
+                    new EncoderBudget(encoderRate, Math.max(1, 2 * encoderRate)));
             final VigilMetrics metrics = VigilMetrics.create();
             started.push(metrics);
+            metrics.bindCrisisEncoder(Classifiers.semantic());
             metrics.bindSchemaRegistry(registryClient.status());
             final VigilTopology.Settings topologySettings = new VigilTopology.Settings(inputTopic,
                     new EventValidator(maxTextChars), monitoring);

@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.classify.Commands;
+import dev.vigil.classify.train.CrisisTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,12 +26,31 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "with --cv: print JSON")
     boolean json;
 
+    @Option(names = "--only", description = "train one part: linear (the hashed heads) or crisis (the semantic "
+            + "crisis tier: static vectors distilled from the sentence encoder and its grade heads, about four "
+            + "minutes); default both", paramLabel = "PART")
+    String only;
+
+    @Option(names = "--repository", defaultValue = ".", description = "the repository root, where the crisis tier's "
+            + "training sets are (default: the current folder)")
+    Path repository;
+
     @Override
     public Integer call() throws Exception {
         if (folds != null) {
             System.out.print(Commands.crossValidate(data, folds, json, System.err));
         } else {
-            Commands.train(data, output, System.err);
+            if (only != null && !only.equals("linear") && !only.equals("crisis")) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--only takes linear or crisis, not " + only);
+            }
+            if (only == null || only.equals("linear")) {
+                Commands.train(data, output, System.err);
+            }
+            if (only == null || only.equals("crisis")) {
+                System.err.println("semantic crisis tier:");
+                CrisisTrainer.trainAndSave(repository, data, output, System.err);
+            }
         }
         return 0;
     }

@@ -41,6 +41,13 @@ public final class SafetyMetrics {
     /** Human messages by five-point sentiment class and category. */
     public static final String SENTIMENT_MESSAGES = "vigil.sentiment.messages";
     public static final String CRISIS_DISCLOSURES = "vigil.crisis.disclosures";
+    /**
+     * Human messages by the tier that decided their crisis grade: fast, encoder, or
+     * fast_over_budget (should have been escalated; the encoder budget was spent).
+     */
+    public static final String CRISIS_GRADES = "vigil.crisis.grades";
+    public static final String CRISIS_ENCODER_SECONDS = "vigil.crisis.encoder.seconds";
+    public static final String CRISIS_ENCODER_INPUTS = "vigil.crisis.encoder.inputs";
     public static final String PUSHBACK = "vigil.pushback";
     public static final String REFERRALS = "vigil.referrals";
     public static final String REFERRAL_OUTCOMES = "vigil.referral.outcomes";
@@ -124,6 +131,9 @@ public final class SafetyMetrics {
             }
             if (s.getCrisisLevel() != null && !"NONE".equals(s.getCrisisLevel().name())) {
                 crisisDisclosure(s.getCrisisLevel(), s.getCrisisEvidence());
+            }
+            if (s.getCrisisTier() != null) {
+                registry.counter(CRISIS_GRADES, "tier", label(s.getCrisisTier())).increment();
             }
         } else if (s.getRole() == Role.ASSISTANT) {
             if (Boolean.TRUE.equals(s.getPushback())) {

@@ -1,0 +1,362 @@
+package dev.vigil.classify;
+
+import dev.vigil.schema.CrisisLevel;
+import dev.vigil.schema.CrisisTier;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The semantic crisis tier: grades suicide and self-harm risk on the Columbia ladder from what a
+ * message means rather than the words it uses.
+ *
+ * <ol>
+ *   <li><b>Fast, every human message</b> (microseconds): the encoder's tokens, each looked up in a
+ *       table of static vectors distilled from the encoder, averaged, and read by a small grade
+ *       head. This gives the probability that the message is a disclosure or a self-harm request.</li>
+ *   <li><b>Encoder, escalated messages only</b> (milliseconds): messages the fast head cannot rule
+ *       out ({@code escalateFrom}), or that a curated crisis phrase flags, are encoded by
+ *       all-MiniLM-L6-v2 and graded by a head trained on the same labelled messages. A long
+ *       message is read as its most crisis-like chunks (at most {@link #ENCODER_CHUNKS} of at most
+ *       {@link #CHUNK_TOKENS} tokens), so no message can hold a thread for long.</li>
+ * </ol>
+ *
+ * <p>Encoder calls are capped by an {@link EncoderBudget}; past the cap the fast grade stands and
+ * the signal says so ({@code crisis_tier} = {@code FAST_OVER_BUDGET}).
+ */
+public final class SemanticCrisis {
+    public static final String RESOURCE = "crisis-semantic.bin.gz";
+    private static final int MAGIC = 0x56475343; // "VGSC"
+    private static final int FORMAT = 1;
+    /** Tokens the fast tier reads of a message; the rest of a very long message is not read. */
+    public static final int FAST_MAX_TOKENS = 4096;
+    /** Tokens of one encoder input. */
+    public static final int CHUNK_TOKENS = 128;
+    /** Encoder inputs one message may cost at most. */
+    public static final int ENCODER_CHUNKS = 3;
+    private static final int CLASSES = CrisisLevel.values().length;
+
+    /** Decision settings, trained and shipped with the weights. */
+    public record Settings(double escalateFrom, double fastThreshold, double encoderThreshold) {
+    }
+
+    private final WordPiece vocab;
+    private final StaticVectors vectors;
+    private final SoftmaxHead fastHead;
+    private final MlpHead encoderHead;
+    private final Settings settings;
+    private final String contentHash;
+    private volatile SentenceEncoder encoder;
+    private final LongAdder encoderNanos = new LongAdder();
+    private final LongAdder encoderInputs = new LongAdder();
+
+    public SemanticCrisis(final WordPiece vocab, final StaticVectors vectors, final SoftmaxHead fastHead,
+                          final MlpHead encoderHead, final Settings settings) {
+        this.vocab = vocab;
+        this.vectors = vectors;
+        this.fastHead = fastHead;
+        this.encoderHead = encoderHead;
+        this.settings = settings;
+        this.contentHash = hash(this);
+    }
+
+    /** Per-thread buffers. */
+    public static final class Workspace {
+        final int[] ids = new int[FAST_MAX_TOKENS];
+        int count;
+        final float[] vector;
+        final float[] chunkVector;
+        final double[] p = new double[CLASSES];
+        final double[] chunkP = new double[CLASSES];
+        final int[] chunk = new int[CHUNK_TOKENS];
+        final int[] windowStarts = new int[ENCODER_CHUNKS];
+        final double[] windowScores = new double[ENCODER_CHUNKS];
+        final double[] windowP = new double[CLASSES];
+        float[] hidden = new float[0];
+        /** Outputs of the last grade. */
+        public CrisisLevel level;
+        public double probability;
+        public CrisisTier tier;
+        public boolean escalate;
+
+        Workspace(final int dims) {
+            vector = new float[dims];
+            chunkVector = new float[dims];
+        }
+    }
+
+    public Workspace workspace() {
+        return new Workspace(vectors.dims);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public String contentHash() {
+        return contentHash;
+    }
+
+    public WordPiece vocab() {
+        return vocab;
+    }
+
+    public StaticVectors vectors() {
+        return vectors;
+    }
+
+    /**
+     * The fast tier: tokenises {@code text}, grades it from its static vector and decides whether
+     * the encoder should see it ({@link Workspace#escalate}). Sets level, probability and tier.
+     */
+    public void fast(final String text, final Workspace ws) {
+        ws.count = vocab.encode(text, ws.ids, FAST_MAX_TOKENS);
+        vectors.embed(ws.ids, ws.count, ws.vector);
+        fastHead.probabilities(ws.vector, ws.p);
+        ws.probability = 1 - ws.p[0];
+        ws.level = grade(ws.p, settings.fastThreshold());
+        ws.tier = CrisisTier.FAST;
+        if (ws.count > CHUNK_TOKENS) {
+            // A long message is as risky as its riskiest part: one sentence of disclosure in a
+            // long post about something else is diluted in the whole message's mean.
+            rankWindows(ws);
+            if (ws.windowScores[0] > ws.probability) {
+                ws.probability = ws.windowScores[0];
+                System.arraycopy(ws.windowP, 0, ws.p, 0, CLASSES);
+                ws.level = grade(ws.p, settings.fastThreshold());
+            }
+        }
+        ws.escalate = ws.probability >= settings.escalateFrom();
+    }
+
+    /**
+     * Windows of {@link #CHUNK_TOKENS} advancing by half a window, ranked by the fast head: the
+     * {@link #ENCODER_CHUNKS} highest (ties: earliest first) into the workspace, and the class
+     * probabilities of the highest.
+     */
+    private void rankWindows(final Workspace ws) {
+        final int step = CHUNK_TOKENS / 2;
+        final int windows = (ws.count - CHUNK_TOKENS + step - 1) / step + 1;
+        final int[] starts = ws.windowStarts;
+        final double[] scores = ws.windowScores;
+        java.util.Arrays.fill(scores, -1);
+        for (int w = 0; w < windows; w++) {
+            final int from = Math.min(w * step, ws.count - CHUNK_TOKENS);
+            System.arraycopy(ws.ids, from, ws.chunk, 0, CHUNK_TOKENS);
+            vectors.embed(ws.chunk, CHUNK_TOKENS, ws.chunkVector);
+            fastHead.probabilities(ws.chunkVector, ws.chunkP);
+            final double s = 1 - ws.chunkP[0];
+            for (int k = 0; k < ENCODER_CHUNKS; k++) {
+                if (s > scores[k]) {
+                    System.arraycopy(scores, k, scores, k + 1, ENCODER_CHUNKS - k - 1);
+                    System.arraycopy(starts, k, starts, k + 1, ENCODER_CHUNKS - k - 1);
+                    scores[k] = s;
+                    starts[k] = from;
+                    if (k == 0) {
+                        System.arraycopy(ws.chunkP, 0, ws.windowP, 0, CLASSES);
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * The encoder tier on the message {@link #fast} last read: grades its most crisis-like chunks
+     * and keeps the highest grade. Sets level, probability and tier.
+     */
+    public void encode(final Workspace ws) {
+        final long start = System.nanoTime();
+        final SentenceEncoder enc = encoder();
+        CrisisLevel best = CrisisLevel.NONE;
+        double bestProbability = 0;
+        if (ws.count <= CHUNK_TOKENS) {
+            final float[] v = enc.encode(ws.ids, ws.count);
+            encoderHead.probabilities(v, hidden(ws), ws.p);
+            best = grade(ws.p, settings.encoderThreshold());
+            bestProbability = 1 - ws.p[0];
+            encoderInputs.increment();
+        } else {
+            final int[] starts = ws.windowStarts;
+            final double[] scores = ws.windowScores;
+            for (int k = 0; k < ENCODER_CHUNKS && scores[k] >= 0; k++) {
+                System.arraycopy(ws.ids, starts[k], ws.chunk, 0, CHUNK_TOKENS);
+                final float[] v = enc.encode(ws.chunk, CHUNK_TOKENS);
+                encoderHead.probabilities(v, hidden(ws), ws.chunkP);
+                encoderInputs.increment();
+                final CrisisLevel l = grade(ws.chunkP, settings.encoderThreshold());
+                if (l.ordinal() > best.ordinal()) {
+                    best = l;
+                }
+                bestProbability = Math.max(bestProbability, 1 - ws.chunkP[0]);
+            }
+        }
+        ws.level = best;
+        ws.probability = bestProbability;
+        ws.tier = CrisisTier.ENCODER;
+        encoderNanos.add(System.nanoTime() - start);
+    }
+
+    /**
+     * The rung of class probabilities {@code p}: at least active ideation when the classes that
+     * need a referral together reach {@code threshold} (then the likeliest of them), else passive
+     * ideation when any risk does, else none. Summing the referral classes first keeps a message
+     * torn between "plan" and "attempt" from falling to "none".
+     */
+    static CrisisLevel grade(final double[] p, final double threshold) {
+        final double referral = p[2] + p[3] + p[4];
+        if (referral >= threshold) {
+            return p[4] >= p[3] && p[4] >= p[2] ? CrisisLevel.BEHAVIOR
+                    : p[3] >= p[2] ? CrisisLevel.INTENT_OR_PLAN : CrisisLevel.ACTIVE_IDEATION;
+        }
+        return 1 - p[0] >= threshold ? CrisisLevel.PASSIVE_IDEATION : CrisisLevel.NONE;
+    }
+
+    private float[] hidden(final Workspace ws) {
+        if (ws.hidden.length != encoderHead.hidden) {
+            ws.hidden = new float[encoderHead.hidden];
+        }
+        return ws.hidden;
+    }
+
+    /** CPU time spent in the encoder so far, in nanoseconds (all threads). */
+    public long encoderNanos() {
+        return encoderNanos.sum();
+    }
+
+    /** Encoder inputs run so far (a long message may be several). */
+    public long encoderInputs() {
+        return encoderInputs.sum();
+    }
+
+    private SentenceEncoder encoder() {
+        SentenceEncoder e = encoder;
+        if (e == null) {
+            synchronized (this) {
+                e = encoder;
+                if (e == null) {
+                    e = new SentenceEncoder();
+                    encoder = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    /** The shipped tier, from the class path. */
+    public static SemanticCrisis load() {
+        try (InputStream in = SemanticCrisis.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("semantic crisis model " + RESOURCE + " is not on the class path");
+            }
+            return read(in, WordPiece.load());
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static SemanticCrisis read(final InputStream raw, final WordPiece vocab) throws IOException {
+        final DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(new GZIPInputStream(raw)));
+        if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
+            throw new IOException("not a Vigil semantic crisis model of format " + FORMAT);
+        }
+        final Settings settings = new Settings(in.readDouble(), in.readDouble(), in.readDouble());
+        final int tokens = in.readInt();
+        final int dims = in.readInt();
+        if (tokens != vocab.size()) {
+            throw new IOException("static vectors for " + tokens + " tokens, vocabulary has " + vocab.size());
+        }
+        // Stored as 8-bit values with one scale per token: a quarter of the size, and the
+        // rounding is far below what the grade head resolves.
+        final float[] v = new float[tokens * dims];
+        final byte[] row = new byte[dims];
+        for (int t = 0; t < tokens; t++) {
+            final float scale = in.readFloat();
+            in.readFully(row);
+            for (int k = 0; k < dims; k++) {
+                v[t * dims + k] = row[k] * scale;
+            }
+        }
+        final SoftmaxHead fast = SoftmaxHead.read(in);
+        final MlpHead enc = MlpHead.read(in);
+        return new SemanticCrisis(vocab, new StaticVectors(dims, v), fast, enc, settings);
+    }
+
+    /** Quantises the static vectors as {@link #read} stores them. */
+    public static StaticVectors quantised(final StaticVectors v) {
+        final int dims = v.dims;
+        final float[] out = new float[v.vectors.length];
+        for (int t = 0; t < v.tokens(); t++) {
+            final float scale = scale(v.vectors, t * dims, dims);
+            for (int k = 0; k < dims; k++) {
+                out[t * dims + k] = Math.round(v.vectors[t * dims + k] / scale) * scale;
+            }
+        }
+        return new StaticVectors(dims, out);
+    }
+
+    private static float scale(final float[] v, final int from, final int n) {
+        float max = 0;
+        for (int k = 0; k < n; k++) {
+            max = Math.max(max, Math.abs(v[from + k]));
+        }
+        return max == 0 ? 1f : max / 127f;
+    }
+
+    /** Writes the tier (static vectors quantised) as {@link #read} loads it. */
+    public void write(final OutputStream raw) throws IOException {
+        final GZIPOutputStream gz = new GZIPOutputStream(raw) {
+            {
+                // A fixed header: the same weights give the same bytes.
+                def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+            }
+        };
+        final DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(gz));
+        writeBody(out);
+        out.flush();
+        gz.finish();
+    }
+
+    private void writeBody(final DataOutputStream out) throws IOException {
+        out.writeInt(MAGIC);
+        out.writeInt(FORMAT);
+        out.writeDouble(settings.escalateFrom());
+        out.writeDouble(settings.fastThreshold());
+        out.writeDouble(settings.encoderThreshold());
+        final int dims = vectors.dims;
+        out.writeInt(vectors.tokens());
+        out.writeInt(dims);
+        final byte[] row = new byte[dims];
+        for (int t = 0; t < vectors.tokens(); t++) {
+            final float scale = scale(vectors.vectors, t * dims, dims);
+            out.writeFloat(scale);
+            for (int k = 0; k < dims; k++) {
+                row[k] = (byte) Math.round(vectors.vectors[t * dims + k] / scale);
+            }
+            out.write(row);
+        }
+        fastHead.write(out);
+        encoderHead.write(out);
+    }
+
+    private static String hash(final SemanticCrisis model) {
+        try {
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            model.writeBody(new DataOutputStream(bytes));
+            final MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(md.digest(bytes.toByteArray()));
+        } catch (final IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.vigil.classify.train;
+
+import dev.vigil.classify.MlpHead;
+import dev.vigil.classify.SemanticCrisis;
+import dev.vigil.classify.SentenceEncoder;
+import dev.vigil.classify.SoftmaxHead;
+import dev.vigil.classify.StaticVectors;
+import dev.vigil.classify.WordPiece;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Trains the semantic crisis tier ({@link SemanticCrisis}) reproducibly: the same data, encoder
+ * and JVM give the same bytes.
+ *
+ * <ol>
+ *   <li>Static token vectors distilled from the encoder ({@link Distill}): every vocabulary token
+ *       encoded alone, reduced to {@link #DIMS} principal axes, weighted by rarity in the training
+ *       texts.</li>
+ *   <li>The fast grade head: multinomial logistic regression over a message's static vector.</li>
+ *   <li>The encoder grade head: a one-hidden-layer perceptron over the encoder's sentence vector.</li>
+ * </ol>
+ *
+ * <p>Training data (every source's licence allows shipping derived weights; docs/classifier.md):
+ * the message-level sets in {@code streams-app/src/main/training/crisis-messages/} (written for
+ * the purpose), the development splits of the crisis disclosure and self-harm request sets under
+ * {@code src/test/resources}, and, as messages with no risk, GoEmotions comments (Apache-2.0),
+ * XSTest's safe prompts (CC BY 4.0) and CoCoNot's prompts outside its safety category (MIT) from
+ * the shared data.
+ */
+public final class CrisisTrainer {
+    public static final int DIMS = 128;
+    /** Smooth-inverse-frequency constant: tokens rarer than this share of the text keep full weight. */
+    static final double SIF = 1e-3;
+    static final int HIDDEN = 64;
+    static final int MLP_ITERATIONS = 400;
+    static final double MLP_L2 = 1e-4;
+    static final long SEED = 7;
+    static final int FAST_ITERATIONS = 300;
+    static final double FAST_L2 = 1e-4;
+    /** GoEmotions comments taken as messages with no risk (file order, risk words left out). */
+    static final int ORDINARY = 3000;
+    /**
+     * Weight of a public ordinary message against a written one: thousands of them would otherwise
+     * drown the few hundred hard negatives (fiction, idioms, third parties) that teach the boundary.
+     */
+    static final double ORDINARY_WEIGHT = 0.3;
+    /** Class-probability threshold of both grade heads ({@link SemanticCrisis#grade}). */
+    static final double THRESHOLD = 0.5;
+    /**
+     * Share of the training disclosures and requests the fast tier must escalate: its escalation
+     * threshold is set at this quantile of their fast crisis probabilities.
+     */
+    static final double ESCALATION_RECALL = 0.98;
+    /** The training sets written for the purpose, relative to the repository root. */
+    public static final String WRITTEN = "streams-app/src/main/training/crisis-messages";
+    public static final String EVAL_SAMPLE = "streams-app/src/test/resources/dev/vigil/classify/eval-sample";
+
+    private CrisisTrainer() {
+    }
+
+    /** Every training example, in a fixed order. */
+    public static List<CrisisData.Example> examples(final Path root, final Path shared) throws IOException {
+        final List<CrisisData.Example> out = new ArrayList<>();
+        final Path written = root.resolve(WRITTEN);
+        try (var dirs = Files.list(written)) {
+            for (final Path d : dirs.filter(p -> Files.exists(p.resolve("labels.jsonl"))).sorted().toList()) {
+                out.addAll(CrisisData.read(d, d.getFileName().toString()));
+            }
+        }
+        final Path sample = root.resolve(EVAL_SAMPLE);
+        for (final CrisisData.Example e : CrisisData.read(sample.resolve("crisis-disclosures"), "disclosures")) {
+            // The never-read splits measure the tier; everything else teaches it.
+            if (!e.split().startsWith("held_out_")) {
+                out.add(e);
+            }
+        }
+        out.addAll(CrisisData.read(sample.resolve("selfharm-requests"), "requests"));
+        out.addAll(CrisisData.ordinary(shared, "train", ORDINARY));
+        return out;
+    }
+
+    static boolean ordinary(final CrisisData.Example e) {
+        return e.source().equals("goemotions") || e.source().equals("xstest") || e.source().equals("coconot");
+    }
+
+    /** Trains the tier from {@code examples} with {@code encoder}. */
+    public static SemanticCrisis train(final List<CrisisData.Example> examples, final WordPiece vocab,
+                                       final SentenceEncoder encoder, final PrintStream log) {
+        final long t0 = System.nanoTime();
+        final float[][] tokens = Distill.tokenVectors(vocab, encoder, log);
+        final long[] counts = new long[vocab.size()];
+        final int[] ids = new int[SemanticCrisis.FAST_MAX_TOKENS];
+        for (final CrisisData.Example e : examples) {
+            final int n = vocab.encode(e.text(), ids, ids.length);
+            for (int i = 0; i < n; i++) {
+                counts[ids[i]]++;
+            }
+        }
+        final double[] mean = new double[SentenceEncoder.DIMENSIONS];
+        final float[][] axes = Distill.pca(tokens, DIMS, mean);
+        final StaticVectors vectors = SemanticCrisis.quantised(
+                new StaticVectors(DIMS, Distill.project(tokens, axes, mean, counts, SIF)));
+        log.printf(Locale.ROOT, "  static vectors: %d tokens x %d dims (%.0f s)%n", vocab.size(), DIMS,
+                (System.nanoTime() - t0) / 1e9);
+
+        final int n = examples.size();
+        final float[][] xs = new float[n][];
+        final float[][] xe = new float[n][];
+        final int[] y = new int[n];
+        final double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            final CrisisData.Example e = examples.get(i);
+            final int len = vocab.encode(e.text(), ids, ids.length);
+            xs[i] = new float[DIMS];
+            vectors.embed(ids, len, xs[i]);
+            xe[i] = encoder.encode(ids, Math.min(len, SemanticCrisis.CHUNK_TOKENS));
+            y[i] = e.rung();
+            w[i] = ordinary(e) ? ORDINARY_WEIGHT : 1.0;
+            if (log != null && i % 1000 == 999) {
+                log.printf(Locale.ROOT, "  encoded %d / %d training messages%n", i + 1, n);
+            }
+        }
+        final SoftmaxHead fast = Fit.softmax(xs, y, w, 5, FAST_L2, FAST_ITERATIONS);
+        final MlpHead full = Fit.mlp(xe, y, w, 5, HIDDEN, MLP_L2, MLP_ITERATIONS, SEED);
+
+        // The escalation threshold: the fast crisis probability that ESCALATION_RECALL of the
+        // training disclosures and requests reach.
+        final List<Double> risky = new ArrayList<>();
+        final double[] p = new double[5];
+        for (int i = 0; i < n; i++) {
+            if (y[i] > 0) {
+                fast.probabilities(xs[i], p);
+                risky.add(1 - p[0]);
+            }
+        }
+        risky.sort(null);
+        final double escalateFrom = Math.floor(risky.get((int) Math.floor((1 - ESCALATION_RECALL) * risky.size()))
+                * 1000) / 1000;
+        log.printf(Locale.ROOT, "  %d examples (%d at risk); escalation from fast probability %.3f (%.0f s)%n", n,
+                risky.size(), escalateFrom, (System.nanoTime() - t0) / 1e9);
+        return new SemanticCrisis(vocab, vectors, fast, full,
+                new SemanticCrisis.Settings(escalateFrom, THRESHOLD, THRESHOLD));
+    }
+
+    /** Trains from the repository at {@code root} and the shared data, and writes the resource. */
+    public static SemanticCrisis trainAndSave(final Path root, final Path shared, final Path resources,
+                                              final PrintStream log) throws IOException {
+        final List<CrisisData.Example> examples = examples(root, shared);
+        try (SentenceEncoder encoder = new SentenceEncoder()) {
+            final SemanticCrisis model = train(examples, WordPiece.load(), encoder, log);
+            Files.createDirectories(resources);
+            try (OutputStream out = Files.newOutputStream(resources.resolve(SemanticCrisis.RESOURCE))) {
+                model.write(out);
+            }
+            log.printf(Locale.ROOT, "  wrote %s (sha-256 %s)%n", resources.resolve(SemanticCrisis.RESOURCE),
+                    model.contentHash().substring(0, 12));
+            return model;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.vigil.classify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class EncoderBudgetTest {
+    @Test
+    void shouldRefuseCallsPastTheBurstUntilEventTimeRefillsIt() {
+        final EncoderBudget b = new EncoderBudget(2, 2);
+        final long t = 1_700_000_000_000L;
+        assertTrue(b.tryAcquire(t));
+        assertTrue(b.tryAcquire(t));
+        assertFalse(b.tryAcquire(t), "the burst is spent and event time has not moved");
+        assertTrue(b.tryAcquire(t + 500), "half a second at 2/s buys one call");
+        assertFalse(b.tryAcquire(t + 500));
+        assertEquals(3, b.granted());
+        assertEquals(2, b.overflow());
+    }
+
+    @Test
+    void shouldNotRefillFromEventsOlderThanItsClock() {
+        final EncoderBudget b = new EncoderBudget(1, 1);
+        final long t = 1_700_000_000_000L;
+        assertTrue(b.tryAcquire(t));
+        assertFalse(b.tryAcquire(t - 10_000), "an older event is not time passing");
+    }
+
+    @Test
+    void shouldLetFutureStampedEventsRefillTheBucketOnlyOnce() {
+        final long t = 1_700_000_000_000L;
+        final EncoderBudget b = new EncoderBudget(1, 5, () -> t);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(b.tryAcquire(t));
+        }
+        // Stamped 30 years ahead: the clock stops a minute past the wall clock, and the bucket holds 5.
+        int granted = 0;
+        for (int i = 0; i < 20; i++) {
+            granted += b.tryAcquire(t + 30L * 365 * 86_400_000) ? 1 : 0;
+        }
+        assertEquals(5, granted);
+        assertFalse(b.tryAcquire(t + 59_000), "the clock is ahead of real event time now: no refill");
+    }
+
+    @Test
+    void shouldGrantEveryCallWhenUnlimited() {
+        for (int i = 0; i < 1000; i++) {
+            assertTrue(EncoderBudget.UNLIMITED.tryAcquire(0));
+        }
+    }
+}
