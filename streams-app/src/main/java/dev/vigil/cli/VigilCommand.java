@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
             TailCommand.class,
             SimulateCommand.class,
             ReplayCommand.class,
-            dev.vigil.alert.route.RouteAlertsCommand.class,
+            RouteAlertsCommand.class,
             ClassifyCommand.class,
             EvalCommand.class,
             TrainCommand.class,
@@ -36,6 +36,8 @@ public final class VigilCommand implements Runnable {
     public static CommandLine commandLine() {
         final CommandLine cl = new CommandLine(new VigilCommand());
         cl.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
+        // One way to write a duration in every job: 500ms, 90s, 5m, 2h, or ISO-8601.
+        cl.registerConverter(java.time.Duration.class, new DurationConverter());
         // A problem the user can fix (bad flag value, nothing to connect to) is one line, not a
         // stack trace.
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
