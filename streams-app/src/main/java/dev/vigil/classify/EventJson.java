@@ -8,6 +8,7 @@ import dev.vigil.schema.ConversationEvent;
 import dev.vigil.schema.ConversationSummary;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.Role;
+import dev.vigil.serde.AvroJson;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -164,7 +165,7 @@ public final class EventJson {
     }
 
     private static String lower(final Enum<?> e) {
-        return e == null ? null : e.name().toLowerCase(Locale.ROOT);
+        return AvroJson.symbol(e);
     }
 
     static ObjectMapper mapper() {
