@@ -11,9 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code vigil classify}: the stream's classifier over a JSONL file of events, offline. */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = {"Classify a JSONL file of conversation events into signals (and conversation summaries), "
-                + "offline, with the stream's classifier.",
-            "Lines are read by the same rules as `vigil produce`, and a line the stream would dead-letter is skipped "
+        description = {"Classify a JSONL file of events offline.",
+            "The stream's classifier turns each event into signals (and each conversation into a summary). Lines are read by the same rules as `vigil produce`, and a line the stream would dead-letter is skipped "
                     + "with its number and reason."})
 public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, description = "events.jsonl (the format of ../shared/data, as for `vigil produce`).")
@@ -30,7 +29,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxTextChars;
 
-    @Option(names = "--models", hidden = true, description = "other trained weights (experiments)")
+    @Option(names = "--models", hidden = true, description = "Other trained weights (experiments).")
     Path models;
 
     @Override

@@ -31,8 +31,7 @@ public final class ConnectionOptions {
 
     @Option(names = "--kafka-config", paramLabel = "KEY=VALUE",
             description = "Kafka client setting passed through untouched (repeatable); KAFKA_* variables work too. "
-                    + "Schema registry settings use Confluent's names (basic.auth.user.info, "
-                    + "schema.registry.ssl.truststore.location, ...).")
+                    + "The schema registry's auth and TLS settings go the same way, under Confluent's names.")
     List<String> kafkaConfig = new ArrayList<>();
 
     @Option(names = "--data-dir", defaultValue = ".vigil",

@@ -35,9 +35,10 @@ import java.util.function.Function;
  * dashboards and the alert router never see it), or compares two such runs.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Re-run a time range of conversation events through Vigil's topology into backfill.<name>.* topics,",
-            "without touching the live application; or compare two runs (--compare A B).",
-            "Results equal the live ones for windows fully inside [--from, --to] (see docs/replay.md)."})
+        description = {"Re-run a time range of events through the topology.",
+            "Outputs go to backfill.<name>.* topics, without touching the live application; or compare two runs "
+                    + "(--compare A B). Results equal the live ones for windows fully inside [--from, --to] "
+                    + "(see docs/replay.md)."})
 public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;

@@ -54,7 +54,7 @@ import java.util.concurrent.CountDownLatch;
  * through {@code --kafka-config ssl.truststore.location=...} or {@code KAFKA_SSL_TRUSTSTORE_LOCATION=...}.
  */
 @Command(name = "route-alerts", mixinStandardHelpOptions = true,
-        description = {"Deliver safety alerts to PagerDuty, Opsgenie, Slack and a signed webhook.",
+        description = {"Deliver alerts to PagerDuty, Opsgenie, Slack and webhooks.",
             "A destination is on when its secret is set: VIGIL_PAGERDUTY_ROUTING_KEY, VIGIL_OPSGENIE_API_KEY, "
                     + "VIGIL_SLACK_WEBHOOK_URL, or --webhook-url with VIGIL_WEBHOOK_SECRET (or the --...-file options)."})
 public final class RouteAlertsCommand implements Callable<Integer> {

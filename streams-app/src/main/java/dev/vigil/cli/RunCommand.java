@@ -50,8 +50,9 @@ import java.util.concurrent.Callable;
  * so a newcomer needs nothing else; with them, it joins an existing cluster.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the safety monitor. Without --bootstrap-servers it starts an embedded Kafka broker",
-            "and schema registry in this process; --demo also feeds it simulated traffic."})
+        description = {"Run the safety monitor.",
+            "Without --bootstrap-servers it starts an embedded Kafka broker and schema registry in this process; "
+                    + "--demo also feeds it simulated traffic."})
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Kafka to join (default: start an embedded broker).")
     String bootstrapServers;
@@ -86,14 +87,14 @@ public final class RunCommand implements Callable<Integer> {
     int partitions;
 
     @Option(names = "--replication-factor", defaultValue = "-1",
-            description = {"Replication factor of the topics Vigil creates, internal ones too",
-                "(default: the broker's default.replication.factor; 1 on the embedded broker)."})
+            description = "Replication factor of the topics Vigil creates, internal ones too "
+                    + "(default: the broker's default replication factor; 1 on the embedded broker).")
     short replicationFactor;
 
     @Option(names = "--topic-retention", converter = DurationConverter.class,
-            description = {"Retention of the topics Vigil creates, counted from each record's event time",
-                "(e.g. 30d; default: keep forever, so loaded or replayed history is not deleted by the",
-                "broker's 7-day default minutes after it arrives)."})
+            description = "Retention of the topics Vigil creates, counted from each record's event time "
+                    + "(e.g. 30d; default: keep forever, so loaded or replayed history is not deleted by the "
+                    + "broker's 7-day default minutes after it arrives).")
     Duration topicRetention;
 
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
@@ -113,12 +114,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--registry-port", defaultValue = "8081", description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
-    @Option(names = "--fresh", description = {"Start the embedded stack from scratch: wipe the broker's data, the local",
-        "state and the schema registry's journal (they are kept across runs otherwise)."})
+    @Option(names = "--fresh", description = "Start the embedded stack from scratch: wipe the broker's data, the local "
+            + "state and the schema registry's journal (they are kept across runs otherwise).")
     boolean fresh;
 
-    @Option(names = "--http-host", description = {"Address of the HTTP server (/metrics, /health/*, /api/*)",
-        "(default: 127.0.0.1 with the embedded broker, 0.0.0.0 when joining a cluster, for probes and scrapes)."})
+    @Option(names = "--http-host", description = "Address of the HTTP server for /metrics, /health/* and /api/* "
+            + "(default: 127.0.0.1 with the embedded broker, 0.0.0.0 when joining a cluster, for probes and scrapes).")
     String httpHost;
 
     @Option(names = "--http-port", defaultValue = "8080", description = "Port of the HTTP server; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -148,8 +149,8 @@ public final class RunCommand implements Callable<Integer> {
     Integer k;
 
     @Option(names = "--aggregate-windows", split = ",", paramLabel = "SIZE/ADVANCE", converter = WindowSpecConverter.class,
-            description = {"Hopping windows of the aggregates; the rate alerts judge the last one",
-                "(default: 5m/1m,1h/15m; demo 1m/20s,5m/1m)."})
+            description = "Hopping windows of the aggregates; the rate alerts judge the last one "
+                    + "(default: 5m/1m,1h/15m; demo 1m/20s,5m/1m).")
     List<MonitoringConfig.WindowSpec> aggregateWindows;
 
     @Option(names = "--grace", converter = DurationConverter.class,
@@ -193,7 +194,7 @@ public final class RunCommand implements Callable<Integer> {
     Duration sourceIdleTimeout;
 
     @Option(names = "--runbook-base-url",
-            description = "Base of the runbook links in alerts (default: " + MonitoringConfig.DEFAULT_RUNBOOK_BASE_URL + ").")
+            description = "Base of the runbook links in alerts (default: docs/runbooks/ of Vigil's repository on GitHub).")
     String runbookBaseUrl;
 
     @Option(names = "--pseudonym-key",

@@ -45,8 +45,9 @@ import java.util.function.LongSupplier;
  * headers and their bytes in base64, not as text.
  */
 @Command(name = "tail", mixinStandardHelpOptions = true,
-        description = {"Print a topic as JSON lines, from the end (new records only) or with --from-beginning from the "
-                + "earliest record kept, until --max records, --timeout or --idle-timeout.",
+        description = {"Print a topic as JSON lines.",
+            "It starts at the end (new records only), or with --from-beginning at the earliest record kept, and "
+                    + "stops at --max records, --timeout or --idle-timeout, or on Ctrl-C.",
             "TOPIC is a topic name or one of: signals, summaries, aggregates, alerts, dlq, events, alerts-dlq.",
             "On Vigil's topics keys are plain strings (the conversation id on events and signals) and values are "
                     + "Confluent-framed Avro (magic byte 0, 4-byte schema id, Avro binary)."})

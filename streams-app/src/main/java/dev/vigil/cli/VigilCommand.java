@@ -35,6 +35,8 @@ public final class VigilCommand implements Runnable {
 
     public static CommandLine commandLine() {
         final CommandLine cl = new CommandLine(new VigilCommand());
+        // "Usage: vigil run [OPTIONS]": the options are listed, each with its description, below.
+        cl.getSubcommands().values().forEach(job -> job.getCommandSpec().usageMessage().abbreviateSynopsis(true));
         cl.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
         // One way to write a duration in every job: 500ms, 90s, 5m, 2h, or ISO-8601.
         cl.registerConverter(java.time.Duration.class, new DurationConverter());
