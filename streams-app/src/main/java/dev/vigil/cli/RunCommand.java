@@ -125,6 +125,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8080", description = "Port of the HTTP server; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--status-interval", defaultValue = "1m", converter = DurationConverter.class,
+            description = "How often to print a status line (events/s, lag, alerts by type, dead letters); 0 turns it "
+                    + "off (default: ${DEFAULT-VALUE}).")
+    Duration statusInterval;
+
     @Option(names = "--demo", description = "Also run the traffic simulator against this monitor.")
     boolean demo;
 
@@ -297,6 +302,8 @@ public final class RunCommand implements Callable<Integer> {
             }
             final String httpBase = "http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + http.port();
             printWelcome(out, embedded, bootstrap, registryUrl, settings, monitoring, classifier, created.size(), httpBase);
+            started.push(StatusLine.start(metrics.registry(), () -> StatusLine.lag(app.streams().metrics(), inputTopic),
+                    statusInterval, out));
             app.awaitStop();
             return app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR ? 1 : 0;
         } catch (final RuntimeException | java.io.IOException e) {
@@ -435,6 +442,10 @@ public final class RunCommand implements Callable<Integer> {
         out.println("  Metrics:          " + httpBase + "/metrics   (Prometheus)");
         out.println("  Health:           " + httpBase + "/health/live   " + httpBase + "/health/ready");
         out.println("  Views:            " + httpBase + "/api/alerts   " + httpBase + "/api/aggregates");
+        if (!statusInterval.isZero()) {
+            out.println("  Status:           a line here every " + human(statusInterval)
+                    + ": events/s, lag, alerts by type, dead letters (--status-interval 0 turns it off)");
+        }
         out.println("Stop with Ctrl-C.");
         out.flush();
     }

@@ -84,4 +84,11 @@ class RunCommandOptionsTest {
         assertEquals("5m", RunCommand.human(Duration.ofMinutes(5)));
         assertEquals("2h", RunCommand.human(Duration.ofHours(2)));
     }
+
+    @Test
+    void shouldPrintAStatusLineEveryMinuteUnlessTurnedOff() {
+        assertEquals(Duration.ofMinutes(1), parse().statusInterval);
+        assertEquals(Duration.ofSeconds(30), parse("--status-interval", "30s").statusInterval);
+        assertEquals(Duration.ZERO, parse("--status-interval", "0").statusInterval, "0 turns it off");
+    }
 }
