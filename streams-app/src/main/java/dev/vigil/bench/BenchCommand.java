@@ -67,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> vigilJvm;
 
     @Option(names = "--run-flag", paramLabel = "FLAG",
-            description = "Extra flag for every vigil run child (repeatable), e.g. --run-flag=--commit-interval-ms=200 "
+            description = "Extra flag for every vigil run child (repeatable), e.g. --run-flag=--commit-interval=200ms "
                     + "(default: none, so Vigil runs with the defaults of vigil run).")
     List<String> runFlags = new ArrayList<>();
 

@@ -75,9 +75,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--state-dir", description = "Kafka Streams state directory (default: <data-dir>/state).")
     Path stateDir;
 
-    @Option(names = "--commit-interval-ms", defaultValue = "1000",
+    @Option(names = "--commit-interval", defaultValue = "1s", converter = DurationConverter.class,
             description = "Transaction commit interval; a replay favours throughput (default: ${DEFAULT-VALUE}).")
-    long commitIntervalMs;
+    Duration commitInterval;
 
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -147,7 +147,7 @@ public final class ReplayCommand implements Callable<Integer> {
         final String runName = name != null ? name : defaultName(classifier.version(), range);
         final StreamsSettings streams = new StreamsSettings(Replay.APPLICATION_ID_PREFIX + runName,
                 stack.bootstrapServers(), stack.schemaRegistryUrl(),
-                stateDir != null ? stateDir : connection.dataDir.resolve("state"), commitIntervalMs,
+                stateDir != null ? stateDir : connection.dataDir.resolve("state"), commitInterval.toMillis(),
                 replicationFactor, 1, threads, connection.clientConfig());
         final Replay.Options options = new Replay.Options(runName, inputTopic, range, keepState, streams, monitoring,
                 new EventValidator(maxTextChars));

@@ -79,9 +79,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--input-topic", defaultValue = Topics.CONVERSATION_EVENTS, description = "Input topic (default: ${DEFAULT-VALUE}).")
     String inputTopic;
 
-    @Option(names = "--commit-interval-ms", defaultValue = "" + StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
+    @Option(names = "--commit-interval", defaultValue = StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + "ms",
+            converter = DurationConverter.class,
             description = "Transaction commit interval; bounds input-to-output latency (default: ${DEFAULT-VALUE}).")
-    long commitIntervalMs;
+    Duration commitInterval;
 
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the topics Vigil creates (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -260,7 +261,7 @@ public final class RunCommand implements Callable<Integer> {
                 clientConfig.putIfAbsent("session.timeout.ms", "10000");
             }
             final StreamsSettings settings = new StreamsSettings(applicationId, bootstrap, registryUrl,
-                    stateDir != null ? stateDir : dataDir.resolve("state"), commitIntervalMs, replicationFactor,
+                    stateDir != null ? stateDir : dataDir.resolve("state"), commitInterval.toMillis(), replicationFactor,
                     partitions, threads, clientConfig);
             final MonitoringConfig monitoring = monitoringConfig();
             final var created = VigilTopics.ensure(settings.clientProperties(),

@@ -91,4 +91,11 @@ class RunCommandOptionsTest {
         assertEquals(Duration.ofSeconds(30), parse("--status-interval", "30s").statusInterval);
         assertEquals(Duration.ZERO, parse("--status-interval", "0").statusInterval, "0 turns it off");
     }
+
+    @Test
+    void shouldTakeTheCommitIntervalAsADurationLikeEveryOtherTime() {
+        assertEquals(Duration.ofMillis(100), parse().commitInterval);
+        assertEquals(Duration.ofMillis(250), parse("--commit-interval", "250ms").commitInterval);
+        assertEquals(Duration.ofSeconds(1), parse("--commit-interval", "1s").commitInterval);
+    }
 }
