@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
             ClassifyCommand.class,
             EvalCommand.class,
             TrainCommand.class,
-            dev.vigil.bench.BenchCommand.class,
+            BenchCommand.class,
         })
 public final class VigilCommand implements Runnable {
 

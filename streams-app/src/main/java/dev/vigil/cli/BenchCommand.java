@@ -1,6 +1,10 @@
-package dev.vigil.bench;
+package dev.vigil.cli;
 
-import dev.vigil.cli.DurationConverter;
+import dev.vigil.bench.BenchRunner;
+import dev.vigil.bench.Machine;
+import dev.vigil.bench.ProfileSummary;
+import dev.vigil.bench.SoakVerdict;
+import dev.vigil.bench.Stats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
