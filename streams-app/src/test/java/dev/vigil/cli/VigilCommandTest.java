@@ -26,6 +26,18 @@ class VigilCommandTest {
     }
 
     @Test
+    void shouldTakeEnumValuesAsTheJsonOutputPrintsThem() {
+        final CommandLine cl = VigilCommand.commandLine();
+        cl.parseArgs("run", "--referral-level", "passive_ideation");
+        assertEquals(dev.vigil.schema.CrisisLevel.PASSIVE_IDEATION,
+                ((RunCommand) cl.getSubcommands().get("run").getCommand()).monitoringConfig().conversationRules().referralLevel());
+        final CommandLine router = VigilCommand.commandLine();
+        router.parseArgs("route-alerts", "--pagerduty-min-severity", "warning");
+        assertEquals(dev.vigil.schema.Severity.WARNING,
+                ((RouteAlertsCommand) router.getSubcommands().get("route-alerts").getCommand()).pagerDutyMinSeverity);
+    }
+
+    @Test
     void shouldConnectEveryJobThroughTheSharedConnectionOptions() {
         final List<String> own = new ArrayList<>();
         for (final Map.Entry<String, CommandLine> job : VigilCommand.commandLine().getSubcommands().entrySet()) {
