@@ -43,12 +43,12 @@ import java.util.stream.Collectors;
  * own ceilings, Vigil end to end at full speed and at fixed rates, and the soak. Every method
  * starts and stops its own {@code vigil run} child, so runs do not share state or warm-up.
  */
-final class BenchRunner implements AutoCloseable {
+public final class BenchRunner implements AutoCloseable {
     /** Simulated traffic's event-time rate for pre-loaded topics: realistic interleaving of conversations. */
     private static final double PRELOAD_EVENT_RATE = 200;
 
     /** Flags giving the soak windows, gap and abuse timings that fill within its first quarter (the demo's). */
-    static final List<String> SHORT_WINDOWS = List.of("--inactivity-gap", "90s", "--aggregate-windows", "1m/20s,5m/1m",
+    public static final List<String> SHORT_WINDOWS = List.of("--inactivity-gap", "90s", "--aggregate-windows", "1m/20s,5m/1m",
             "--grace", "5s", "--abuse-window", "1m", "--abuse-advance", "30s", "--k", "3");
 
     /** Event time a paced simulator runs before its traffic is sent (see {@link #paced}). */
@@ -69,7 +69,7 @@ final class BenchRunner implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private int runs;
 
-    BenchRunner(final Path repoRoot, final Path workDir, final int partitions, final List<String> vigilJvm,
+    public BenchRunner(final Path repoRoot, final Path workDir, final int partitions, final List<String> vigilJvm,
                 final List<String> runFlags, final PrintStream out) throws IOException, InterruptedException {
         this.workDir = workDir;
         this.partitions = partitions;
@@ -98,16 +98,16 @@ final class BenchRunner implements AutoCloseable {
         }
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return broker.bootstrapServers();
     }
 
-    String registryUrl() {
+    public String registryUrl() {
         return registry.url();
     }
 
     /** Mean size in bytes of simulated events as Vigil reads them (Confluent-framed Avro values). */
-    double meanFramedEventSize(final int sample, final long seed) {
+    public double meanFramedEventSize(final int sample, final long seed) {
         long bytes = 0;
         int n = 0;
         final TrafficSimulator sim = simulator(seed, sample, Instant.now());
@@ -119,7 +119,7 @@ final class BenchRunner implements AutoCloseable {
     }
 
     /** Kafka's ProducerPerformance then ConsumerPerformance on a fresh topic: records per second each. */
-    double[] kafkaCeiling(final long records, final int recordSize) throws Exception {
+    public double[] kafkaCeiling(final long records, final int recordSize) throws Exception {
         final String topic = "bench-perf-" + (++runs);
         createTopics(List.of(topic));
         final KafkaPerf perf = new KafkaPerf(broker.toolsClassPath(), broker.bootstrapServers());
@@ -135,7 +135,7 @@ final class BenchRunner implements AutoCloseable {
      * visible and Vigil's group has committed every source partition (input and internal
      * repartition topics) to its end, so the monitoring stages behind the signals are done too.
      */
-    double endToEnd(final int records, final long seed, final List<String> extraJvm) throws Exception {
+    public double endToEnd(final int records, final long seed, final List<String> extraJvm) throws Exception {
         final String id = "bench-e2e-" + (++runs);
         createVigilTopics(id);
         final TrafficSimulator sim = simulator(seed, records, Instant.now().minusSeconds((long) (records / PRELOAD_EVENT_RATE) + 60));
@@ -174,7 +174,7 @@ final class BenchRunner implements AutoCloseable {
     }
 
     /** Latency figures of one fixed-rate phase. */
-    record RatePhase(double targetRate, double achievedRate, int signals, int sent, double signalP50, double signalP99,
+    public record RatePhase(double targetRate, double achievedRate, int signals, int sent, double signalP50, double signalP99,
                      double signalMax, int alerts, double alertP50, double alertP99, double alertMax) {
     }
 
@@ -183,7 +183,7 @@ final class BenchRunner implements AutoCloseable {
      * warm-up at the first rate that is not counted): events are sent when the wall clock reaches
      * their event time, so the latency of an output is its visibility time minus its event time.
      */
-    List<RatePhase> fixedRates(final List<Double> rates, final Duration phase, final Duration warmUp, final long seed)
+    public List<RatePhase> fixedRates(final List<Double> rates, final Duration phase, final Duration warmUp, final long seed)
             throws Exception {
         final String id = "bench-rate-" + (++runs);
         createVigilTopics(id);
@@ -221,7 +221,7 @@ final class BenchRunner implements AutoCloseable {
      * Feeds Vigil at {@code rate} for {@code duration} with short windows and samples lag, heap
      * after GC and state on disk every {@code every}; returns the samples.
      */
-    List<SoakVerdict.Sample> soak(final double rate, final Duration duration, final Duration every, final long seed)
+    public List<SoakVerdict.Sample> soak(final double rate, final Duration duration, final Duration every, final long seed)
             throws Exception {
         final String id = "bench-soak-" + (++runs);
         createVigilTopics(id);
@@ -416,7 +416,7 @@ final class BenchRunner implements AutoCloseable {
         names.forEach(this::awaitLeaders);
     }
 
-    long brokerPid() throws IOException {
+    public long brokerPid() throws IOException {
         return broker.pid();
     }
 

@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** One line describing the machine a figure was measured on: CPU, cores, memory, OS, JVM. */
-final class Machine {
+public final class Machine {
     private Machine() {
     }
 
-    static String describe() {
+    public static String describe() {
         final int cores = Runtime.getRuntime().availableProcessors();
         long memory = -1;
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {

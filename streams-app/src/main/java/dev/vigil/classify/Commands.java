@@ -3,6 +3,9 @@ package dev.vigil.classify;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.conversation.ConversationAccumulator;
+import dev.vigil.ingest.EventReader;
+import dev.vigil.ingest.EventValidator;
+import dev.vigil.ingest.Rejection;
 import dev.vigil.schema.ConversationState;
 import dev.vigil.schema.MessageSignals;
 
@@ -31,12 +34,22 @@ public final class Commands {
     public record ClassifyCounts(long messages, long badLines, long conversations) {
     }
 
+    /** {@link #classify(MessageClassifier, EventValidator, Path, Path, Path, PrintStream)} with the stream's default rules. */
+    public static ClassifyCounts classify(final MessageClassifier classifier, final Path input, final Path output,
+                                          final Path summaries, final PrintStream progress) throws IOException {
+        return classify(classifier, new EventValidator(), input, output, summaries, progress);
+    }
+
     /**
      * Classifies every event of {@code input} into {@code output} (one signals object a line) and,
      * if {@code summaries} is given, one summary a conversation through {@link ConversationAccumulator}.
+     * A line is skipped, with its number and reason, when the stream would dead-letter it: when
+     * {@link EventReader} cannot make an event of it (the rules of {@code vigil produce}) or the
+     * event breaks a rule of {@code validator} (the rules of {@code vigil run}).
      */
-    public static ClassifyCounts classify(final MessageClassifier classifier, final Path input, final Path output,
-                                          final Path summaries, final PrintStream progress) throws IOException {
+    public static ClassifyCounts classify(final MessageClassifier classifier, final EventValidator validator,
+                                          final Path input, final Path output, final Path summaries,
+                                          final PrintStream progress) throws IOException {
         final long size = Files.size(input);
         final ConversationAccumulator acc = new ConversationAccumulator();
         final Map<String, ConversationState> states = new LinkedHashMap<>();
@@ -47,9 +60,11 @@ public final class Commands {
              BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
             EventReader.Line line;
             while ((line = reader.next()) != null) {
-                if (!line.ok()) {
+                final Rejection rejection = line.ok() ? validator.check(line.event()) : line.rejection();
+                if (rejection != null) {
                     bad++;
-                    progress.printf(Locale.ROOT, "%nline %d skipped: %s%n", line.number(), line.error());
+                    progress.printf(Locale.ROOT, "%nline %d skipped: %s: %s%n", line.number(), rejection.reason().code(),
+                            rejection.error());
                     continue;
                 }
                 final MessageSignals s = classifier.classify(line.event());

@@ -1,115 +1,20 @@
 package dev.vigil.classify;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.schema.ConversationEvent;
 import dev.vigil.schema.ConversationSummary;
 import dev.vigil.schema.MessageSignals;
-import dev.vigil.schema.Role;
-
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
+import dev.vigil.serde.AvroJson;
 
 /**
- * The JSON line format of conversation events ({@code ../shared/data/*\/events.jsonl}, the input
- * of {@code vigil classify} and {@code vigil produce}) and the JSON output of signals and summaries.
- * Errors name the field, never the text.
+ * The JSON output of {@code vigil classify}: one signals object per message and one summary per
+ * conversation, with enum values spelled as everywhere else ({@link AvroJson#symbol}). The events
+ * it reads are parsed by {@link dev.vigil.ingest.JsonEvents}, the one parser of that format.
  */
 public final class EventJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private EventJson() {
-    }
-
-    /** Why a line is not a conversation event; the message never contains the event's text. */
-    public static final class FormatException extends Exception {
-        public FormatException(final String message) {
-            super(message);
-        }
-    }
-
-    /** Parses one JSON line into an event. */
-    public static ConversationEvent parse(final String line) throws FormatException {
-        final JsonNode n;
-        try {
-            n = MAPPER.readTree(line);
-        } catch (final JsonProcessingException e) {
-            throw new FormatException("malformed JSON at column " + e.getLocation().getColumnNr());
-        }
-        if (n == null || !n.isObject()) {
-            throw new FormatException("not a JSON object");
-        }
-        final String conversationId = requiredText(n, "conversation_id");
-        final ConversationEvent.Builder b = ConversationEvent.newBuilder()
-                .setEventId(requiredText(n, "event_id"))
-                .setConversationId(conversationId)
-                .setAccountId(n.hasNonNull("account_id") ? n.get("account_id").asText() : conversationId)
-                .setTurn(requiredInt(n, "turn"))
-                .setRole(role(requiredText(n, "role")))
-                .setText(requiredText(n, "text"))
-                .setTimestamp(timestamp(n))
-                .setLanguage(optionalText(n, "language"))
-                .setCountry(optionalText(n, "country"))
-                .setModel(optionalText(n, "model"))
-                .setSurface(optionalText(n, "surface"));
-        return b.build();
-    }
-
-    private static String requiredText(final JsonNode n, final String field) throws FormatException {
-        final JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            throw new FormatException("missing field " + field);
-        }
-        if (!v.isTextual()) {
-            throw new FormatException("field " + field + " is not a string");
-        }
-        return v.asText();
-    }
-
-    private static int requiredInt(final JsonNode n, final String field) throws FormatException {
-        final JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            throw new FormatException("missing field " + field);
-        }
-        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new FormatException("field " + field + " is not an integer");
-        }
-        return v.asInt();
-    }
-
-    private static String optionalText(final JsonNode n, final String field) {
-        final JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
-    }
-
-    private static Role role(final String value) throws FormatException {
-        try {
-            final Role r = Role.valueOf(value.toUpperCase(Locale.ROOT));
-            if (r != Role.UNKNOWN) {
-                return r;
-            }
-        } catch (final IllegalArgumentException ignored) {
-            // reported below
-        }
-        throw new FormatException("unknown role (expected HUMAN or ASSISTANT)");
-    }
-
-    private static Instant timestamp(final JsonNode n) throws FormatException {
-        final JsonNode v = n.get("timestamp");
-        if (v == null || v.isNull()) {
-            throw new FormatException("missing field timestamp");
-        }
-        if (v.isIntegralNumber()) {
-            return Instant.ofEpochMilli(v.asLong());
-        }
-        try {
-            return Instant.parse(v.asText());
-        } catch (final DateTimeParseException e) {
-            throw new FormatException("timestamp is not ISO-8601 (e.g. 2026-01-05T09:00:00Z)");
-        }
     }
 
     /** The signals of one message as the JSON object {@code vigil classify} writes. */
@@ -164,7 +69,7 @@ public final class EventJson {
     }
 
     private static String lower(final Enum<?> e) {
-        return e == null ? null : e.name().toLowerCase(Locale.ROOT);
+        return AvroJson.symbol(e);
     }
 
     static ObjectMapper mapper() {

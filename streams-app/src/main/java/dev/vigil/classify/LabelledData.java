@@ -1,6 +1,9 @@
 package dev.vigil.classify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingest.EventReader;
+import dev.vigil.ingest.EventValidator;
+import dev.vigil.ingest.Rejection;
 import dev.vigil.schema.ConversationEvent;
 
 import java.io.BufferedReader;
@@ -40,11 +43,15 @@ final class LabelledData {
 
     static LabelledData read(final Path dir) throws IOException {
         final List<ConversationEvent> events = new ArrayList<>();
+        // The stream's rules, but no text limit: a long labelled message is still a fair test.
+        final EventValidator rules = new EventValidator(Integer.MAX_VALUE);
         try (EventReader r = EventReader.open(dir.resolve("events.jsonl"))) {
             EventReader.Line line;
             while ((line = r.next()) != null) {
-                if (!line.ok()) {
-                    throw new IOException(dir.resolve("events.jsonl") + " line " + line.number() + ": " + line.error());
+                final Rejection rejection = line.ok() ? rules.check(line.event()) : line.rejection();
+                if (rejection != null) {
+                    throw new IOException(dir.resolve("events.jsonl") + " line " + line.number() + ": "
+                            + rejection.reason().code() + ": " + rejection.error());
                 }
                 events.add(line.event());
             }

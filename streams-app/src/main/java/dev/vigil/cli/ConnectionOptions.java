@@ -3,6 +3,8 @@ package dev.vigil.cli;
 import dev.vigil.app.EmbeddedStackFile;
 import dev.vigil.app.KafkaClientConfig;
 import dev.vigil.app.StreamsSettings;
+import dev.vigil.serde.SchemaRegistries;
+import dev.vigil.serde.SchemaRegistryClient;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -12,24 +14,32 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Where the Kafka cluster and schema registry are, shared by {@code produce}, {@code tail} and
- * {@code simulate}. With no flags (and no {@code VIGIL_*} variables) they use the embedded stack
- * of a {@code vigil run} started in the same directory, found through its discovery file.
+ * Where the Kafka cluster and schema registry are, and how to reach them, declared once for every
+ * job that connects to a running Vigil ({@code produce}, {@code tail}, {@code simulate},
+ * {@code replay}, {@code route-alerts}). With no flags (and no {@code VIGIL_*} variables) they use
+ * the embedded stack of a {@code vigil run} started in the same directory, found through its
+ * discovery file. Kafka client settings and the registry's auth and TLS settings pass through the
+ * same {@code --kafka-config} and {@code KAFKA_*} variables.
  */
 public final class ConnectionOptions {
     @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: the running embedded `vigil run`).")
     String bootstrapServers;
 
-    @Option(names = "--schema-registry-url", description = "Confluent-compatible schema registry URL (default: the running embedded `vigil run`).")
+    @Option(names = "--schema-registry-url",
+            description = "Confluent-compatible schema registry URL (default: the running embedded `vigil run`).")
     String schemaRegistryUrl;
 
     @Option(names = "--kafka-config", paramLabel = "KEY=VALUE",
-            description = "Kafka client setting passed through untouched (repeatable); KAFKA_* variables work too.")
+            description = "Kafka client setting passed through untouched (repeatable); KAFKA_* variables work too. "
+                    + "The schema registry's auth and TLS settings go the same way, under Confluent's names.")
     List<String> kafkaConfig = new ArrayList<>();
 
     @Option(names = "--data-dir", defaultValue = ".vigil",
             description = "Directory of the embedded stack's data and discovery file (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    /** The environment the {@code KAFKA_*} settings come from; tests give their own. */
+    Map<String, String> env = System.getenv();
 
     /** Bootstrap servers and registry URL, from flags or the running embedded stack. */
     EmbeddedStackFile.Stack resolve() {
@@ -45,11 +55,17 @@ public final class ConnectionOptions {
                 schemaRegistryUrl != null ? schemaRegistryUrl : embedded.get().schemaRegistryUrl());
     }
 
+    /** The pass-through settings: {@code KAFKA_*} variables, then {@code --kafka-config} over them. */
     Map<String, String> clientConfig() {
-        return KafkaClientConfig.resolve(System.getenv(), kafkaConfig);
+        return KafkaClientConfig.resolve(env, kafkaConfig);
     }
 
     Properties clientProperties(final EmbeddedStackFile.Stack stack) {
         return StreamsSettings.clientProperties(stack.bootstrapServers(), clientConfig());
+    }
+
+    /** The registry client of {@code stack}, with the same auth and TLS settings for every job. */
+    SchemaRegistryClient registry(final EmbeddedStackFile.Stack stack) {
+        return SchemaRegistries.forUrl(stack.schemaRegistryUrl(), clientConfig());
     }
 }

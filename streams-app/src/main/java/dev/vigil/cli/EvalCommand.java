@@ -10,15 +10,16 @@ import java.util.concurrent.Callable;
 
 /** {@code vigil eval}: the shipped classifier measured on labelled task folders. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Measure the classifier on every task folder of DIR (the ../shared/data layout).")
+        description = {"Measure the classifier on labelled task folders.",
+            "Each task folder holds events.jsonl and labels.jsonl, as in the shared data directory."})
 public final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "folder of task folders, or one task folder")
+    @Option(names = "--data", required = true, description = "Folder of task folders, or one task folder.")
     Path data;
 
-    @Option(names = "--json", description = "print JSON instead of tables")
+    @Option(names = "--json", description = "Print JSON instead of tables.")
     boolean json;
 
-    @Option(names = "--models", hidden = true, description = "evaluate other trained weights (experiments)")
+    @Option(names = "--models", hidden = true, description = "Evaluate other trained weights (experiments).")
     Path models;
 
     @Override

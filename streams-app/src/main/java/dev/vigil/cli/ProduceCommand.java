@@ -25,9 +25,10 @@ import java.util.concurrent.Callable;
 
 /** {@code vigil produce}: loads a JSON-lines file of conversation events into the input topic. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
-        description = {"Load conversation events (JSON lines) into the input topic, keyed by conversation id,",
-            "with each event's timestamp as record time. Bad lines are reported with their line number",
-            "and sent to the dead-letter topic."})
+        description = {"Load JSON-lines conversation events into the input topic.",
+            "Each event is keyed by its conversation id (a plain string) and sent as Confluent-framed Avro, with its "
+                    + "timestamp as record time. Bad lines are reported with their line number and sent to the "
+                    + "dead-letter topic; `vigil classify` reads files by the same rules."})
 public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;

@@ -35,9 +35,10 @@ import java.util.function.Function;
  * dashboards and the alert router never see it), or compares two such runs.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Re-run a time range of conversation events through Vigil's topology into backfill.<name>.* topics,",
-            "without touching the live application; or compare two runs (--compare A B).",
-            "Results equal the live ones for windows fully inside [--from, --to] (see docs/replay.md)."})
+        description = {"Re-run a time range of events through the topology.",
+            "Outputs go to backfill.<name>.* topics, without touching the live application; or compare two runs "
+                    + "(--compare A B). Results equal the live ones for windows fully inside [--from, --to] "
+                    + "(see docs/replay.md)."})
 public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
@@ -74,9 +75,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--state-dir", description = "Kafka Streams state directory (default: <data-dir>/state).")
     Path stateDir;
 
-    @Option(names = "--commit-interval-ms", defaultValue = "1000",
+    @Option(names = "--commit-interval", defaultValue = "1s", converter = DurationConverter.class,
             description = "Transaction commit interval; a replay favours throughput (default: ${DEFAULT-VALUE}).")
-    long commitIntervalMs;
+    Duration commitInterval;
 
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -146,7 +147,7 @@ public final class ReplayCommand implements Callable<Integer> {
         final String runName = name != null ? name : defaultName(classifier.version(), range);
         final StreamsSettings streams = new StreamsSettings(Replay.APPLICATION_ID_PREFIX + runName,
                 stack.bootstrapServers(), stack.schemaRegistryUrl(),
-                stateDir != null ? stateDir : connection.dataDir.resolve("state"), commitIntervalMs,
+                stateDir != null ? stateDir : connection.dataDir.resolve("state"), commitInterval.toMillis(),
                 replicationFactor, 1, threads, connection.clientConfig());
         final Replay.Options options = new Replay.Options(runName, inputTopic, range, keepState, streams, monitoring,
                 new EventValidator(maxTextChars));

@@ -51,8 +51,9 @@ import java.util.concurrent.Callable;
  * so a newcomer needs nothing else; with them, it joins an existing cluster.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the safety monitor. Without --bootstrap-servers it starts an embedded Kafka broker",
-            "and schema registry in this process; --demo also feeds it simulated traffic."})
+        description = {"Run the safety monitor.",
+            "Without --bootstrap-servers it starts an embedded Kafka broker and schema registry in this process; "
+                    + "--demo also feeds it simulated traffic."})
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Kafka to join (default: start an embedded broker).")
     String bootstrapServers;
@@ -79,22 +80,23 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--input-topic", defaultValue = Topics.CONVERSATION_EVENTS, description = "Input topic (default: ${DEFAULT-VALUE}).")
     String inputTopic;
 
-    @Option(names = "--commit-interval-ms", defaultValue = "" + StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
+    @Option(names = "--commit-interval", defaultValue = StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + "ms",
+            converter = DurationConverter.class,
             description = "Transaction commit interval; bounds input-to-output latency (default: ${DEFAULT-VALUE}).")
-    long commitIntervalMs;
+    Duration commitInterval;
 
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the topics Vigil creates (default: ${DEFAULT-VALUE}).")
     int partitions;
 
     @Option(names = "--replication-factor", defaultValue = "-1",
-            description = {"Replication factor of the topics Vigil creates, internal ones too",
-                "(default: the broker's default.replication.factor; 1 on the embedded broker)."})
+            description = "Replication factor of the topics Vigil creates, internal ones too "
+                    + "(default: the broker's default replication factor; 1 on the embedded broker).")
     short replicationFactor;
 
     @Option(names = "--topic-retention", converter = DurationConverter.class,
-            description = {"Retention of the topics Vigil creates, counted from each record's event time",
-                "(e.g. 30d; default: keep forever, so loaded or replayed history is not deleted by the",
-                "broker's 7-day default minutes after it arrives)."})
+            description = "Retention of the topics Vigil creates, counted from each record's event time "
+                    + "(e.g. 30d; default: keep forever, so loaded or replayed history is not deleted by the "
+                    + "broker's 7-day default minutes after it arrives).")
     Duration topicRetention;
 
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
@@ -120,16 +122,21 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--registry-port", defaultValue = "8081", description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
-    @Option(names = "--fresh", description = {"Start the embedded stack from scratch: wipe the broker's data, the local",
-        "state and the schema registry's journal (they are kept across runs otherwise)."})
+    @Option(names = "--fresh", description = "Start the embedded stack from scratch: wipe the broker's data, the local "
+            + "state and the schema registry's journal (they are kept across runs otherwise).")
     boolean fresh;
 
-    @Option(names = "--http-host", description = {"Address of the HTTP server (/metrics, /health/*, /api/*)",
-        "(default: 127.0.0.1 with the embedded broker, 0.0.0.0 when joining a cluster, for probes and scrapes)."})
+    @Option(names = "--http-host", description = "Address of the HTTP server for /metrics, /health/* and /api/* "
+            + "(default: 127.0.0.1 with the embedded broker, 0.0.0.0 when joining a cluster, for probes and scrapes).")
     String httpHost;
 
     @Option(names = "--http-port", defaultValue = "8080", description = "Port of the HTTP server; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int httpPort;
+
+    @Option(names = "--status-interval", defaultValue = "1m", converter = DurationConverter.class,
+            description = "How often to print a status line (events/s, lag, alerts by type, dead letters); 0 turns it "
+                    + "off (default: ${DEFAULT-VALUE}).")
+    Duration statusInterval;
 
     @Option(names = "--demo", description = "Also run the traffic simulator against this monitor.")
     boolean demo;
@@ -155,8 +162,8 @@ public final class RunCommand implements Callable<Integer> {
     Integer k;
 
     @Option(names = "--aggregate-windows", split = ",", paramLabel = "SIZE/ADVANCE", converter = WindowSpecConverter.class,
-            description = {"Hopping windows of the aggregates; the rate alerts judge the last one",
-                "(default: 5m/1m,1h/15m; demo 1m/20s,5m/1m)."})
+            description = "Hopping windows of the aggregates; the rate alerts judge the last one "
+                    + "(default: 5m/1m,1h/15m; demo 1m/20s,5m/1m).")
     List<MonitoringConfig.WindowSpec> aggregateWindows;
 
     @Option(names = "--grace", converter = DurationConverter.class,
@@ -200,7 +207,7 @@ public final class RunCommand implements Callable<Integer> {
     Duration sourceIdleTimeout;
 
     @Option(names = "--runbook-base-url",
-            description = "Base of the runbook links in alerts (default: " + MonitoringConfig.DEFAULT_RUNBOOK_BASE_URL + ").")
+            description = "Base of the runbook links in alerts (default: docs/runbooks/ of Vigil's repository on GitHub).")
     String runbookBaseUrl;
 
     @Option(names = "--pseudonym-key",
@@ -261,7 +268,7 @@ public final class RunCommand implements Callable<Integer> {
                 clientConfig.putIfAbsent("session.timeout.ms", "10000");
             }
             final StreamsSettings settings = new StreamsSettings(applicationId, bootstrap, registryUrl,
-                    stateDir != null ? stateDir : dataDir.resolve("state"), commitIntervalMs, replicationFactor,
+                    stateDir != null ? stateDir : dataDir.resolve("state"), commitInterval.toMillis(), replicationFactor,
                     partitions, threads, clientConfig);
             final MonitoringConfig monitoring = monitoringConfig();
             final var created = VigilTopics.ensure(settings.clientProperties(),
@@ -305,6 +312,8 @@ public final class RunCommand implements Callable<Integer> {
             }
             final String httpBase = "http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + http.port();
             printWelcome(out, embedded, bootstrap, registryUrl, settings, monitoring, classifier, created.size(), httpBase);
+            started.push(StatusLine.start(metrics.registry(), () -> StatusLine.lag(app.streams().metrics(), inputTopic),
+                    statusInterval, out));
             app.awaitStop();
             return app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR ? 1 : 0;
         } catch (final RuntimeException | java.io.IOException e) {
@@ -443,6 +452,10 @@ public final class RunCommand implements Callable<Integer> {
         out.println("  Metrics:          " + httpBase + "/metrics   (Prometheus)");
         out.println("  Health:           " + httpBase + "/health/live   " + httpBase + "/health/ready");
         out.println("  Views:            " + httpBase + "/api/alerts   " + httpBase + "/api/aggregates");
+        if (!statusInterval.isZero()) {
+            out.println("  Status:           a line here every " + human(statusInterval)
+                    + ": events/s, lag, alerts by type, dead letters (--status-interval 0 turns it off)");
+        }
         out.println("Stop with Ctrl-C.");
         out.flush();
     }

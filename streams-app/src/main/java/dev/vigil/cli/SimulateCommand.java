@@ -27,9 +27,9 @@ import java.util.concurrent.Callable;
 
 /** {@code vigil simulate}: realistic synthetic conversation traffic, to Kafka or to a file. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Generate realistic synthetic conversation traffic: mostly task use, a few percent",
-            "affective conversations, occasional crisis disclosures with and without referral, and a",
-            "planted coordinated campaign. Deterministic with --seed (and --start)."})
+        description = {"Generate realistic synthetic conversation traffic.",
+            "Mostly task use, a few percent affective conversations, occasional crisis disclosures with and without "
+                    + "referral, and a planted coordinated campaign. Deterministic with --seed (and --start)."})
 public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;

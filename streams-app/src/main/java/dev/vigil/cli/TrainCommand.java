@@ -10,20 +10,22 @@ import java.util.concurrent.Callable;
 
 /** {@code vigil train}: reproducibly trains the classifier's linear heads from labelled data. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train the classifier's model resources from DIR (the ../shared/data layout); fixed seeds.")
+        description = {"Train the classifier's models from labelled data.",
+            "Reads task folders of events.jsonl and labels.jsonl, as in the shared data directory, with fixed seeds, "
+                    + "so the shipped model resources are reproduced exactly."})
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "folder of labelled task folders")
+    @Option(names = "--data", required = true, description = "Folder of labelled task folders.")
     Path data;
 
     @Option(names = "--output", defaultValue = "streams-app/src/main/resources/dev/vigil/classify",
-            description = "where to write the model resources (default: ${DEFAULT-VALUE})")
+            description = "Where to write the model resources (default: ${DEFAULT-VALUE}).")
     Path output;
 
-    @Option(names = "--cv", description = "instead of training the shipped model, print K-fold cross-validated "
-            + "figures for the tasks without a split (crisis, affective, pushback)", paramLabel = "K")
+    @Option(names = "--cv", description = "Instead of training the shipped model, print K-fold cross-validated "
+            + "figures for the tasks without a split (crisis, affective, pushback).", paramLabel = "K")
     Integer folds;
 
-    @Option(names = "--json", description = "with --cv: print JSON")
+    @Option(names = "--json", description = "With --cv: print JSON.")
     boolean json;
 
     @Option(names = "--only", description = "train one part: linear (the hashed heads) or crisis (the semantic "

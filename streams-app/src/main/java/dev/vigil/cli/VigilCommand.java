@@ -17,11 +17,11 @@ import picocli.CommandLine.Command;
             TailCommand.class,
             SimulateCommand.class,
             ReplayCommand.class,
-            dev.vigil.alert.route.RouteAlertsCommand.class,
+            RouteAlertsCommand.class,
             ClassifyCommand.class,
             EvalCommand.class,
             TrainCommand.class,
-            dev.vigil.bench.BenchCommand.class,
+            BenchCommand.class,
         })
 public final class VigilCommand implements Runnable {
 
@@ -35,7 +35,14 @@ public final class VigilCommand implements Runnable {
 
     public static CommandLine commandLine() {
         final CommandLine cl = new CommandLine(new VigilCommand());
+        // "Usage: vigil run [OPTIONS]": the options are listed, each with its description, below.
+        cl.getSubcommands().values().forEach(job -> job.getCommandSpec().usageMessage().abbreviateSynopsis(true));
         cl.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
+        // Enum values as the JSON output prints them (active_ideation) or as the schema spells
+        // them (ACTIVE_IDEATION): either is accepted.
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // One way to write a duration in every job: 500ms, 90s, 5m, 2h, or ISO-8601.
+        cl.registerConverter(java.time.Duration.class, new DurationConverter());
         // A problem the user can fix (bad flag value, nothing to connect to) is one line, not a
         // stack trace.
         cl.setExecutionExceptionHandler((e, command, parsed) -> {

@@ -13,14 +13,17 @@ import java.util.Locale;
 
 /**
  * The JSON-lines form of conversation events ({@code ../shared/data/*}/events.jsonl and the
- * output of {@code vigil simulate --output}):
+ * output of {@code vigil simulate --output}), the one parser of that format for every command:
  * {@code {"event_id","conversation_id","account_id","turn","role","text","timestamp"}} plus the
- * optional {@code language, country, model, surface}.
+ * optional {@code language, country, model, surface}. The timestamp is ISO-8601
+ * ({@code 2026-01-05T09:00:00Z}) or an integer of epoch milliseconds; the role is matched without
+ * regard to case.
  *
  * <p>Only what cannot become an Avro record is rejected here (not JSON, a required field absent
  * or of the wrong type, an unreadable timestamp). Everything else, such as blank ids, unknown
- * roles or oversize text, is sent on and judged by the stream's {@link EventValidator}, so one
- * set of rules decides what is valid.
+ * roles or oversize text, is judged by {@link EventValidator}: in the stream for
+ * {@code vigil produce}, on the spot for {@code vigil classify}, so one set of rules decides what
+ * is valid. Errors name the field, never the text.
  */
 public final class JsonEvents {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -44,7 +47,7 @@ public final class JsonEvents {
             return rejected(DeadLetterReason.MALFORMED_JSON, "line is not a JSON object", null);
         }
         final String conversationId = text(node, "conversation_id");
-        for (final String field : new String[] {"event_id", "conversation_id", "account_id", "role", "text", "timestamp"}) {
+        for (final String field : new String[] {"event_id", "conversation_id", "account_id", "role", "text"}) {
             final JsonNode v = node.get(field);
             if (v == null || v.isNull()) {
                 return rejected(DeadLetterReason.MISSING_FIELD, field + " is missing", conversationId);
@@ -60,11 +63,23 @@ public final class JsonEvents {
         if (!turn.canConvertToInt() || !turn.isIntegralNumber()) {
             return rejected(DeadLetterReason.INVALID_FIELD, "turn is not an integer", conversationId);
         }
+        final JsonNode time = node.get("timestamp");
+        if (time == null || time.isNull()) {
+            return rejected(DeadLetterReason.MISSING_FIELD, "timestamp is missing", conversationId);
+        }
         final Instant timestamp;
-        try {
-            timestamp = Instant.parse(text(node, "timestamp"));
-        } catch (final DateTimeParseException e) {
-            return rejected(DeadLetterReason.INVALID_FIELD, "timestamp is not ISO-8601", conversationId);
+        if (time.isIntegralNumber() && time.canConvertToLong()) {
+            timestamp = Instant.ofEpochMilli(time.longValue());
+        } else if (!time.isTextual()) {
+            return rejected(DeadLetterReason.INVALID_FIELD, "timestamp is neither ISO-8601 nor epoch milliseconds",
+                    conversationId);
+        } else {
+            try {
+                timestamp = Instant.parse(time.asText());
+            } catch (final DateTimeParseException e) {
+                return rejected(DeadLetterReason.INVALID_FIELD, "timestamp is not ISO-8601 (e.g. 2026-01-05T09:00:00Z)",
+                        conversationId);
+            }
         }
         final ConversationEvent event = ConversationEvent.newBuilder()
                 .setEventId(text(node, "event_id"))

@@ -41,43 +41,38 @@ public final class JsonlProducer {
      * {@code source:line: reason: error}. Waits until everything is acknowledged.
      */
     public Result produce(final BufferedReader lines, final String source, final PrintStream report) {
-        long lineNo = 0;
+        final EventReader reader = new EventReader(lines);
         long events = 0;
         long rejected = 0;
-        long blank = 0;
         final AtomicLong failures = new AtomicLong();
         final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        EventReader.Line line;
         try {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                lineNo++;
-                if (line.isBlank()) {
-                    blank++;
-                    continue;
-                }
-                final JsonEvents.Parsed parsed = JsonEvents.parse(line);
-                if (parsed.event() != null) {
-                    final ConversationEvent e = parsed.event();
+            while ((line = reader.next()) != null) {
+                if (line.ok()) {
+                    final ConversationEvent e = line.event();
                     final byte[] value = serializer.serialize(topic, e);
                     producer.send(new ProducerRecord<>(topic, null, e.getTimestamp().toEpochMilli(),
                             e.getConversationId(), value), (meta, ex) -> failed(ex, failures, firstFailure));
                     events++;
                 } else {
-                    final Rejection r = parsed.rejection();
-                    report.printf("%s:%d: %s: %s (sent to %s)%n", source, lineNo, r.reason().code(), r.error(), deadLetterTopic);
-                    producer.send(new ProducerRecord<>(deadLetterTopic, null, null, parsed.conversationId(),
-                            line.getBytes(StandardCharsets.UTF_8), DeadLetters.fromFile(r.reason(), r.error(), source, lineNo)),
+                    final Rejection r = line.rejection();
+                    report.printf("%s:%d: %s (sent to %s)%n", source, line.number(), line.error(), deadLetterTopic);
+                    producer.send(new ProducerRecord<>(deadLetterTopic, null, null, line.conversationId(),
+                            line.raw().getBytes(StandardCharsets.UTF_8),
+                            DeadLetters.fromFile(r.reason(), r.error(), source, line.number())),
                             (meta, ex) -> failed(ex, failures, firstFailure));
                     rejected++;
                 }
             }
         } catch (final IOException e) {
-            throw new UncheckedIOException("cannot read " + source + " after line " + lineNo, e);
+            throw new UncheckedIOException("cannot read " + source + " after line " + reader.lineNumber(), e);
         }
         producer.flush();
         if (firstFailure.get() != null) {
             report.printf("%d records could not be sent; first error: %s%n", failures.get(), firstFailure.get().getMessage());
         }
-        return new Result(events, rejected, blank, failures.get());
+        return new Result(events, rejected, reader.blankLines(), failures.get());
     }
 
     private static void failed(final Exception ex, final AtomicLong failures, final AtomicReference<Exception> first) {

@@ -1,6 +1,7 @@
 package dev.vigil.classify;
 
 import dev.vigil.conversation.ConversationAccumulator;
+import dev.vigil.ingest.JsonEvents;
 import dev.vigil.schema.ConversationState;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.Role;
@@ -34,7 +35,7 @@ final class CrisisEvidenceCounts {
                 if (line.isBlank()) {
                     continue;
                 }
-                final MessageSignals classified = classifier.classify(EventJson.parse(line));
+                final MessageSignals classified = classifier.classify(JsonEvents.parse(line).event());
                 final ConversationState state = states.computeIfAbsent(classified.getConversationId(),
                         k -> conversations.start(classified));
                 final MessageSignals s = conversations.inContext(state, classified);

@@ -2,8 +2,6 @@ package dev.vigil.classify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.schema.ConversationEvent;
-import dev.vigil.schema.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,39 +16,12 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The events.jsonl format in, and the exact signals and summaries format {@code vigil classify} writes. */
+/** The exact signals and summaries format {@code vigil classify} writes. */
 class EventJsonTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "my secret sentence about feeling hopeless";
-
-    @Test
-    void shouldParseTheSharedDataFormat() throws Exception {
-        final ConversationEvent e = EventJson.parse("{\"event_id\": \"c1:0\", \"conversation_id\": \"c1\", "
-                + "\"account_id\": \"a1\", \"turn\": 0, \"role\": \"HUMAN\", \"text\": \"hi\", "
-                + "\"timestamp\": \"2026-01-05T09:00:00Z\"}");
-        assertEquals("c1", e.getConversationId());
-        assertEquals(Role.HUMAN, e.getRole());
-        assertEquals(1767603600000L, e.getTimestamp().toEpochMilli());
-        assertNull(e.getLanguage());
-    }
-
-    @Test
-    void shouldNameTheProblemButNeverTheTextOfABadLine() {
-        final EventJson.FormatException missing = assertThrows(EventJson.FormatException.class, () -> EventJson.parse(
-                "{\"event_id\": \"c1:0\", \"conversation_id\": \"c1\", \"turn\": 0, \"role\": \"HUMAN\", \"text\": \""
-                        + SECRET + "\"}"));
-        assertTrue(missing.getMessage().contains("timestamp"), missing.getMessage());
-        assertFalse(missing.getMessage().contains("hopeless"));
-        final EventJson.FormatException role = assertThrows(EventJson.FormatException.class, () -> EventJson.parse(
-                "{\"event_id\": \"c1:0\", \"conversation_id\": \"c1\", \"turn\": 0, \"role\": \"BOT\", \"text\": \""
-                        + SECRET + "\", \"timestamp\": \"2026-01-05T09:00:00Z\"}"));
-        assertTrue(role.getMessage().contains("role"));
-        assertThrows(EventJson.FormatException.class, () -> EventJson.parse("{not json"));
-    }
 
     @Test
     void shouldWriteSignalsAndSummariesWithExactlyTheDocumentedKeysAndNoText(@TempDir final Path dir) throws Exception {

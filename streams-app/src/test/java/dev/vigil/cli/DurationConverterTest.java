@@ -18,6 +18,7 @@ class DurationConverterTest {
         assertEquals(Duration.ofHours(1), converter.convert("1h"));
         assertEquals(Duration.ofMillis(500), converter.convert("500ms"));
         assertEquals(Duration.ofMinutes(1), converter.convert("PT1M"));
+        assertEquals(Duration.ZERO, converter.convert("0"), "zero needs no unit");
     }
 
     @Test

@@ -84,4 +84,18 @@ class RunCommandOptionsTest {
         assertEquals("5m", RunCommand.human(Duration.ofMinutes(5)));
         assertEquals("2h", RunCommand.human(Duration.ofHours(2)));
     }
+
+    @Test
+    void shouldPrintAStatusLineEveryMinuteUnlessTurnedOff() {
+        assertEquals(Duration.ofMinutes(1), parse().statusInterval);
+        assertEquals(Duration.ofSeconds(30), parse("--status-interval", "30s").statusInterval);
+        assertEquals(Duration.ZERO, parse("--status-interval", "0").statusInterval, "0 turns it off");
+    }
+
+    @Test
+    void shouldTakeTheCommitIntervalAsADurationLikeEveryOtherTime() {
+        assertEquals(Duration.ofMillis(100), parse().commitInterval);
+        assertEquals(Duration.ofMillis(250), parse("--commit-interval", "250ms").commitInterval);
+        assertEquals(Duration.ofSeconds(1), parse("--commit-interval", "1s").commitInterval);
+    }
 }

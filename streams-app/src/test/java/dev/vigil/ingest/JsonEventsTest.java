@@ -5,9 +5,12 @@ import dev.vigil.schema.Role;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JsonEventsTest {
     private static final String GOOD = "{\"event_id\": \"c1:0\", \"conversation_id\": \"c1\", \"account_id\": \"a1\", "
@@ -47,5 +50,33 @@ class JsonEventsTest {
     @Test
     void shouldTurnAnUnknownRoleIntoUnknownForTheStreamToReject() {
         assertEquals(Role.UNKNOWN, JsonEvents.parse(GOOD.replace("HUMAN", "MODERATOR")).event().getRole());
+    }
+
+    @Test
+    void shouldNameTheProblemButNeverTheTextOfABadLine() {
+        final String secret = "my secret sentence about feeling hopeless";
+        for (final String line : List.of(
+                GOOD.replace("\"hi\"", "\"" + secret + "\"").replace(", \"timestamp\": \"2026-01-05T09:00:00Z\"", ""),
+                GOOD.replace("\"hi\"", "\"" + secret + "\"").replace("\"turn\": 0", "\"turn\": 0.5"),
+                "{\"text\": \"" + secret + "\"")) {
+            final Rejection r = JsonEvents.parse(line).rejection();
+            assertFalse(r.error().contains("hopeless"), r.error());
+        }
+        assertTrue(JsonEvents.parse(GOOD.replace(", \"timestamp\": \"2026-01-05T09:00:00Z\"", "")).rejection().error()
+                .contains("timestamp"));
+    }
+
+    @Test
+    void shouldReadEpochMillisecondsAsWellAsIsoTimestamps() {
+        assertEquals(Instant.parse("2026-01-05T09:00:00Z"),
+                JsonEvents.parse(GOOD.replace("\"2026-01-05T09:00:00Z\"", "1767603600000")).event().getTimestamp());
+        assertEquals(DeadLetterReason.INVALID_FIELD, JsonEvents.parse(GOOD.replace("\"2026-01-05T09:00:00Z\"", "true"))
+                .rejection().reason());
+    }
+
+    @Test
+    void shouldNeedAnAccountId() {
+        assertEquals(DeadLetterReason.MISSING_FIELD,
+                JsonEvents.parse(GOOD.replace("\"account_id\": \"a1\", ", "")).rejection().reason());
     }
 }

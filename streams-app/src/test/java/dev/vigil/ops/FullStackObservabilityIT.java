@@ -391,7 +391,7 @@ class FullStackObservabilityIT {
         processes.add(ExternalTools.start(dir, dir.resolve("router.log"), List.of(java.toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.VigilCommand", "route-alerts",
                 "--bootstrap-servers", vigil.bootstrapServers(), "--schema-registry-url", vigil.registryUrl(),
-                "--kafka-property", "auto.offset.reset=earliest",
+                "--kafka-config", "auto.offset.reset=earliest",
                 "--webhook-url", "http://127.0.0.1:" + receiverPort + "/router-webhook/alerts",
                 "--webhook-secret-file", secret.toString(), "--rate-per-second", "50",
                 "--http-host", "127.0.0.1", "--http-port", Integer.toString(port))));

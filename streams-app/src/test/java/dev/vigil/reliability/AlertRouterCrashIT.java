@@ -127,11 +127,11 @@ class AlertRouterCrashIT {
             final List<String> args = List.of("--bootstrap-servers", bootstrap, "--schema-registry-url", registry.url(),
                     "--group-id", group, "--alerts-topic", topic, "--dlq-topic", dlq,
                     "--pagerduty-url", pagerDuty.url(), "--pagerduty-min-severity", "INFO",
-                    "--rate-per-second", "40", "--initial-backoff", "PT0.1S", "--http-port", "0",
+                    "--rate-per-second", "40", "--initial-backoff", "100ms", "--http-port", "0",
                     // A killed member stays in the group until its session times out (45 s by
                     // default) and the restarted router waits for it; the broker's minimum keeps
                     // the test short. Operators who restart routers often can do the same.
-                    "--kafka-property", "session.timeout.ms=6000");
+                    "--kafka-config", "session.timeout.ms=6000");
             final List<Integer> atKills = new ArrayList<>();
             for (final int killAt : new int[] {ALERTS / 3, 2 * ALERTS / 3}) {
                 try (VigilProcess router = VigilProcess.start(out, env, "route-alerts", args)) {

@@ -225,7 +225,7 @@ class ReplayIT {
         final String done;
         try {
             done = cli("replay", "--from", DAY.toString(), "--to", DAY_END.toString(), "--output-prefix", "strict",
-                    "--classifier-version", StricterKeywordTestClassifier.VERSION, "--commit-interval-ms", "100",
+                    "--classifier-version", StricterKeywordTestClassifier.VERSION, "--commit-interval", "100ms",
                     "--state-dir", stateDir.toString(), "--input-topic", INPUT,
                     "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", REGISTRY);
         } finally {

@@ -220,16 +220,4 @@ class AlertDelivererTest {
             assertEquals(1, slack.accepted(warning.getDedupKey()));
         }
     }
-
-    @Test
-    void shouldEnableOnlyDestinationsWhoseSecretIsInTheEnvironment() throws Exception {
-        final RouteAlertsCommand cmd = new RouteAlertsCommand(Map.of(
-                "VIGIL_PAGERDUTY_ROUTING_KEY", "pd", "VIGIL_SLACK_WEBHOOK_URL", "http://127.0.0.1:1/hook",
-                "KAFKA_SECURITY_PROTOCOL", "SSL"));
-        picocli.CommandLine cl = new picocli.CommandLine(cmd);
-        cl.parseArgs("--bootstrap-servers", "b:9092");
-        assertEquals(List.of("pagerduty", "slack"), cmd.destinations().stream().map(Destination::name).toList());
-        assertEquals("SSL", cmd.kafkaConfig().get("security.protocol"));
-        assertEquals("b:9092", cmd.kafkaConfig().get("bootstrap.servers"));
-    }
 }

@@ -2,6 +2,7 @@ package dev.vigil.alert.route;
 
 import dev.vigil.testing.InJvmKafka;
 
+import dev.vigil.cli.RouteAlertsCommand;
 import dev.vigil.config.Topics;
 import dev.vigil.metrics.SafetyMetrics;
 import dev.vigil.metrics.SafetyTrafficFixture;
@@ -174,7 +175,7 @@ class AlertRouterIT {
             final Thread t = new Thread(() -> cl.execute("--bootstrap-servers", kafka.bootstrapServers(),
                     "--schema-registry-url", "mock://router-cli-it", "--alerts-topic", "cli.alerts",
                     "--dlq-topic", "cli.alerts.dlq", "--group-id", "router-cli-it", "--http-port", "0",
-                    "--webhook-url", hook.uri("/vigil").toString(), "--initial-backoff", "PT0.05S"), "route-alerts-cli");
+                    "--webhook-url", hook.uri("/vigil").toString(), "--initial-backoff", "50ms"), "route-alerts-cli");
             t.start();
             try {
                 await("three webhooks accepted").atMost(Duration.ofSeconds(60))

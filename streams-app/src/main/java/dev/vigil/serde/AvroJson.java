@@ -1,4 +1,4 @@
-package dev.vigil.cli;
+package dev.vigil.serde;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,24 +6,36 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.IndexedRecord;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Avro records as plain JSON for people: unions unwrapped, enums as their symbol, timestamps as
- * ISO-8601 (Avro's own JSON encoding wraps every optional field in a type name).
+ * Avro records as plain JSON for people: unions unwrapped, enums as lower-case labels, timestamps
+ * as ISO-8601 (Avro's own JSON encoding wraps every optional field in a type name). Every JSON line
+ * Vigil prints for people ({@code vigil tail}, {@code vigil classify}) spells enum values the
+ * same way, through {@link #symbol}.
  */
-final class AvroJson {
+public final class AvroJson {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private AvroJson() {
     }
 
-    static JsonNode toJson(final Object value) {
+    /**
+     * An enum value as Vigil's JSON output spells it: {@code ACTIVE_IDEATION} becomes
+     * {@code active_ideation}, the form of the labelled data's labels.
+     */
+    public static String symbol(final Enum<?> value) {
+        return value == null ? null : value.name().toLowerCase(Locale.ROOT);
+    }
+
+    public static JsonNode toJson(final Object value) {
         if (value == null) {
             return F.nullNode();
         }
@@ -38,7 +50,10 @@ final class AvroJson {
             return F.textNode(i.toString());
         }
         if (value instanceof Enum<?> e) {
-            return F.textNode(e.name());
+            return F.textNode(symbol(e));
+        }
+        if (value instanceof GenericEnumSymbol<?> g) {
+            return F.textNode(g.toString().toLowerCase(Locale.ROOT));
         }
         if (value instanceof GenericContainer g) {
             return F.textNode(g.toString());

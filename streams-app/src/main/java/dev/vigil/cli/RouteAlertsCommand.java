@@ -1,5 +1,15 @@
-package dev.vigil.alert.route;
+package dev.vigil.cli;
 
+import dev.vigil.alert.route.AlertDeliverer;
+import dev.vigil.alert.route.AlertRouter;
+import dev.vigil.alert.route.AlertRouterLoop;
+import dev.vigil.alert.route.Destination;
+import dev.vigil.alert.route.OpsgenieDestination;
+import dev.vigil.alert.route.PagerDutyDestination;
+import dev.vigil.alert.route.RetryPolicy;
+import dev.vigil.alert.route.SlackDestination;
+import dev.vigil.alert.route.WebhookDestination;
+import dev.vigil.app.EmbeddedStackFile;
 import dev.vigil.config.Topics;
 import dev.vigil.http.CurrentAggregates;
 import dev.vigil.http.RecentAlerts;
@@ -7,11 +17,11 @@ import dev.vigil.http.VigilHttpServer;
 import dev.vigil.metrics.VigilMetrics;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;
-import dev.vigil.serde.SchemaRegistries;
+import dev.vigil.serde.SchemaRegistryClient;
 import dev.vigil.serde.VigilSerdes;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -23,7 +33,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -40,19 +49,18 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code VIGIL_SLACK_WEBHOOK_URL} or {@code --slack-webhook-url-file}</li>
  *   <li>{@code VIGIL_WEBHOOK_SECRET} or {@code --webhook-secret-file}, with {@code --webhook-url}</li>
  * </ul>
- * Kafka client settings pass through: {@code --kafka-property ssl.truststore.location=...} or
- * {@code KAFKA_SSL_TRUSTSTORE_LOCATION=...}.
+ * It connects like every other job ({@link ConnectionOptions}): {@code --bootstrap-servers} and
+ * {@code --schema-registry-url} or the running embedded stack, Kafka client and registry settings
+ * through {@code --kafka-config ssl.truststore.location=...} or {@code KAFKA_SSL_TRUSTSTORE_LOCATION=...}.
  */
 @Command(name = "route-alerts", mixinStandardHelpOptions = true,
-        description = "Deliver safety alerts to PagerDuty, Opsgenie, Slack and webhooks.")
+        description = {"Deliver alerts to PagerDuty, Opsgenie, Slack and webhooks.",
+            "A destination is on when its secret is set: VIGIL_PAGERDUTY_ROUTING_KEY, VIGIL_OPSGENIE_API_KEY, "
+                    + "VIGIL_SLACK_WEBHOOK_URL, or --webhook-url with VIGIL_WEBHOOK_SECRET (or the --...-file options)."})
 public final class RouteAlertsCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka bootstrap servers.")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", defaultValue = "http://localhost:8081",
-            description = "Confluent-compatible schema registry (mock://name in tests).")
-    String schemaRegistryUrl;
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--group-id", defaultValue = "vigil-alert-router", description = "Consumer group.")
     String groupId;
@@ -62,9 +70,6 @@ public final class RouteAlertsCommand implements Callable<Integer> {
 
     @Option(names = "--dlq-topic", defaultValue = Topics.ALERTS_DLQ, description = "Where undeliverable alerts go.")
     String dlqTopic;
-
-    @Option(names = "--kafka-property", description = "Extra Kafka client setting key=value (repeatable).")
-    Map<String, String> kafkaProperties = new HashMap<>();
 
     @Option(names = "--pagerduty-url", description = "PagerDuty Events API v2 endpoint.")
     URI pagerDutyUrl = PagerDutyDestination.DEFAULT_ENDPOINT;
@@ -103,13 +108,16 @@ public final class RouteAlertsCommand implements Callable<Integer> {
     @Option(names = "--max-attempts", defaultValue = "8", description = "Attempts per alert and destination.")
     int maxAttempts;
 
-    @Option(names = "--initial-backoff", defaultValue = "PT0.5S", description = "First retry delay (ISO-8601).")
+    @Option(names = "--initial-backoff", defaultValue = "500ms", converter = DurationConverter.class,
+            description = "First retry delay (default: ${DEFAULT-VALUE}).")
     Duration initialBackoff;
 
-    @Option(names = "--max-backoff", defaultValue = "PT60S", description = "Longest retry delay (ISO-8601).")
+    @Option(names = "--max-backoff", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Longest retry delay (default: ${DEFAULT-VALUE}).")
     Duration maxBackoff;
 
-    @Option(names = "--request-timeout", defaultValue = "PT10S", description = "Timeout of one request (ISO-8601).")
+    @Option(names = "--request-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Timeout of one request (default: ${DEFAULT-VALUE}).")
     Duration requestTimeout;
 
     @Option(names = "--rate-per-second", defaultValue = "2",
@@ -129,7 +137,8 @@ public final class RouteAlertsCommand implements Callable<Integer> {
         this(System.getenv());
     }
 
-    RouteAlertsCommand(final Map<String, String> env) {
+    /** With the secrets and {@code KAFKA_*} settings of {@code env} instead of the process's (tests, embedding). */
+    public RouteAlertsCommand(final Map<String, String> env) {
         this.env = env;
     }
 
@@ -141,13 +150,14 @@ public final class RouteAlertsCommand implements Callable<Integer> {
                     + "VIGIL_OPSGENIE_API_KEY, VIGIL_SLACK_WEBHOOK_URL or --webhook-url with VIGIL_WEBHOOK_SECRET");
             return 2;
         }
-        final Map<String, Object> kafka = kafkaConfig();
+        final EmbeddedStackFile.Stack stack = connection().resolve();
+        final Map<String, Object> kafka = kafkaConfig(stack);
         try (VigilMetrics metrics = VigilMetrics.create()) {
             final AlertDeliverer deliverer = new AlertDeliverer(
                     new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, requestTimeout, Duration.ofMinutes(5)),
                     metrics.safety());
             final AlertRouter router = new AlertRouter(destinations, deliverer, metrics.safety());
-            final VigilSerdes serdes = VigilSerdes.registry(SchemaRegistries.forUrl(schemaRegistryUrl, Map.of()));
+            final VigilSerdes serdes = VigilSerdes.registry(registry(stack));
             final AlertRouterLoop loop = new AlertRouterLoop(kafka, groupId, alertsTopic, dlqTopic,
                     serdes.value(SafetyAlert.class).deserializer(), router, metrics.safety());
             final VigilHttpServer http = httpPort == 0 ? null : VigilHttpServer.start(httpHost, httpPort,
@@ -171,7 +181,7 @@ public final class RouteAlertsCommand implements Callable<Integer> {
     }
 
     /** Stops a running {@link #call()} the way the shutdown hook does (for tests and embedding). */
-    void stop() {
+    public void stop() {
         final AlertRouterLoop loop = running;
         if (loop != null) {
             loop.close();
@@ -211,16 +221,21 @@ public final class RouteAlertsCommand implements Callable<Integer> {
         return value == null || value.isBlank() ? null : value.trim();
     }
 
-    /** Bootstrap servers, then {@code KAFKA_*} variables, then {@code --kafka-property}: later wins. */
-    Map<String, Object> kafkaConfig() {
+    /** The consumer's and DLQ producer's settings: the same as every other job's for {@code stack}. */
+    Map<String, Object> kafkaConfig(final EmbeddedStackFile.Stack stack) {
         final Map<String, Object> config = new HashMap<>();
-        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        env.forEach((k, v) -> {
-            if (k.startsWith("KAFKA_") && k.length() > "KAFKA_".length()) {
-                config.put(k.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
-            }
-        });
-        config.putAll(kafkaProperties);
+        connection().clientProperties(stack).forEach((k, v) -> config.put(String.valueOf(k), v));
         return config;
+    }
+
+    /** The registry client, with the auth and TLS settings every job reads. */
+    SchemaRegistryClient registry(final EmbeddedStackFile.Stack stack) {
+        return connection().registry(stack);
+    }
+
+    /** The shared connection options, reading {@code KAFKA_*} from this command's environment. */
+    private ConnectionOptions connection() {
+        connection.env = env;
+        return connection;
     }
 }

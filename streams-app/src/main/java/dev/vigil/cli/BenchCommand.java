@@ -1,6 +1,10 @@
-package dev.vigil.bench;
+package dev.vigil.cli;
 
-import dev.vigil.cli.DurationConverter;
+import dev.vigil.bench.BenchRunner;
+import dev.vigil.bench.Machine;
+import dev.vigil.bench.ProfileSummary;
+import dev.vigil.bench.SoakVerdict;
+import dev.vigil.bench.Stats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,8 +32,9 @@ import java.util.stream.Stream;
  * before it returns.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmark Vigil against Kafka's own ceiling on a local broker process, or soak it (--soak).",
-            "Prints median, min and max over --repeats runs of each figure."})
+        description = {"Benchmark Vigil on a local broker, or soak it.",
+            "Measures Vigil against Kafka's own ceiling on a local broker process, or with --soak runs it for a "
+                    + "while and judges growth. Prints median, min and max over --repeats runs of each figure."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Runs of each figure (default: ${DEFAULT-VALUE}).")
     int repeats;
@@ -66,8 +71,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> vigilJvm;
 
     @Option(names = "--run-flag", paramLabel = "FLAG",
-            description = {"Extra flag for every vigil run child (repeatable), e.g. --run-flag=--commit-interval-ms=200;",
-                "default: none, so Vigil runs with the defaults of vigil run."})
+            description = "Extra flag for every vigil run child (repeatable), e.g. --run-flag=--commit-interval=200ms "
+                    + "(default: none, so Vigil runs with the defaults of vigil run).")
     List<String> runFlags = new ArrayList<>();
 
     @Option(names = "--profile", description = "Also record one extra, uncounted end-to-end run with JFR and print where its CPU time went.")
