@@ -30,6 +30,15 @@ public final class Classifiers {
         return Shipped.INSTANCE.withBudget(budget);
     }
 
+    /**
+     * The shipped classifier without its semantic crisis tier (curated phrases only): the work a
+     * message cost before the tier, the benchmark's reference. Not for grading.
+     */
+    public static MessageClassifier withoutSemanticTier() {
+        return new StandardClassifier(Cues.standard(), SentimentLexicon.load(), LinearModels.load(),
+                new ConversationLanguage(LANGUAGE_CACHE), null, EncoderBudget.UNLIMITED);
+    }
+
     /** The semantic crisis tier of the shipped classifier (its encoder's CPU time, for metrics). */
     public static SemanticCrisis semantic() {
         return Shipped.SEMANTIC;

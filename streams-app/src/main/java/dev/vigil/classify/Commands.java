@@ -31,7 +31,12 @@ public final class Commands {
     }
 
     /** Counts of a classify run. */
-    public record ClassifyCounts(long messages, long badLines, long conversations) {
+    public record ClassifyCounts(long messages, long badLines, long conversations, long humanMessages,
+                                 long escalated, long eventTimeSpanMs) {
+        /** Escalations per second of the input's event time (the rate the stream's budget caps). */
+        public double escalationsPerSecond() {
+            return eventTimeSpanMs <= 0 ? Double.NaN : escalated * 1000.0 / eventTimeSpanMs;
+        }
     }
 
     /** {@link #classify(MessageClassifier, EventValidator, Path, Path, Path, PrintStream)} with the stream's default rules. */
@@ -55,6 +60,10 @@ public final class Commands {
         final Map<String, ConversationState> states = new LinkedHashMap<>();
         long messages = 0;
         long bad = 0;
+        long human = 0;
+        long escalated = 0;
+        long firstTime = Long.MAX_VALUE;
+        long lastTime = Long.MIN_VALUE;
         int lastPercent = -1;
         try (EventReader reader = EventReader.open(input);
              BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
@@ -68,6 +77,13 @@ public final class Commands {
                     continue;
                 }
                 final MessageSignals s = classifier.classify(line.event());
+                if (s.getRole() == dev.vigil.schema.Role.HUMAN) {
+                    human++;
+                    escalated += s.getCrisisTier() == dev.vigil.schema.CrisisTier.ENCODER ? 1 : 0;
+                }
+                final long t = s.getEventTime().toEpochMilli();
+                firstTime = Math.min(firstTime, t);
+                lastTime = Math.max(lastTime, t);
                 out.write(EventJson.signals(s).toString());
                 out.write('\n');
                 messages++;
@@ -96,7 +112,8 @@ public final class Commands {
                 }
             }
         }
-        return new ClassifyCounts(messages, bad, states.size());
+        return new ClassifyCounts(messages, bad, states.size(), human, escalated,
+                messages == 0 ? 0 : lastTime - firstTime);
     }
 
     private static String bar(final int percent, final long messages) {

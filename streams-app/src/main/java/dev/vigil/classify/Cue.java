@@ -50,7 +50,9 @@ enum Cue {
     REFERRAL_CRISIS, REFERRAL_PROFESSIONAL,
     REASON_SELF_HARM, REASON_DIETING, REASON_MEDICAL, REASON_SELF_TALK, REASON_FACTUAL, REASON_HARMFUL,
     /** A crisis phrase matched but was negated, quoted, or about someone else. */
-    CRISIS_DISCOUNTED;
+    CRISIS_DISCOUNTED,
+    /** A crisis phrase's words told as a mishap, an idiom, a how-to or a side effect in general. */
+    CRISIS_SET_ASIDE;
 
     /** Something the writer did (self-harm, an attempt, purging): a fact, not a belief that can be denied. */
     boolean act() {

@@ -139,6 +139,9 @@ final class Phrases {
                         || pattern.cue().ideation() && namedAsAnEffect(t, i, end)) {
                     // An idiom, a mishap, a how-to or a side effect named in general is no crisis, but
                     // it does not deny the rest of the message either, so the model still reads it.
+                    if (end >= 0 && pattern.cue().crisis()) {
+                        hits.add(Cue.CRISIS_SET_ASIDE, i);
+                    }
                     continue;
                 }
                 // "I would never kill myself": a negator before or inside the phrase reverses it.

@@ -94,7 +94,7 @@ public final class StandardClassifier implements MessageClassifier {
         this.budget = budget;
         this.version = "vigil-clf-" + SEMVER + "+" + models.contentHash().substring(0, Math.min(8,
                 models.contentHash().length())) + Long.toHexString(lexicon.contentHash()).substring(0, 4)
-                + semantic.contentHash().substring(0, 4);
+                + (semantic == null ? "" : semantic.contentHash().substring(0, 4));
     }
 
     /** The same models with another encoder budget (the stream's cap). */
@@ -235,6 +235,15 @@ public final class StandardClassifier implements MessageClassifier {
      */
     private void crisis(final String text, final long eventTimeMs, final Workspace ws, final MessageSignals out) {
         final CueHits cues = ws.cues;
+        if (semantic == null) {
+            // Phrases only: classifier 1.x's per-message work, kept for the benchmark's reference.
+            final CrisisLevel phrase = ruleCrisisLevel(cues);
+            out.setCrisisLevel(phrase);
+            out.setCrisisEvidence(phrase == CrisisLevel.NONE ? CrisisEvidence.NONE : CrisisEvidence.PHRASE);
+            out.setCrisisScore(RULE_SCORE[phrase.ordinal()]);
+            out.setCrisisElevated(false);
+            return;
+        }
         if (ws.semantic == null) {
             ws.semantic = semantic.workspace();
         }
@@ -253,6 +262,20 @@ public final class StandardClassifier implements MessageClassifier {
             }
         }
         CrisisLevel level = sw.level;
+        if (level != CrisisLevel.NONE && phrase == CrisisLevel.NONE && ws.tokens.totalTokens < SHORT_MESSAGE_TOKENS
+                && !reported) {
+            // A short message leaves the encoder little to read, and the crisis-like words in it
+            // dominate its vector ("I burned my arm on the oven door", "I haven't cut myself in
+            // months"). Where the curated phrases read those words and set them aside (a denial,
+            // a mishap, an idiom, a side effect named in general), they decide; where they found
+            // no crisis words at all, the encoder must be sure.
+            final boolean setAside = cues.has(Cue.CRISIS_DISCOUNTED) || cues.has(Cue.CRISIS_SET_ASIDE);
+            final boolean anyCrisisWords = setAside || cues.has(Cue.CRISIS_PREPARATION)
+                    || cues.has(Cue.CRISIS_PREPARATION_ORDINARY) || cues.has(Cue.CRISIS_MEANS) || cues.has(Cue.CRISIS_HOW);
+            if (setAside || !anyCrisisWords && sw.probability < SHORT_MESSAGE_CONFIDENCE) {
+                level = CrisisLevel.NONE;
+            }
+        }
         CrisisEvidence evidence = level == CrisisLevel.NONE ? CrisisEvidence.NONE
                 : tier == CrisisTier.ENCODER ? CrisisEvidence.ENCODER : CrisisEvidence.SEMANTIC;
         if (!reported && phrase.ordinal() > level.ordinal()) {
@@ -275,6 +298,11 @@ public final class StandardClassifier implements MessageClassifier {
             out.setAffectiveScore(Math.max(out.getAffectiveScore(), 0.8));
         }
     }
+
+    /** Below this many tokens a message is short: see {@link #crisis}. */
+    static final int SHORT_MESSAGE_TOKENS = Integer.getInteger("vigil.crisis.shortTokens", 20);
+    /** Crisis probability a short message with no crisis words the phrases know needs from the semantic tier. */
+    static final double SHORT_MESSAGE_CONFIDENCE = Double.parseDouble(System.getProperty("vigil.crisis.shortConfidence", "0"));
 
     /**
      * Share of the encoder's decision threshold from which a message graded none is elevated:

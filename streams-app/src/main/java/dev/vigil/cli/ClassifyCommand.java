@@ -34,10 +34,20 @@ public final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        final long encoderNanos = Classifiers.semantic().encoderNanos();
+        final long encoderInputs = Classifiers.semantic().encoderInputs();
         final Commands.ClassifyCounts c = Commands.classify(models == null ? Classifiers.standard()
                 : Commands.classifierWith(models), new EventValidator(maxTextChars), input, output, summaries, System.err);
         System.err.printf("%d messages, %d conversations, %d bad lines skipped; classifier %s%n",
                 c.messages(), c.conversations(), c.badLines(), Classifiers.standard().version());
+        final double encoderSeconds = (Classifiers.semantic().encoderNanos() - encoderNanos) / 1e9;
+        // What the stream's encoder budget would see: escalations per second of the input's event time.
+        System.err.printf(java.util.Locale.ROOT, "crisis grade: %d of %d human messages escalated to the sentence encoder "
+                        + "(%.2f%%), %d encoder inputs, %.1f CPU-s in the encoder (%.1f ms per escalation); %.2f escalations per second "
+                        + "of event time%n", c.escalated(), c.humanMessages(),
+                c.humanMessages() == 0 ? 0 : 100.0 * c.escalated() / c.humanMessages(),
+                Classifiers.semantic().encoderInputs() - encoderInputs, encoderSeconds,
+                c.escalated() == 0 ? 0 : 1000 * encoderSeconds / c.escalated(), c.escalationsPerSecond());
         return c.badLines() == 0 ? 0 : 2;
     }
 }

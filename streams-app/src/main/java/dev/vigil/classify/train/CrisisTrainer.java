@@ -51,6 +51,13 @@ public final class CrisisTrainer {
      * drown the few hundred hard negatives (fiction, idioms, third parties) that teach the boundary.
      */
     static final double ORDINARY_WEIGHT = 0.3;
+    /**
+     * Weight of a written message with no risk that borrows the words of one (a mishap, an idiom,
+     * a denial, a side-effect question, an everyday errand): the boundary the encoder finds hardest.
+     */
+    static final double LOOK_ALIKE_WEIGHT = Double.parseDouble(System.getProperty("vigil.train.lookAlikeWeight", "2"));
+    static final java.util.Set<String> LOOK_ALIKE_KINDS = java.util.Set.of("mishap", "idiom", "denial", "medical",
+            "side_effect", "activity", "task", "negated_recovered", "recovered", "support_to_others", "others_safety");
     /** Class-probability threshold of both grade heads ({@link SemanticCrisis#grade}). */
     static final double THRESHOLD = 0.5;
     /**
@@ -122,7 +129,7 @@ public final class CrisisTrainer {
             vectors.embed(ids, len, xs[i]);
             xe[i] = encoder.encode(ids, Math.min(len, SemanticCrisis.CHUNK_TOKENS));
             y[i] = e.rung();
-            w[i] = ordinary(e) ? ORDINARY_WEIGHT : 1.0;
+            w[i] = ordinary(e) ? ORDINARY_WEIGHT : e.rung() == 0 && LOOK_ALIKE_KINDS.contains(e.kind()) ? LOOK_ALIKE_WEIGHT : 1.0;
             if (log != null && i % 1000 == 999) {
                 log.printf(Locale.ROOT, "  encoded %d / %d training messages%n", i + 1, n);
             }

@@ -20,22 +20,37 @@ public final class ClassifierCpuThroughput {
         final ClassifierBenchmark bench = new ClassifierBenchmark();
         bench.setUp();
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        // Warm-up: let the JIT compile the hot path before measuring.
+        // Warm-up: let the JIT compile both paths before measuring.
         for (int i = 0; i < perRound; i++) {
             bench.classifyMessage();
+            bench.classifyMessageWithoutSemanticTier();
         }
         final double[] rates = new double[rounds];
+        final double[] reference = new double[rounds];
+        final double[] ratios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-            final long cpu0 = threads.getCurrentThreadCpuTime();
-            long sink = 0;
-            for (int i = 0; i < perRound; i++) {
-                sink += bench.classifyMessage().getTokenCount();
-            }
-            final double seconds = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
-            rates[r] = perRound / seconds;
-            System.out.printf(Locale.ROOT, "round %d: %.0f messages per CPU-second (%d)%n", r + 1, rates[r], sink % 7);
+            // Interleaved rounds: both see the same machine load, so their ratio holds across runs.
+            rates[r] = rate(threads, perRound, bench::classifyMessage);
+            reference[r] = rate(threads, perRound, bench::classifyMessageWithoutSemanticTier);
+            ratios[r] = rates[r] / reference[r];
+            System.out.printf(Locale.ROOT, "round %d: %.0f messages per CPU-second; without the semantic tier %.0f "
+                    + "(ratio %.3f)%n", r + 1, rates[r], reference[r], ratios[r]);
         }
         java.util.Arrays.sort(rates);
-        System.out.printf(Locale.ROOT, "median: %.0f messages per CPU-second on one thread%n", rates[rounds / 2]);
+        java.util.Arrays.sort(reference);
+        java.util.Arrays.sort(ratios);
+        System.out.printf(Locale.ROOT, "median: %.0f messages per CPU-second on one thread; without the semantic tier "
+                + "%.0f; ratio %.3f%n", rates[rounds / 2], reference[rounds / 2], ratios[rounds / 2]);
+    }
+
+    private static double rate(final ThreadMXBean threads, final int n,
+                               final java.util.function.Supplier<dev.vigil.schema.MessageSignals> work) {
+        final long cpu0 = threads.getCurrentThreadCpuTime();
+        long sink = 0;
+        for (int i = 0; i < n; i++) {
+            sink += work.get().getTokenCount();
+        }
+        final double seconds = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+        return sink < 0 ? 0 : n / seconds;
     }
 }
