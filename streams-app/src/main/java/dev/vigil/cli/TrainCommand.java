@@ -25,12 +25,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "with --cv: print JSON")
     boolean json;
 
+    @Option(names = "--research-data", description = "also train on research-only sources (non-commercial or "
+            + "unlicensed: SST-5, ESConv, AnnoMI, DailyDialog); the model card then says the weights must not be shipped")
+    boolean researchData;
+
     @Override
     public Integer call() throws Exception {
         if (folds != null) {
-            System.out.print(Commands.crossValidate(data, folds, json, System.err));
+            System.out.print(Commands.crossValidate(data, folds, json, researchData, System.err));
         } else {
-            Commands.train(data, output, System.err);
+            Commands.train(data, output, researchData, System.err);
         }
         return 0;
     }
