@@ -62,6 +62,9 @@ final class ModelCard {
         final Properties p = new Properties();
         p.setProperty("trained_on", String.join(",", trainedOn(sources)));
         p.setProperty("sources", sources.stream().map(TrainingSource::label).collect(Collectors.joining(", ")));
+        p.setProperty("not_trained_on", TrainingSource.all().stream().filter(s -> !sources.contains(s))
+                .map(s -> s.redistributable ? s.label() : s.title + " (" + s.licence + "; research only)")
+                .collect(Collectors.joining(", ")));
         final Set<TrainingSource> research = TrainingSource.researchOnly(sources);
         p.setProperty("licence", research.isEmpty()
                 ? "redistributable: every training source's licence allows shipping these weights"

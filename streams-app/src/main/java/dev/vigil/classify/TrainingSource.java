@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * model card says so (docs/classifier.md, "Model card").
  */
 enum TrainingSource {
-    SST5("sentiment-sst5", null, "Stanford Sentiment Treebank, five classes (SST-5)", "no licence stated", false),
+    SST5("sentiment-sst5", null, "Stanford Sentiment Treebank SST-5", "no licence stated", false),
     GOEMOTIONS("polarity-goemotions", null, "GoEmotions", "Apache-2.0", true),
     DAILYDIALOG("polarity-dailydialog", null, "DailyDialog", "CC BY-NC-SA 4.0", false),
     CSSRS("crisis-cssrs", null, "Reddit C-SSRS", "CC BY 4.0", true),

@@ -53,7 +53,12 @@ class TrainingSourceTest {
         assertTrue(research.contains("trained_on=sentiment-sst5[train],"), research);
         final String clean = card(TrainingSource.redistributable());
         assertTrue(clean.contains("licence=redistributable"), clean);
-        assertFalse(clean.contains("ESConv"), clean);
+        assertFalse(line(clean, "sources=").contains("ESConv"), clean);
+        assertTrue(line(clean, "not_trained_on=").contains("ESConv (CC BY-NC 4.0; research only)"), clean);
+    }
+
+    private static String line(final String card, final String prefix) {
+        return card.lines().filter(l -> l.startsWith(prefix)).findFirst().orElse("");
     }
 
     private static String card(final Set<TrainingSource> sources) throws Exception {
