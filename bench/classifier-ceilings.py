@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""How far a linear model trained on each missed target's own data gets (README, "In-domain
-references for the missed targets").
+"""How far a linear model trained on each missed target's own data gets (docs/classifier.md,
+"In-domain references for the missed targets").
 
 Each figure comes from a plain logistic or ridge regression over word unigrams and bigrams, fitted
 to the very set its target is measured on and measured on held-out data of that set (its dev split,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark behind README "Performance" and docs/scaling.md, as measured there:
+# The benchmark behind docs/performance.md and docs/scaling.md, as measured there:
 # Kafka's own ceiling, Vigil end to end and at 25/50/75% load (3 repeats), plus a JFR profile.
 #   bench/run.sh                 the full run (about 20 minutes on 2 shared cores)
 #   bench/run.sh --soak 10m      the soak instead (about 12 minutes)

@@ -147,25 +147,44 @@ public final class Commands {
                 results.add(r);
             }
         }
+        final String licence = classifier == Classifiers.standard() ? ModelCard.licence() : null;
         if (json) {
             final ObjectNode root = EventJson.mapper().createObjectNode();
             root.put("classifier_version", classifier.version());
+            if (licence != null) {
+                root.put("model_licence", licence);
+            }
             final ArrayNode tasks = root.putArray("tasks");
             results.forEach(r -> tasks.add(r.json()));
             return root.toPrettyString();
         }
-        final StringBuilder b = new StringBuilder("classifier " + classifier.version() + "\n\n");
+        final StringBuilder b = new StringBuilder("classifier " + classifier.version() + "\n");
+        if (licence != null) {
+            b.append("model licence: ").append(licence).append('\n');
+        }
+        b.append('\n');
         results.forEach(r -> b.append(r.table()).append('\n'));
         return b.toString();
     }
 
     /**
-     * Trains every head from {@code data} and writes the weights (and their model card) to
-     * {@code resources}. Returns the training time in seconds.
+     * Trains every head from {@code data} on the sources whose licences allow shipping the weights,
+     * and writes the weights (and their model card) to {@code resources}. Returns the training time
+     * in seconds.
      */
     public static double train(final Path data, final Path resources, final PrintStream log) throws IOException {
+        return train(data, resources, false, log);
+    }
+
+    /**
+     * As {@link #train(Path, Path, PrintStream)}; with {@code researchData} the research-only
+     * sources (non-commercial or unlicensed) are trained on too, and the model card says the
+     * weights must not be shipped.
+     */
+    public static double train(final Path data, final Path resources, final boolean researchData,
+                               final PrintStream log) throws IOException {
         final long start = System.nanoTime();
-        final Trainer trainer = new Trainer(data, log);
+        final Trainer trainer = trainer(data, researchData, log);
         final Trainer.Plan plan = System.getProperty("vigil.train.heads") == null ? Trainer.Plan.all()
                 : new Trainer.Plan(EnumSet.copyOf(java.util.Arrays.stream(System.getProperty("vigil.train.heads")
                         .split(",")).map(h -> Head.valueOf(h.toUpperCase(Locale.ROOT))).toList()), id -> true, true);
@@ -173,7 +192,12 @@ public final class Commands {
         final double seconds = (System.nanoTime() - start) / 1e9;
         Trainer.save(models, resources);
         try (var out = Files.newOutputStream(resources.resolve(ModelCard.RESOURCE))) {
-            ModelCard.write(out, String.format(Locale.ROOT, "%.0f", seconds));
+            ModelCard.write(out, String.format(Locale.ROOT, "%.0f", seconds), trainer.sources());
+        }
+        if (researchData) {
+            log.println("trained on research-only sources (" + TrainingSource.researchOnly(trainer.sources()).stream()
+                    .map(TrainingSource::label).collect(java.util.stream.Collectors.joining(", "))
+                    + "): these weights must not be shipped; the model card says so");
         }
         log.printf(Locale.ROOT, "trained in %.1f s -> %s (sha256 %s)%n", seconds,
                 resources.resolve(LinearModels.RESOURCE), models.contentHash().substring(0, 12));
@@ -187,7 +211,13 @@ public final class Commands {
      */
     public static String crossValidate(final Path data, final int folds, final boolean json, final PrintStream log)
             throws IOException {
-        final Trainer trainer = new Trainer(data, log);
+        return crossValidate(data, folds, json, false, log);
+    }
+
+    /** As {@link #crossValidate(Path, int, boolean, PrintStream)}, training on research-only sources too if asked. */
+    public static String crossValidate(final Path data, final int folds, final boolean json, final boolean researchData,
+                                       final PrintStream log) throws IOException {
+        final Trainer trainer = trainer(data, researchData, log);
         log.println("base model (sentiment head, needed for the affective sentiment-shift figure):");
         final LinearModels base = trainer.train(new Trainer.Plan(EnumSet.of(Head.SENTIMENT), id -> true, false));
         final List<Evaluation.Result> results = new ArrayList<>();
@@ -224,6 +254,13 @@ public final class Commands {
         final StringBuilder b = new StringBuilder();
         results.forEach(r -> b.append(r.table()).append('\n'));
         return b.toString();
+    }
+
+    private static Trainer trainer(final Path data, final boolean researchData, final PrintStream log) {
+        final Trainer trainer = new Trainer(data, log, researchData ? TrainingSource.all() : TrainingSource.redistributable());
+        log.println("training sources: " + trainer.sources().stream().map(TrainingSource::label)
+                .collect(java.util.stream.Collectors.joining(", ")));
+        return trainer;
     }
 
     private static Evaluation.Result cv(final Trainer trainer, final LinearModels base, final String folder,

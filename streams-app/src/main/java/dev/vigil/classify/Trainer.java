@@ -26,14 +26,15 @@ import java.util.function.Predicate;
  * multi-class heads) with AdaGrad over the shared hashed features, fixed seeds and a fixed example
  * order, so the same data always gives the same weights.
  *
- * <p>What each head learns from:
+ * <p>What each head learns from, among the {@link TrainingSource}s a run may use (by default only
+ * those whose licences allow shipping the weights):
  * <ul>
- *   <li>sentiment: sentiment-sst5 (train split, five classes) and polarity-goemotions (train
- *       split; a polarity label allows either of its two classes, "negative" = very negative or
- *       negative);</li>
+ *   <li>sentiment: polarity-goemotions (train split; a polarity label allows either of its two
+ *       classes, "negative" = very negative or negative), and with research data sentiment-sst5
+ *       (train split, five classes);</li>
  *   <li>crisis: crisis-cssrs messages labelled with their user's risk;</li>
- *   <li>affective: human messages of the affective set labelled with their conversation's
- *       family, plus CoCoNot's task prompts as non-affective;</li>
+ *   <li>affective: human messages of the affective set's permitted sources labelled with their
+ *       conversation's family, plus CoCoNot's task prompts as non-affective;</li>
  *   <li>pushback: CoCoNot's paired responses, plus pushback-xstest unless held out.</li>
  * </ul>
  */
@@ -57,10 +58,43 @@ final class Trainer {
     /** User of each crisis example, in example order (for the multiple-instance refinement). */
     private final List<String> crisisGroups = new ArrayList<>();
     private final StandardClassifier featuriser = Classifiers.withModels(new LinearModels());
+    private final Set<TrainingSource> sources;
 
+    /** A trainer that uses only the sources whose licences allow shipping the weights. */
     Trainer(final Path data, final PrintStream log) {
+        this(data, log, TrainingSource.redistributable());
+    }
+
+    /** A trainer that may use the {@code allowed} sources. */
+    Trainer(final Path data, final PrintStream log, final Set<TrainingSource> allowed) {
         this.data = data;
         this.log = log;
+        final Set<TrainingSource> used = EnumSet.noneOf(TrainingSource.class);
+        used.addAll(allowed);
+        if (DAILYDIALOG_WEIGHT <= 0) {
+            // Off unless its experiment weight is set, whatever the licence allows.
+            used.remove(TrainingSource.DAILYDIALOG);
+        }
+        this.sources = java.util.Collections.unmodifiableSet(used);
+        if (DAILYDIALOG_WEIGHT > 0 && !allowed.contains(TrainingSource.DAILYDIALOG)) {
+            throw new IllegalArgumentException("-Dvigil.train.dailydialog trains on DailyDialog ("
+                    + TrainingSource.DAILYDIALOG.licence + "), a research-only source: add --research-data");
+        }
+    }
+
+    boolean uses(final TrainingSource source) {
+        return sources.contains(source);
+    }
+
+    /** The sources this run trains on (in declaration order, for a reproducible model card). */
+    Set<TrainingSource> sources() {
+        return sources;
+    }
+
+    /** Whether the conversation's source in {@code folder} is one this run may train on. */
+    private boolean uses(final String folder, final String conversationId) {
+        final TrainingSource s = TrainingSource.of(folder, conversationId);
+        return s != null && uses(s);
     }
 
     LabelledData folder(final String name) throws IOException {
@@ -110,7 +144,7 @@ final class Trainer {
     static final String DAILYDIALOG = "polarity-dailydialog";
     /**
      * Weight of a DailyDialog utterance against a GoEmotions comment (after balancing within each
-     * set). 0, the default, leaves it out: an experiment (README, "tried"). One sentiment head
+     * set). 0, the default, leaves it out: an experiment (docs/classifier.md, "Tried and not kept"). One sentiment head
      * serves both sets, and the two label neutral differently: with DailyDialog in training,
      * GoEmotions falls below its target before DailyDialog's cross-validated figure reaches its own.
      */
@@ -196,7 +230,11 @@ final class Trainer {
         final StandardClassifier.Workspace ws = new StandardClassifier.Workspace();
         final List<int[]> dd = new ArrayList<>();
         final List<float[]> ddLogits = new ArrayList<>();
-        final List<String> names = new ArrayList<>(List.of("sentiment-sst5", "polarity-goemotions"));
+        final List<String> names = new ArrayList<>();
+        if (uses(TrainingSource.SST5)) {
+            names.add("sentiment-sst5");
+        }
+        names.add("polarity-goemotions");
         if (DAILYDIALOG_WEIGHT > 0 && DAILYDIALOG_CALIBRATION > 0) {
             names.add(DAILYDIALOG);
         }
@@ -345,17 +383,21 @@ final class Trainer {
         final List<Example> out = new ArrayList<>();
         switch (head) {
             case SENTIMENT -> {
-                final LabelledData sst = folder("sentiment-sst5");
-                for (final ConversationEvent e : sst.events) {
-                    final JsonNode l = sst.byEvent.get(e.getEventId());
-                    if (l != null && "train".equals(l.path("split").asText()) && !calibration(e)) {
-                        final int c = Sentiment.valueOf(l.get("sentiment").asText().toUpperCase(Locale.ROOT)).ordinal();
-                        out.add(example(e.getText(), 1 << c, 0, SST_EXAMPLE_WEIGHT));
+                if (uses(TrainingSource.SST5)) {
+                    final LabelledData sst = folder("sentiment-sst5");
+                    for (final ConversationEvent e : sst.events) {
+                        final JsonNode l = sst.byEvent.get(e.getEventId());
+                        if (l != null && "train".equals(l.path("split").asText()) && !calibration(e)) {
+                            final int c = Sentiment.valueOf(l.get("sentiment").asText().toUpperCase(Locale.ROOT)).ordinal();
+                            out.add(example(e.getText(), 1 << c, 0, SST_EXAMPLE_WEIGHT));
+                        }
                     }
                 }
-                final LabelledData go = folder("polarity-goemotions");
-                addPolarity(go, (e, l) -> "train".equals(l.path("split").asText()) && !calibration(e),
-                        1, POLARITY_BALANCE, out);
+                if (uses(TrainingSource.GOEMOTIONS)) {
+                    final LabelledData go = folder("polarity-goemotions");
+                    addPolarity(go, (e, l) -> "train".equals(l.path("split").asText()) && !calibration(e),
+                            1, POLARITY_BALANCE, out);
+                }
                 if (DAILYDIALOG_WEIGHT > 0) {
                     // Everyday two-person chat, the register Vigil reads; only the conversations the plan holds in.
                     addPolarity(folder(DAILYDIALOG), (e, l) -> plan.heldIn().test(e.getConversationId()) && !calibration(e),
@@ -364,6 +406,9 @@ final class Trainer {
             }
             case CRISIS -> {
                 crisisGroups.clear();
+                if (!uses(TrainingSource.CSSRS)) {
+                    break;
+                }
                 final LabelledData c = folder("crisis-cssrs");
                 int positives = 0;
                 final List<Example> raw = new ArrayList<>();
@@ -399,7 +444,8 @@ final class Trainer {
                 final List<Example> task = new ArrayList<>();
                 for (final ConversationEvent e : a.events) {
                     final JsonNode l = a.byConversation.get(e.getConversationId());
-                    if (l == null || e.getRole() != Role.HUMAN || !plan.heldIn().test(e.getConversationId())) {
+                    if (l == null || e.getRole() != Role.HUMAN || !plan.heldIn().test(e.getConversationId())
+                            || !uses(a.name, e.getConversationId())) {
                         continue;
                     }
                     final int c = affectiveClass(l);
@@ -407,11 +453,13 @@ final class Trainer {
                     final float w = (float) (1.0 / Math.sqrt(humans.get(e.getConversationId())));
                     (c == 0 ? task : affective).add(example(e.getText(), 1 << c, 0, w));
                 }
-                final LabelledData coconot = folder("pushback-coconot");
-                final Set<String> seen = new HashSet<>();
-                for (final ConversationEvent e : coconot.events) {
-                    if (e.getRole() == Role.HUMAN && seen.add(e.getText())) {
-                        task.add(example(e.getText(), 1, 0, 1f));
+                if (uses(TrainingSource.COCONOT)) {
+                    final LabelledData coconot = folder("pushback-coconot");
+                    final Set<String> seen = new HashSet<>();
+                    for (final ConversationEvent e : coconot.events) {
+                        if (e.getRole() == Role.HUMAN && seen.add(e.getText())) {
+                            task.add(example(e.getText(), 1, 0, 1f));
+                        }
                     }
                 }
                 final double aw = affective.stream().mapToDouble(Example::weight).sum();
@@ -423,8 +471,10 @@ final class Trainer {
                 }
             }
             case PUSHBACK -> {
-                addPushback(folder("pushback-coconot"), id -> true, out);
-                if (plan.pushbackFromXstest()) {
+                if (uses(TrainingSource.COCONOT)) {
+                    addPushback(folder("pushback-coconot"), id -> true, out);
+                }
+                if (plan.pushbackFromXstest() && uses(TrainingSource.XSTEST)) {
                     addPushback(folder("pushback-xstest"), plan.heldIn(), out);
                 }
             }
@@ -436,7 +486,7 @@ final class Trainer {
     /**
      * Weight of one everyday-distress negative against one forum post (0, the default, leaves them
      * out): at every weight tried they cut the false alarms on everyday distress but cost
-     * crisis-cssrs recall (README, "Classifiers"), so they are an experiment switch, not shipped.
+     * crisis-cssrs recall (docs/classifier.md, "Tried and not kept"), so they are an experiment switch, not shipped.
      */
     static final float EVERYDAY_WEIGHT = Float.parseFloat(System.getProperty("vigil.train.everyday", "0"));
     static final String EVERYDAY_SOURCES = System.getProperty("vigil.train.everydaySources", "counselchat,goemotions");
@@ -464,7 +514,7 @@ final class Trainer {
         if (EVERYDAY_WEIGHT <= 0) {
             return out;
         }
-        if (EVERYDAY_SOURCES.contains("counselchat")) {
+        if (EVERYDAY_SOURCES.contains("counselchat") && uses(TrainingSource.COUNSEL_CHAT)) {
             final LabelledData a = folder("affective");
             for (final ConversationEvent e : a.events) {
                 final JsonNode l = a.byConversation.get(e.getConversationId());
@@ -476,7 +526,7 @@ final class Trainer {
                 addEveryday(e.getText(), out);
             }
         }
-        if (EVERYDAY_SOURCES.contains("goemotions")) {
+        if (EVERYDAY_SOURCES.contains("goemotions") && uses(TrainingSource.GOEMOTIONS)) {
             final LabelledData go = folder("polarity-goemotions");
             for (final ConversationEvent e : go.events) {
                 final JsonNode l = go.byEvent.get(e.getEventId());

@@ -28,26 +28,30 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "With --cv: print JSON.")
     boolean json;
 
-    @Option(names = "--only", description = "train one part: linear (the hashed heads) or crisis (the semantic "
-            + "crisis tier: static vectors distilled from the sentence encoder and its grade heads, about four "
-            + "minutes); default both", paramLabel = "PART")
+    @Option(names = "--research-data", description = "Also train on research-only sources (non-commercial or "
+            + "unlicensed: SST-5, ESConv, AnnoMI, DailyDialog); the model card then says the weights must not be shipped.")
+    boolean researchData;
+
+    @Option(names = "--only", description = "Train one part: linear (the hashed heads) or crisis (the semantic "
+            + "crisis tier: static vectors distilled from the sentence encoder and its grade heads, about three "
+            + "minutes); default both.", paramLabel = "PART")
     String only;
 
-    @Option(names = "--repository", defaultValue = ".", description = "the repository root, where the crisis tier's "
-            + "training sets are (default: the current folder)")
+    @Option(names = "--repository", defaultValue = ".", description = "The repository root, where the crisis tier's "
+            + "training sets are (default: the current folder).")
     Path repository;
 
     @Override
     public Integer call() throws Exception {
         if (folds != null) {
-            System.out.print(Commands.crossValidate(data, folds, json, System.err));
+            System.out.print(Commands.crossValidate(data, folds, json, researchData, System.err));
         } else {
             if (only != null && !only.equals("linear") && !only.equals("crisis")) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                         "--only takes linear or crisis, not " + only);
             }
             if (only == null || only.equals("linear")) {
-                Commands.train(data, output, System.err);
+                Commands.train(data, output, researchData, System.err);
             }
             if (only == null || only.equals("crisis")) {
                 System.err.println("semantic crisis tier:");

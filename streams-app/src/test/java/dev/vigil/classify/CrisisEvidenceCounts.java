@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * evidence and level, classified in file order and read in their conversation (its crisis context,
  * as the conversation stage reads them). {@code vigil classify} leaves the evidence out: its output
  * keys are fixed by the issue.
- * Run with the JMH class path (README): {@code java -cp ... dev.vigil.classify.CrisisEvidenceCounts FILE...}
+ * Run with the JMH class path (docs/performance.md): {@code java -cp ... dev.vigil.classify.CrisisEvidenceCounts FILE...}
  */
 final class CrisisEvidenceCounts {
     private CrisisEvidenceCounts() {

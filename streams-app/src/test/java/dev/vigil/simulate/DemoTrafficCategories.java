@@ -18,7 +18,7 @@ import java.util.TreeMap;
 /**
  * Measurement, not a test: how the shipped classifier summarises the demo's simulated
  * conversations, against the kind the simulator generated. Prints one line per kind with the
- * summaries' affective categories. Run with the JMH class path (README, "Classifiers"):
+ * summaries' affective categories. Run with the JMH class path (docs/performance.md):
  * {@code java -cp ... dev.vigil.simulate.DemoTrafficCategories [minutes] [seed]}.
  */
 public final class DemoTrafficCategories {
