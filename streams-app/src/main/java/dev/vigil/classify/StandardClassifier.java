@@ -14,9 +14,10 @@ import dev.vigil.schema.Sentiment;
 
 /**
  * Vigil's classifier: one tokenisation pass, curated phrase cues and the VADER lexicon, then the
- * linear heads over one shared feature vector. Rules decide where they are reliable (crisis
- * phrases on the Columbia ladder, referrals, roleplay); the models decide where rules cannot
- * reach (sentiment, affective use, the many ways to refuse, risk said without the usual words).
+ * linear heads over one shared feature vector, and the semantic crisis tier ({@link SemanticCrisis})
+ * for the crisis grade. Rules decide where they are reliable (crisis phrases on the Columbia
+ * ladder, referrals, roleplay); the models decide where rules cannot reach (sentiment, affective
+ * use, the many ways to refuse, risk said without the usual words).
  *
  * <p>Thread-safe: all per-message buffers live in a per-thread workspace.
  */
@@ -24,25 +25,6 @@ public final class StandardClassifier implements MessageClassifier {
     /** Bump on any change to rules, features or thresholds. */
     static final String SEMVER = "2.0.0";
 
-    /** Crisis model probability from which a message counts as a disclosure without a curated phrase. */
-    static final double CRISIS_MODEL_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.threshold", "0.65"));
-    /**
-     * The crisis model learned from long posts; on a short request ("how do I kill the mold") it
-     * has little to go on, so short messages are judged by the curated phrases alone.
-     */
-    static final int CRISIS_MODEL_MIN_TOKENS = 20;
-    /**
-     * Model probability from which a message that is not flagged counts as elevated
-     * ({@code crisis_elevated}): below the single-message threshold, evidence only together with
-     * others in the same conversation ({@code ConversationAccumulator.inContext}).
-     */
-    static final double CRISIS_CONTEXT_THRESHOLD = Double.parseDouble(System.getProperty("vigil.crisis.contextThreshold", "0.45"));
-    /**
-     * Model probability from which a preparatory act is behaviour on a message of
-     * {@link #CRISIS_MODEL_MIN_TOKENS} or more (above {@link #CRISIS_MODEL_THRESHOLD}: from that
-     * threshold, as in classifier 1.5.0).
-     */
-    static final double SETTLED_FLOOR = Double.parseDouble(System.getProperty("vigil.crisis.settledFloor", "0.45"));
     /** Pushback model probability from which an assistant message counts as pushback. */
     static final double PUSHBACK_THRESHOLD = Double.parseDouble(System.getProperty("vigil.pushback.threshold", "0.7"));
     /** Tokens from the start of a reply within which a refusal phrase counts as the reply's stance. */
@@ -267,22 +249,24 @@ public final class StandardClassifier implements MessageClassifier {
         }
         CrisisLevel level = sw.level;
         if (level != CrisisLevel.NONE && phrase == CrisisLevel.NONE && ws.tokens.totalTokens < SHORT_MESSAGE_TOKENS
-                && !reported) {
-            // A short message leaves the encoder little to read, and the crisis-like words in it
-            // dominate its vector ("I burned my arm on the oven door", "I haven't cut myself in
-            // months"). Where the curated phrases read those words and set them aside (a denial,
-            // a mishap, an idiom, a side effect named in general), they decide; where they found
-            // no crisis words at all, the encoder must be sure.
-            final boolean setAside = cues.has(Cue.CRISIS_DISCOUNTED) || cues.has(Cue.CRISIS_SET_ASIDE);
-            final boolean anyCrisisWords = setAside || cues.has(Cue.CRISIS_PREPARATION)
-                    || cues.has(Cue.CRISIS_PREPARATION_ORDINARY) || cues.has(Cue.CRISIS_MEANS) || cues.has(Cue.CRISIS_HOW);
-            if (setAside || !anyCrisisWords && sw.probability < SHORT_MESSAGE_CONFIDENCE) {
-                level = CrisisLevel.NONE;
-            }
+                && (cues.has(Cue.CRISIS_DISCOUNTED) || cues.has(Cue.CRISIS_SET_ASIDE))) {
+            // A short message leaves the encoder little to read, and its crisis words dominate its
+            // vector ("I haven't cut myself in months", "I burned my arm on the oven door"). Where
+            // the curated phrases read those words and set them aside (a denial, a quote, someone
+            // else's, a mishap, an idiom, a side effect named in general), they decide. (Setting
+            // aside a preparation told alone, "I wrote goodbye letters to my team", as 1.x did,
+            // cost 3 of 78 referral-rung disclosures on held_out_5 and no false flags: not kept.)
+            level = CrisisLevel.NONE;
         }
         CrisisEvidence evidence = level == CrisisLevel.NONE ? CrisisEvidence.NONE
                 : tier == CrisisTier.ENCODER ? CrisisEvidence.ENCODER : CrisisEvidence.SEMANTIC;
-        if (!reported && phrase.ordinal() > level.ordinal()) {
+        final int referral = CrisisLevel.ACTIVE_IDEATION.ordinal();
+        if (!reported && (phrase.ordinal() > level.ordinal()
+                || phrase.ordinal() >= referral && level.ordinal() >= referral && phrase != level)) {
+            // A curated phrase raises the grade; and where both tiers already ask for a referral,
+            // the phrase, which reads the Columbia wording itself, names the rung ("thoughts of
+            // suicide" is ideation, not a plan). Taking the phrase's rung below the referral rung
+            // as well cost 1 of 78 referral-rung disclosures on held_out_5: not done.
             level = phrase;
             evidence = CrisisEvidence.PHRASE;
         }
@@ -305,8 +289,6 @@ public final class StandardClassifier implements MessageClassifier {
 
     /** Below this many tokens a message is short: see {@link #crisis}. */
     static final int SHORT_MESSAGE_TOKENS = Integer.getInteger("vigil.crisis.shortTokens", 20);
-    /** Crisis probability a short message with no crisis words the phrases know needs from the semantic tier. */
-    static final double SHORT_MESSAGE_CONFIDENCE = Double.parseDouble(System.getProperty("vigil.crisis.shortConfidence", "0"));
 
     /**
      * Share of the encoder's decision threshold from which a message graded none is elevated:

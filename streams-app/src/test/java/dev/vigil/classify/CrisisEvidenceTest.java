@@ -4,12 +4,14 @@ import dev.vigil.conversation.ConversationAccumulator;
 import dev.vigil.schema.ConversationState;
 import dev.vigil.schema.CrisisEvidence;
 import dev.vigil.schema.CrisisLevel;
+import dev.vigil.schema.CrisisTier;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.Role;
 import org.junit.jupiter.api.Test;
 
 import static dev.vigil.classify.Messages.human;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -20,47 +22,47 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class CrisisEvidenceTest {
 
     @Test
-    void shouldCreditACuratedPhrase() {
+    void shouldCreditTheEncoderOrAPhraseForAnEscalatedDisclosure() {
         final MessageSignals s = human("I keep thinking about killing myself.");
         assertEquals(CrisisLevel.ACTIVE_IDEATION, s.getCrisisLevel());
-        assertEquals(CrisisEvidence.PHRASE, s.getCrisisEvidence());
+        assertEquals(CrisisTier.ENCODER, s.getCrisisTier());
+        assertTrue(s.getCrisisEvidence() == CrisisEvidence.ENCODER || s.getCrisisEvidence() == CrisisEvidence.PHRASE,
+                s.getCrisisEvidence().toString());
     }
 
     @Test
-    void shouldCreditTheModelWhenNoPhraseFired() {
-        // Everyday distress of this length is what the model flags without a phrase (README).
+    void shouldNotCallEverydayDistressPassiveIdeation() {
+        // Classifier 1.x's model flagged this as passive ideation (evidence MODEL): sadness after a
+        // break-up is not a wish to be dead, and a crisis panel that counts it is noise.
         final MessageSignals s = human("My boyfriend left me last week and I can't stop crying, I feel so worthless"
                 + " and stupid for trusting him and I don't know how to get through the days.");
-        assertEquals(CrisisLevel.PASSIVE_IDEATION, s.getCrisisLevel());
-        assertEquals(CrisisEvidence.MODEL, s.getCrisisEvidence());
+        assertEquals(CrisisLevel.NONE, s.getCrisisLevel());
+        assertEquals(CrisisEvidence.NONE, s.getCrisisEvidence());
         assertEquals(CrisisEvidence.NONE, human("Can you help me plan a birthday party for my son?").getCrisisEvidence());
     }
 
     @Test
     void shouldCreditTheConversationWhenElevatedMessagesAddUp() {
         final MessageClassifier classifier = Classifiers.standard();
-        // A message the model scores between the context and the single-message thresholds: which
-        // one depends on the trained weights, so the first of several that does.
+        // A message the encoder half sees as risk (elevated, graded none): which one depends on the
+        // trained weights, so the first of several that is.
         final String[] candidates = {
+            "Lately I keep thinking everyone would manage fine without me around, not that I'd do anything.",
+            "Some days I wonder what the point of carrying on like this is.",
+            "I'm so tired of everything, I just want to disappear for a while and not deal with anyone.",
+            "I don't really care what happens to me anymore, whatever.",
+            "Honestly it wouldn't matter much if I wasn't here, nobody would notice.",
             "Work has been really hard lately and I have been feeling low most days, I do not enjoy much"
                     + " anymore and I am tired all the time.",
-            "I have been feeling kind of empty for a few weeks now, nothing really seems to matter and I"
-                    + " just go to work and come home and sleep.",
-            "Things have been rough since the move, I miss my old friends and most evenings I just sit"
-                    + " around feeling sorry for myself and tired.",
-            "I am so stressed about money and my job that I can barely sleep, and I feel like I am"
-                    + " letting everyone down all the time.",
-            "I got rejected from every job I applied to this year and I feel like a total failure, everyone"
-                    + " around me is moving on with their lives and I am stuck at home.",
         };
         String text = null;
         for (int i = 0; i < candidates.length && text == null; i++) {
-            final double score = classifier.classify(Messages.event(Role.HUMAN, candidates[i], "evidence-probe-" + i, 0)).getCrisisScore();
-            if (score >= StandardClassifier.CRISIS_CONTEXT_THRESHOLD && score < StandardClassifier.CRISIS_MODEL_THRESHOLD) {
+            final MessageSignals probe = classifier.classify(Messages.event(Role.HUMAN, candidates[i], "evidence-probe-" + i, 0));
+            if (Boolean.TRUE.equals(probe.getCrisisElevated())) {
                 text = candidates[i];
             }
         }
-        assertNotNull(text, "no candidate scores in the context band: write one that does");
+        assertNotNull(text, "no candidate is elevated: write one that is");
         // The classifier marks each such message elevated, and flags none of them alone, however
         // many the conversation has: it keeps no memory of conversations.
         final ConversationAccumulator conversation = new ConversationAccumulator();
