@@ -37,7 +37,7 @@ import java.util.zip.GZIPOutputStream;
 public final class SemanticCrisis {
     public static final String RESOURCE = "crisis-semantic.bin.gz";
     private static final int MAGIC = 0x56475343; // "VGSC"
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     /** Tokens the fast tier reads of a message; the rest of a very long message is not read. */
     public static final int FAST_MAX_TOKENS = 4096;
     /** Tokens of one encoder input. */
@@ -52,7 +52,7 @@ public final class SemanticCrisis {
 
     private final WordPiece vocab;
     private final StaticVectors vectors;
-    private final SoftmaxHead fastHead;
+    private final MlpHead fastHead;
     private final MlpHead encoderHead;
     private final Settings settings;
     private final String contentHash;
@@ -60,7 +60,7 @@ public final class SemanticCrisis {
     private final LongAdder encoderNanos = new LongAdder();
     private final LongAdder encoderInputs = new LongAdder();
 
-    public SemanticCrisis(final WordPiece vocab, final StaticVectors vectors, final SoftmaxHead fastHead,
+    public SemanticCrisis(final WordPiece vocab, final StaticVectors vectors, final MlpHead fastHead,
                           final MlpHead encoderHead, final Settings settings) {
         this.vocab = vocab;
         this.vectors = vectors;
@@ -83,9 +83,12 @@ public final class SemanticCrisis {
         final double[] windowScores = new double[ENCODER_CHUNKS];
         final double[] windowP = new double[CLASSES];
         float[] hidden = new float[0];
+        float[] fastHidden = new float[0];
         /** Outputs of the last grade. */
         public CrisisLevel level;
         public double probability;
+        /** Expected severity on the ladder (see {@link #severity}): a score that rises with the rung. */
+        public double severity;
         public CrisisTier tier;
         public boolean escalate;
 
@@ -122,8 +125,9 @@ public final class SemanticCrisis {
     public void fast(final String text, final Workspace ws) {
         ws.count = vocab.encode(text, ws.ids, FAST_MAX_TOKENS);
         vectors.embed(ws.ids, ws.count, ws.vector);
-        fastHead.probabilities(ws.vector, ws.p);
+        fastHead.probabilities(ws.vector, fastHidden(ws), ws.p);
         ws.probability = 1 - ws.p[0];
+        ws.severity = severity(ws.p);
         ws.level = grade(ws.p, settings.fastThreshold());
         ws.tier = CrisisTier.FAST;
         if (ws.count > CHUNK_TOKENS) {
@@ -133,6 +137,7 @@ public final class SemanticCrisis {
             if (ws.windowScores[0] > ws.probability) {
                 ws.probability = ws.windowScores[0];
                 System.arraycopy(ws.windowP, 0, ws.p, 0, CLASSES);
+                ws.severity = severity(ws.p);
                 ws.level = grade(ws.p, settings.fastThreshold());
             }
         }
@@ -154,7 +159,7 @@ public final class SemanticCrisis {
             final int from = Math.min(w * step, ws.count - CHUNK_TOKENS);
             System.arraycopy(ws.ids, from, ws.chunk, 0, CHUNK_TOKENS);
             vectors.embed(ws.chunk, CHUNK_TOKENS, ws.chunkVector);
-            fastHead.probabilities(ws.chunkVector, ws.chunkP);
+            fastHead.probabilities(ws.chunkVector, fastHidden(ws), ws.chunkP);
             final double s = 1 - ws.chunkP[0];
             for (int k = 0; k < ENCODER_CHUNKS; k++) {
                 if (s > scores[k]) {
@@ -180,11 +185,13 @@ public final class SemanticCrisis {
         final SentenceEncoder enc = encoder();
         CrisisLevel best = CrisisLevel.NONE;
         double bestProbability = 0;
+        double bestSeverity = 0;
         if (ws.count <= CHUNK_TOKENS) {
             final float[] v = enc.encode(ws.ids, ws.count);
             encoderHead.probabilities(v, hidden(ws), ws.p);
             best = grade(ws.p, settings.encoderThreshold());
             bestProbability = 1 - ws.p[0];
+            bestSeverity = severity(ws.p);
             encoderInputs.increment();
         } else {
             final int[] starts = ws.windowStarts;
@@ -199,10 +206,12 @@ public final class SemanticCrisis {
                     best = l;
                 }
                 bestProbability = Math.max(bestProbability, 1 - ws.chunkP[0]);
+                bestSeverity = Math.max(bestSeverity, severity(ws.chunkP));
             }
         }
         ws.level = best;
         ws.probability = bestProbability;
+        ws.severity = bestSeverity;
         ws.tier = CrisisTier.ENCODER;
         encoderNanos.add(cpuNanos() - start);
     }
@@ -222,6 +231,13 @@ public final class SemanticCrisis {
         return 1 - p[0] >= threshold ? CrisisLevel.PASSIVE_IDEATION : CrisisLevel.NONE;
     }
 
+    private float[] fastHidden(final Workspace ws) {
+        if (ws.fastHidden.length != fastHead.hidden) {
+            ws.fastHidden = new float[fastHead.hidden];
+        }
+        return ws.fastHidden;
+    }
+
     private float[] hidden(final Workspace ws) {
         if (ws.hidden.length != encoderHead.hidden) {
             ws.hidden = new float[encoderHead.hidden];
@@ -234,6 +250,22 @@ public final class SemanticCrisis {
     /** This thread's CPU time (the encoder runs on the calling thread), or wall time where the JVM cannot tell. */
     private static long cpuNanos() {
         return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    /** Score of each rung for {@link #severity}: none, passive, active, plan, behaviour. */
+    private static final double[] RUNG_SCORE = {0.0, 0.65, 0.8, 0.9, 1.0};
+
+    /**
+     * The expected severity of class probabilities {@code p} on the ladder: 0 for certain no
+     * risk, 0.65 for a certain passive wish, up to 1 for certain behaviour. Unlike the probability
+     * of any risk, it rises with the rung, so a dashboard can rank messages by it.
+     */
+    static double severity(final double[] p) {
+        double s = 0;
+        for (int c = 0; c < RUNG_SCORE.length; c++) {
+            s += p[c] * RUNG_SCORE[c];
+        }
+        return s;
     }
 
     /** CPU time spent in the encoder so far, in nanoseconds (all threads). */
@@ -294,7 +326,7 @@ public final class SemanticCrisis {
                 v[t * dims + k] = row[k] * scale;
             }
         }
-        final SoftmaxHead fast = SoftmaxHead.read(in);
+        final MlpHead fast = MlpHead.read(in);
         final MlpHead enc = MlpHead.read(in);
         return new SemanticCrisis(vocab, new StaticVectors(dims, v), fast, enc, settings);
     }

@@ -273,7 +273,9 @@ public final class StandardClassifier implements MessageClassifier {
         out.setCrisisLevel(level);
         out.setCrisisEvidence(evidence);
         out.setCrisisTier(tier);
-        out.setCrisisScore(round(Math.max(sw.probability, RULE_SCORE[level.ordinal()] * (evidence == CrisisEvidence.PHRASE ? 1 : 0))));
+        // The tier's expected severity; a phrase that set the rung sets at least its own score.
+        out.setCrisisScore(round(evidence == CrisisEvidence.PHRASE ? Math.max(sw.severity, RULE_SCORE[level.ordinal()])
+                : level == CrisisLevel.NONE ? Math.min(sw.severity, 0.49) : sw.severity));
         // Not enough on its own, but the conversation may have said something like it before: the
         // conversation stage counts these in its state store (restored after a restart, and keyed
         // by conversation whatever key the producer used) and flags the one that completes the count.
@@ -294,7 +296,7 @@ public final class StandardClassifier implements MessageClassifier {
      * Share of the encoder's decision threshold from which a message graded none is elevated:
      * risk the encoder half sees, evidence only with others in the same conversation.
      */
-    static final double ELEVATED_SHARE = Double.parseDouble(System.getProperty("vigil.crisis.elevatedShare", "0.7"));
+    static final double ELEVATED_SHARE = Double.parseDouble(System.getProperty("vigil.crisis.elevatedShare", "0.2"));
 
     private static final Phrases OWN_LIFE = Cues.ownLife();
 

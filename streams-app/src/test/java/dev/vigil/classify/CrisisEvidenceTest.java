@@ -47,7 +47,9 @@ class CrisisEvidenceTest {
         // A message the encoder half sees as risk (elevated, graded none): which one depends on the
         // trained weights, so the first of several that is.
         final String[] candidates = {
-            "Lately I keep thinking everyone would manage fine without me around, not that I'd do anything.",
+            "Nobody would even notice if I stopped showing up.",
+            "I'm running on empty and I don't see a way forward.",
+            "I'm exhausted by life and I don't know how much longer I can keep pretending I'm fine.",
             "Some days I wonder what the point of carrying on like this is.",
             "I'm so tired of everything, I just want to disappear for a while and not deal with anyone.",
             "I don't really care what happens to me anymore, whatever.",
