@@ -48,7 +48,10 @@ class CalibrationTest {
         final double plan = human("I have the pills ready and I'm going to kill myself tonight.").getCrisisScore();
         assertTrue(none < 0.5, "no risk scored " + none);
         assertTrue(passive >= 0.6 && passive <= plan, passive + " <= " + plan);
-        assertTrue(plan >= 0.9, "a plan scored " + plan);
+        // From 2.0.0 the score is the expected severity on the ladder: 0.65 for a certain passive
+        // wish, 0.8 active ideation, 0.9 a plan, 1 behaviour; a plan with some doubt toward active
+        // ideation sits a little below 0.9.
+        assertTrue(plan >= 0.85, "a plan scored " + plan);
     }
 
     @Test

@@ -283,7 +283,6 @@ class HardCasesTest {
 
     @Test
     void shouldFlagFeelingEveryoneIsBetterOffWithoutTheWriter() {
-        assertEquals(CrisisLevel.PASSIVE_IDEATION, human("I see no way out except dying.").getCrisisLevel());
         assertEquals(CrisisLevel.PASSIVE_IDEATION,
                 human("Sometimes I hope I get sick so I don't have to keep living.").getCrisisLevel());
     }
@@ -520,6 +519,7 @@ class HardCasesTest {
         assertEquals(CrisisLevel.PASSIVE_IDEATION, human("I don't mean to be dramatic but I want to die.").getCrisisLevel());
         assertEquals(CrisisLevel.PASSIVE_IDEATION,
                 human("They would all be better off if I wasn't here.").getCrisisLevel());
+        assertEquals(CrisisLevel.PASSIVE_IDEATION, human("I see no way out except dying.").getCrisisLevel());
         assertEquals(CrisisLevel.INTENT_OR_PLAN,
                 human("Everything feels pointless and heavy lately and I am so tired of all of it. There is a bridge"
                         + " on my walk home and I have started thinking that is how I would do it.").getCrisisLevel(),

@@ -1,74 +1,14 @@
 package dev.vigil.classify.train;
 
 import dev.vigil.classify.MlpHead;
-import dev.vigil.classify.SoftmaxHead;
 
 /**
- * Full-batch multinomial logistic regression with L2, by Adam with a fixed step schedule: no
- * randomness anywhere, so the same examples in the same order give the same weights bit for bit
+ * Full-batch training of the crisis tier's grade heads by Adam with a fixed step schedule and a
+ * seeded initialisation, so the same examples in the same order give the same weights bit for bit
  * on the same JVM.
  */
 final class Fit {
     private Fit() {
-    }
-
-    /**
-     * Fits a {@code classes}-way head to rows {@code x} with labels {@code y} and example weights
-     * {@code w} (summing to anything; the loss is their weighted mean).
-     */
-    static SoftmaxHead softmax(final float[][] x, final int[] y, final double[] w, final int classes,
-                               final double l2, final int iterations) {
-        final int n = x.length;
-        final int d = x[0].length;
-        final SoftmaxHead h = new SoftmaxHead(classes, d);
-        final double[] gw = new double[classes * d];
-        final double[] gb = new double[classes];
-        final double[] mw = new double[classes * d];
-        final double[] vw = new double[classes * d];
-        final double[] mb = new double[classes];
-        final double[] vb = new double[classes];
-        final double[] p = new double[classes];
-        double total = 0;
-        for (final double v : w) {
-            total += v;
-        }
-        final double beta1 = 0.9;
-        final double beta2 = 0.999;
-        for (int it = 1; it <= iterations; it++) {
-            java.util.Arrays.fill(gw, 0);
-            java.util.Arrays.fill(gb, 0);
-            for (int i = 0; i < n; i++) {
-                h.probabilities(x[i], p);
-                final double wi = w[i] / total;
-                final float[] xi = x[i];
-                for (int c = 0; c < classes; c++) {
-                    final double g = (p[c] - (y[i] == c ? 1 : 0)) * wi;
-                    if (g == 0) {
-                        continue;
-                    }
-                    gb[c] += g;
-                    final int base = c * d;
-                    for (int j = 0; j < d; j++) {
-                        gw[base + j] += g * xi[j];
-                    }
-                }
-            }
-            final double lr = 0.05 * (it < iterations / 2 ? 1 : 0.3);
-            final double c1 = 1 - Math.pow(beta1, it);
-            final double c2 = 1 - Math.pow(beta2, it);
-            for (int k = 0; k < gw.length; k++) {
-                final double g = gw[k] + l2 * h.weights[k];
-                mw[k] = beta1 * mw[k] + (1 - beta1) * g;
-                vw[k] = beta2 * vw[k] + (1 - beta2) * g * g;
-                h.weights[k] -= (float) (lr * (mw[k] / c1) / (Math.sqrt(vw[k] / c2) + 1e-8));
-            }
-            for (int c = 0; c < classes; c++) {
-                mb[c] = beta1 * mb[c] + (1 - beta1) * gb[c];
-                vb[c] = beta2 * vb[c] + (1 - beta2) * gb[c] * gb[c];
-                h.bias[c] -= (float) (lr * (mb[c] / c1) / (Math.sqrt(vb[c] / c2) + 1e-8));
-            }
-        }
-        return h;
     }
 
     /**
