@@ -9,7 +9,7 @@ public final class Classifiers {
     }
 
     private static final class Shipped {
-        static final SemanticCrisis SEMANTIC = SemanticCrisis.load();
+        static final SemanticCrisis SEMANTIC = SemanticCrisis.load().warmUp();
         static final StandardClassifier INSTANCE = new StandardClassifier(Cues.standard(), SentimentLexicon.load(),
                 LinearModels.load(), new ConversationLanguage(LANGUAGE_CACHE), SEMANTIC, EncoderBudget.UNLIMITED);
     }

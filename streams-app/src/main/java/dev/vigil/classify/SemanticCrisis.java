@@ -278,6 +278,15 @@ public final class SemanticCrisis {
         return encoderInputs.sum();
     }
 
+    /**
+     * Loads the encoder and runs it once, so the first escalated message (the one that matters)
+     * does not wait a second or two for a 90 MB model, and a stream thread never stalls mid-stream.
+     */
+    public SemanticCrisis warmUp() {
+        encoder().encode(new int[] {WordPiece.UNK}, 1);
+        return this;
+    }
+
     private SentenceEncoder encoder() {
         SentenceEncoder e = encoder;
         if (e == null) {

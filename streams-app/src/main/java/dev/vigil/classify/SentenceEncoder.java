@@ -17,8 +17,7 @@ import java.util.Map;
  *
  * <p>One intra-op thread: the encoder runs inside a stream thread on the few messages the fast
  * tier escalates, and must not compete with the other stream threads for cores. The session is
- * thread-safe; it is created on first use, so an instance whose messages never escalate never
- * loads the 90 MB model.
+ * thread-safe; the classifier loads it when it starts ({@link SemanticCrisis#warmUp}).
  */
 public final class SentenceEncoder implements AutoCloseable {
     public static final String MODEL_RESOURCE = "/all-minilm-l6-v2.onnx";
