@@ -17,8 +17,9 @@ public final class EncoderBudget {
     public static final EncoderBudget UNLIMITED = new EncoderBudget(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
     static final long MAX_AHEAD_MS = 60_000;
     /**
-     * The stream's default cap: about half of one core at the encoder's measured cost on this
-     * project's reference machine (docs/classifier.md, "Speed and budget").
+     * The stream's default cap: about a third of one core at the encoder's measured cost on demo
+     * traffic, 8.3 ms a call on this project's reference machine (docs/classifier.md, "Speed and
+     * budget"), leaving the rest of the instance's cores to the pipeline.
      */
     public static final double DEFAULT_RATE = 40;
 

@@ -293,8 +293,10 @@ public final class StandardClassifier implements MessageClassifier {
     static final int SHORT_MESSAGE_TOKENS = Integer.getInteger("vigil.crisis.shortTokens", 20);
 
     /**
-     * Share of the encoder's decision threshold from which a message graded none is elevated:
-     * risk the encoder half sees, evidence only with others in the same conversation.
+     * Share of the encoder's decision threshold from which a message graded none is elevated
+     * (0.2 of 0.5: a probability of 0.1): risk the encoder partly sees, evidence only with others
+     * in the same conversation. The encoder's head is sure of most messages either way, so the band
+     * is narrow; wider shares found no elevated message among ordinary hopeless ones.
      */
     static final double ELEVATED_SHARE = Double.parseDouble(System.getProperty("vigil.crisis.elevatedShare", "0.2"));
 

@@ -105,7 +105,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--crisis-encoder-rate", defaultValue = "" + EncoderBudget.DEFAULT_RATE,
             description = "Sentence-encoder calls per second of event time this instance may make for the crisis "
                     + "grade; past it the fast tier's grade stands and vigil_crisis_grades_total{tier=\"fast_over_budget\"} "
-                    + "counts it (default: ${DEFAULT-VALUE}, about half a core).")
+                    + "counts it (default: ${DEFAULT-VALUE}, about a third of a core).")
     double encoderRate;
 
     @Option(names = "--max-text-chars", defaultValue = "" + EventValidator.DEFAULT_MAX_TEXT_CHARS,
