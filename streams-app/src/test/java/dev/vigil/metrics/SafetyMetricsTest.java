@@ -3,6 +3,7 @@ package dev.vigil.metrics;
 import dev.vigil.schema.AffectiveCategory;
 import dev.vigil.schema.ConversationSummary;
 import dev.vigil.schema.CrisisLevel;
+import dev.vigil.schema.CrisisTier;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.ReferralStatus;
 import dev.vigil.schema.Role;
@@ -67,5 +68,20 @@ class SafetyMetricsTest {
         metrics.conversationEnded(ended(AffectiveCategory.COACHING, 6, Map.of(), 0.25));
         final var shift = registry.get(SafetyMetrics.SENTIMENT_SHIFT).tags("category", "coaching").summary();
         assertEquals(-0.25, shift.totalAmount() / shift.count() - SafetyMetrics.SENTIMENT_SHIFT_OFFSET, 1e-9);
+    }
+
+    @Test
+    void shouldCountCrisisGradesByTheTierThatDecidedThemSoOverBudgetGradesCanPage() {
+        for (final CrisisTier tier : new CrisisTier[] {CrisisTier.FAST, CrisisTier.FAST, CrisisTier.ENCODER,
+            CrisisTier.FAST_OVER_BUDGET}) {
+            metrics.messageClassified(MessageSignals.newBuilder().setEventId("e").setConversationId("c")
+                    .setAccountId("a").setTurn(0).setRole(Role.HUMAN).setEventTime(Instant.now())
+                    .setCrisisLevel(CrisisLevel.NONE).setCrisisTier(tier).setClassifierVersion("v").build(),
+                    1_000_000L, Instant.now());
+        }
+        assertEquals(2.0, registry.get(SafetyMetrics.CRISIS_GRADES).tags("tier", "fast").counter().count());
+        assertEquals(1.0, registry.get(SafetyMetrics.CRISIS_GRADES).tags("tier", "encoder").counter().count());
+        // VigilCrisisEncoderOverBudget reads this series (deploy/prometheus/rules/vigil-alerts.yml).
+        assertEquals(1.0, registry.get(SafetyMetrics.CRISIS_GRADES).tags("tier", "fast_over_budget").counter().count());
     }
 }
