@@ -82,8 +82,8 @@ public final class SemanticCrisis {
         final int[] windowStarts = new int[ENCODER_CHUNKS];
         final double[] windowScores = new double[ENCODER_CHUNKS];
         final double[] windowP = new double[CLASSES];
-        float[] hidden = new float[0];
-        float[] fastHidden = new float[0];
+        final float[] fastHidden;
+        final float[] hidden;
         /** Outputs of the last grade. */
         public CrisisLevel level;
         public double probability;
@@ -92,14 +92,16 @@ public final class SemanticCrisis {
         public CrisisTier tier;
         public boolean escalate;
 
-        Workspace(final int dims) {
+        Workspace(final int dims, final int fastHidden, final int encoderHidden) {
             vector = new float[dims];
             chunkVector = new float[dims];
+            this.fastHidden = new float[fastHidden];
+            this.hidden = new float[encoderHidden];
         }
     }
 
     public Workspace workspace() {
-        return new Workspace(vectors.dims);
+        return new Workspace(vectors.dims, fastHead.hidden, encoderHead.hidden);
     }
 
     public Settings settings() {
@@ -114,10 +116,6 @@ public final class SemanticCrisis {
         return vocab;
     }
 
-    public StaticVectors vectors() {
-        return vectors;
-    }
-
     /**
      * The fast tier: tokenises {@code text}, grades it from its static vector and decides whether
      * the encoder should see it ({@link Workspace#escalate}). Sets level, probability and tier.
@@ -125,7 +123,7 @@ public final class SemanticCrisis {
     public void fast(final String text, final Workspace ws) {
         ws.count = vocab.encode(text, ws.ids, FAST_MAX_TOKENS);
         vectors.embed(ws.ids, ws.count, ws.vector);
-        fastHead.probabilities(ws.vector, fastHidden(ws), ws.p);
+        fastHead.probabilities(ws.vector, ws.fastHidden, ws.p);
         ws.probability = 1 - ws.p[0];
         ws.severity = severity(ws.p);
         ws.level = grade(ws.p, settings.fastThreshold());
@@ -159,7 +157,7 @@ public final class SemanticCrisis {
             final int from = Math.min(w * step, ws.count - CHUNK_TOKENS);
             System.arraycopy(ws.ids, from, ws.chunk, 0, CHUNK_TOKENS);
             vectors.embed(ws.chunk, CHUNK_TOKENS, ws.chunkVector);
-            fastHead.probabilities(ws.chunkVector, fastHidden(ws), ws.chunkP);
+            fastHead.probabilities(ws.chunkVector, ws.fastHidden, ws.chunkP);
             final double s = 1 - ws.chunkP[0];
             for (int k = 0; k < ENCODER_CHUNKS; k++) {
                 if (s > scores[k]) {
@@ -188,7 +186,7 @@ public final class SemanticCrisis {
         double bestSeverity = 0;
         if (ws.count <= CHUNK_TOKENS) {
             final float[] v = enc.encode(ws.ids, ws.count);
-            encoderHead.probabilities(v, hidden(ws), ws.p);
+            encoderHead.probabilities(v, ws.hidden, ws.p);
             best = grade(ws.p, settings.encoderThreshold());
             bestProbability = 1 - ws.p[0];
             bestSeverity = severity(ws.p);
@@ -199,7 +197,7 @@ public final class SemanticCrisis {
             for (int k = 0; k < ENCODER_CHUNKS && scores[k] >= 0; k++) {
                 System.arraycopy(ws.ids, starts[k], ws.chunk, 0, CHUNK_TOKENS);
                 final float[] v = enc.encode(ws.chunk, CHUNK_TOKENS);
-                encoderHead.probabilities(v, hidden(ws), ws.chunkP);
+                encoderHead.probabilities(v, ws.hidden, ws.chunkP);
                 encoderInputs.increment();
                 final CrisisLevel l = grade(ws.chunkP, settings.encoderThreshold());
                 if (l.ordinal() > best.ordinal()) {
@@ -229,20 +227,6 @@ public final class SemanticCrisis {
                     : p[3] >= p[2] ? CrisisLevel.INTENT_OR_PLAN : CrisisLevel.ACTIVE_IDEATION;
         }
         return 1 - p[0] >= threshold ? CrisisLevel.PASSIVE_IDEATION : CrisisLevel.NONE;
-    }
-
-    private float[] fastHidden(final Workspace ws) {
-        if (ws.fastHidden.length != fastHead.hidden) {
-            ws.fastHidden = new float[fastHead.hidden];
-        }
-        return ws.fastHidden;
-    }
-
-    private float[] hidden(final Workspace ws) {
-        if (ws.hidden.length != encoderHead.hidden) {
-            ws.hidden = new float[encoderHead.hidden];
-        }
-        return ws.hidden;
     }
 
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
