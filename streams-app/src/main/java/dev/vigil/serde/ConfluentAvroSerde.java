@@ -23,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * id, then Avro binary. The serializer registers the record's schema under
  * {@code <topic>-value}; the deserializer fetches the writer schema by id and resolves it to
  * this record's schema, so readers keep working across compatible schema changes. Strings must be
- * valid UTF-8 ({@link StrictUtf8DatumReader}).
+ * valid UTF-8 ({@link StrictUtf8DatumReader}), and no length in the bytes may claim more than the
+ * record holds ({@link AvroBounds}), so no record, however built, makes the reader allocate
+ * more than its own size.
  */
 public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde<T> {
     public static final byte MAGIC_BYTE = 0;
@@ -33,7 +35,11 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     private final Schema readerSchema;
     private final SpecificDatumWriter<T> writer;
     private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
-    private final Map<Integer, SpecificDatumReader<T>> readersById = new ConcurrentHashMap<>();
+    private final Map<Integer, Reader<T>> readersById = new ConcurrentHashMap<>();
+
+    /** The writer schema behind a schema id and the reader that resolves it to this record's schema. */
+    private record Reader<T>(Schema writer, SpecificDatumReader<T> datumReader) {
+    }
 
     public ConfluentAvroSerde(final SchemaRegistryClient registry, final Class<T> type) {
         this.registry = registry;
@@ -73,11 +79,15 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
                 throw new SerializationException("not in the registry wire format (magic byte 0 + schema id)");
             }
             final int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
-            final SpecificDatumReader<T> reader = readersById.computeIfAbsent(id,
-                    i -> new StrictUtf8DatumReader<>(registry.schemaById(i), readerSchema));
+            final Reader<T> reader = readersById.computeIfAbsent(id, i -> {
+                final Schema writer = registry.schemaById(i);
+                return new Reader<>(writer, new StrictUtf8DatumReader<>(writer, readerSchema));
+            });
+            // Lengths first: the decoder allocates whatever a length claims before reading it.
+            AvroBounds.check(reader.writer(), bytes, HEADER, bytes.length - HEADER);
             final BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, null);
             try {
-                final T value = reader.read(null, decoder);
+                final T value = reader.datumReader().read(null, decoder);
                 if (!decoder.isEnd()) {
                     throw new SerializationException("trailing bytes after the Avro record");
                 }
