@@ -91,6 +91,14 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "As for `vigil run`: must match the live setting (default: ${DEFAULT-VALUE}).")
     int maxTextChars;
 
+    @Option(names = "--max-event-skew", defaultValue = "1h", converter = DurationConverter.class,
+            description = "As for `vigil run`: must match the live setting (default: ${DEFAULT-VALUE}).")
+    Duration maxEventSkew;
+
+    @Option(names = "--redelivery-horizon", defaultValue = "1h", converter = DurationConverter.class,
+            description = "As for `vigil run`: must match the live setting (default: ${DEFAULT-VALUE}).")
+    Duration redeliveryHorizon;
+
     @Option(names = "--timeout", defaultValue = "24h", converter = DurationConverter.class,
             description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -150,7 +158,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 stateDir != null ? stateDir : connection.dataDir.resolve("state"), commitInterval.toMillis(),
                 replicationFactor, 1, threads, connection.clientConfig());
         final Replay.Options options = new Replay.Options(runName, inputTopic, range, keepState, streams, monitoring,
-                new EventValidator(maxTextChars));
+                new EventValidator(maxTextChars, maxEventSkew, redeliveryHorizon));
         System.err.printf(Locale.ROOT, "replay %s: events %s .. %s (reading %s .. %s), classifier %s, outputs %s.*%n",
                 runName, range.from(), range.to(), range.readFrom(), range.readUntil(), classifier.version(),
                 options.outputPrefix());

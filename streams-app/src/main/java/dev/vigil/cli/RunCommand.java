@@ -112,6 +112,14 @@ public final class RunCommand implements Callable<Integer> {
             description = "Longer messages go to the dead-letter topic (default: ${DEFAULT-VALUE}).")
     int maxTextChars;
 
+    @Option(names = "--max-event-skew", defaultValue = "1h", converter = DurationConverter.class,
+            description = "An event whose own time is further than this from its Kafka record's timestamp goes to the dead-letter topic as skewed-time (default: ${DEFAULT-VALUE}).")
+    Duration maxEventSkew;
+
+    @Option(names = "--redelivery-horizon", defaultValue = "1h", converter = DurationConverter.class,
+            description = "An event id is remembered this long in event time; the same event again within it is dropped as a redelivery, another event under the same id is dead-lettered (default: ${DEFAULT-VALUE}).")
+    Duration redeliveryHorizon;
+
     @Option(names = "--broker-port", defaultValue = "" + EmbeddedKafka.DEFAULT_PORT, description = "Embedded broker port (default: ${DEFAULT-VALUE}).")
     int brokerPort;
 
@@ -283,7 +291,7 @@ public final class RunCommand implements Callable<Integer> {
             metrics.bindCrisisEncoder(Classifiers.semantic());
             metrics.bindSchemaRegistry(registryClient.status());
             final VigilTopology.Settings topologySettings = new VigilTopology.Settings(inputTopic,
-                    new EventValidator(maxTextChars), monitoring);
+                    new EventValidator(maxTextChars, maxEventSkew, redeliveryHorizon), monitoring);
             final VigilApp app = new VigilApp(VigilTopology.build(topologySettings, classifier, serdes, metrics.safety()),
                     settings);
             metrics.bindKafkaStreams(app.streams());

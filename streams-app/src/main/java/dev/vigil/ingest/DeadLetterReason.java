@@ -21,6 +21,15 @@ public enum DeadLetterReason {
     INVALID_FIELD,
     /** The record has no value at all (a tombstone on an event topic). */
     NULL_VALUE,
+    /** The record is larger than any valid event can be; it is refused unread. */
+    OVERSIZE_RECORD,
+    /** The event's own time is further from its Kafka record's timestamp than the allowed skew. */
+    SKEWED_TIME,
+    /**
+     * An event id seen before with different content: not a redelivery (those are dropped and
+     * counted), so it is kept here rather than silently dropped as one.
+     */
+    REUSED_EVENT_ID,
     /** The classifier failed on this event; the event is kept here rather than halting its partition. */
     CLASSIFIER_ERROR;
 

@@ -21,6 +21,22 @@ public final class DeadLetters {
     /** For records rejected by {@code vigil produce}: the 1-based line number in the input file. */
     public static final String LINE = "vigil.dlq.line";
 
+    /** Set when the value was cut to fit the dead-letter topic: the original value's size in bytes. */
+    public static final String ORIGINAL_SIZE = "vigil.dlq.original-size";
+    /** Set with {@link #ORIGINAL_SIZE}: hex SHA-256 of the whole original value, to match it with its source. */
+    public static final String ORIGINAL_SHA256 = "vigil.dlq.original-sha256";
+    /** Set when the original headers were too large to keep: how many were dropped. */
+    public static final String HEADERS_DROPPED = "vigil.dlq.headers-dropped";
+    /**
+     * Largest value a dead letter carries. The producer refuses records over
+     * {@code max.request.size} (1 MiB by default) and, under exactly-once, a refused send fails
+     * the stream thread, which reads the same record again: a record too large to dead-letter
+     * would loop forever. Larger values are cut to this, with their size and hash kept.
+     */
+    public static final int MAX_VALUE_BYTES = 768 * 1024;
+    /** Largest total of a record's own headers kept on its dead letter. */
+    public static final int MAX_HEADER_BYTES = 64 * 1024;
+
     /** Error descriptions are cut to this length so a header never grows with the input. */
     static final int MAX_ERROR_CHARS = 300;
 
@@ -49,6 +65,50 @@ public final class DeadLetters {
         put(headers, SOURCE, source);
         put(headers, LINE, Long.toString(line));
         return headers;
+    }
+
+    /**
+     * {@code value}, or its first {@link #MAX_VALUE_BYTES} bytes when it is larger, in which
+     * case its size and SHA-256 are added to {@code headers}.
+     */
+    public static byte[] fitValue(final byte[] value, final Headers headers) {
+        if (value == null || value.length <= MAX_VALUE_BYTES) {
+            return value;
+        }
+        put(headers, ORIGINAL_SIZE, Integer.toString(value.length));
+        try {
+            put(headers, ORIGINAL_SHA256, java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(value)));
+        } catch (final java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+        return java.util.Arrays.copyOf(value, MAX_VALUE_BYTES);
+    }
+
+    /**
+     * {@code headers}, or only Vigil's own when the record's headers add up to more than
+     * {@link #MAX_HEADER_BYTES} (how many were dropped is kept).
+     */
+    public static Headers fitHeaders(final Headers headers) {
+        long size = 0;
+        int count = 0;
+        for (final org.apache.kafka.common.header.Header h : headers) {
+            if (!h.key().startsWith("vigil.dlq.")) {
+                size += h.key().length() + (h.value() == null ? 0 : h.value().length);
+                count++;
+            }
+        }
+        if (size <= MAX_HEADER_BYTES) {
+            return headers;
+        }
+        final Headers kept = new RecordHeaders();
+        for (final org.apache.kafka.common.header.Header h : headers) {
+            if (h.key().startsWith("vigil.dlq.")) {
+                kept.add(h);
+            }
+        }
+        put(kept, HEADERS_DROPPED, Integer.toString(count));
+        return kept;
     }
 
     /** The value of header {@code key} as a string, or null. */

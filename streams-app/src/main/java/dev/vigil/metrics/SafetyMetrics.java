@@ -60,6 +60,8 @@ public final class SafetyMetrics {
     public static final double SENTIMENT_SHIFT_OFFSET = 2.0;
     public static final String ALERTS = "vigil.alerts.raised";
     public static final String DEAD_LETTERS = "vigil.dead.letters";
+    /** Events dropped at ingest because the same event (same id, same content) had already arrived. */
+    public static final String REDELIVERIES = "vigil.ingest.redeliveries";
     public static final String AGGREGATE_CELLS = "vigil.aggregate.cells";
     /**
      * Records not added to a window because it had closed: older than grace by their own
@@ -186,6 +188,11 @@ public final class SafetyMetrics {
     /** A record went to a dead-letter topic; {@code reason} is a fixed code, never the error text. */
     public void deadLetter(final String reason) {
         registry.counter(DEAD_LETTERS, "reason", reason).increment();
+    }
+
+    /** An event already seen (same id, same content) was dropped as a producer's redelivery. */
+    public void redelivery() {
+        registry.counter(REDELIVERIES).increment();
     }
 
     /** A record reached {@code stage}'s windows after one of its windows had closed; it is not counted there. */

@@ -95,7 +95,7 @@ public final class VigilTopology {
                         .withName(SOURCE));
 
         final Map<String, KStream<String, Ingested>> ingested = raw
-                .processValues(() -> new IngestProcessor(eventSerde.deserializer(), settings.validator(), metrics),
+                .processValues(IngestProcessor.withRedeliveries(eventSerde.deserializer(), settings.validator(), metrics),
                         Named.as(INGEST))
                 .split(Named.as("ingest-"))
                 .branch((key, value) -> !value.isValid(), Branched.as("rejected"))
@@ -167,15 +167,19 @@ public final class VigilTopology {
             final MessageSignals signals;
             try {
                 signals = classifier.classify(record.value().event());
-            } catch (final RuntimeException e) {
+            } catch (final RuntimeException | StackOverflowError e) {
+                // A stack overflow too (deeply nested input in a pattern): rethrown, it would
+                // make a replaced thread classify the same record again, forever.
                 final DeadLetterReason reason = DeadLetterReason.CLASSIFIER_ERROR;
                 final Optional<RecordMetadata> meta = context.recordMetadata();
                 metrics.deadLetter(reason.code());
-                context.forward(record.withValue(new Classified(null, record.value().originalValue()))
-                        .withHeaders(DeadLetters.fromTopic(record.headers(), reason, IngestProcessor.describe(e),
-                                meta.map(RecordMetadata::topic).orElse("unknown"),
-                                meta.map(RecordMetadata::partition).orElse(-1),
-                                meta.map(RecordMetadata::offset).orElse(-1L))));
+                final var headers = DeadLetters.fromTopic(record.headers(), reason, IngestProcessor.describe(e),
+                        meta.map(RecordMetadata::topic).orElse("unknown"),
+                        meta.map(RecordMetadata::partition).orElse(-1),
+                        meta.map(RecordMetadata::offset).orElse(-1L));
+                context.forward(record
+                        .withValue(new Classified(null, DeadLetters.fitValue(record.value().originalValue(), headers)))
+                        .withHeaders(DeadLetters.fitHeaders(headers)));
                 return;
             }
             final long nanos = System.nanoTime() - start;

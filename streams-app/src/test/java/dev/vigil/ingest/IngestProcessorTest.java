@@ -42,7 +42,7 @@ class IngestProcessorTest {
                     Serdes.ByteArray().serializer());
             final TestOutputTopic<String, String> out = driver.createOutputTopic("out", Serdes.String().deserializer(),
                     Serdes.String().deserializer());
-            in.pipeInput("c1", new byte[] {0, 0, 0, 0, 7});
+            in.pipeInput("c1", new byte[] {0, 0, 0, 0, 7}, EVENT.getTimestamp());
             return out.readValuesToList();
         }
     }

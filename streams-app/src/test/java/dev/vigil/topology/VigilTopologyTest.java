@@ -84,7 +84,7 @@ class VigilTopologyTest {
     void shouldClassifyValidEventsAtTheirOwnEventTime() {
         final ConversationEvent e = Events.event("c1", 0, Role.HUMAN, "I feel so anxious today", T0);
         // The producer put a wrong record time on it; the event's own timestamp must win.
-        input.pipeInput(new TestRecord<>("c1", framed(e), T0.plusSeconds(3600)));
+        input.pipeInput(new TestRecord<>("c1", framed(e), T0.plusSeconds(1800)));
 
         final TestRecord<String, MessageSignals> out = signals.readRecord();
         assertEquals("c1", out.key());
