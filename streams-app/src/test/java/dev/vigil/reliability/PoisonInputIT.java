@@ -48,10 +48,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Poison input, fuzzed: several hundred good events with bad records of every kind mixed in at
  * random places (seeded, so a failure reproduces): random bytes, JSON where Avro belongs,
  * truncated Avro, an unknown schema id, invalid UTF-8 inside a valid record, huge texts, an
- * unknown enum symbol, blank ids, a negative turn, a timestamp at the epoch, a tombstone.
- * What a user would check: every good event has exactly one signal, every bad record is in the
- * dead-letter topic exactly once with the reason for its kind, and the application is still
- * RUNNING with its original stream thread (no thread died on the way).
+ * unknown enum symbol, blank ids, a negative turn, a timestamp at the epoch, a tombstone, Avro
+ * whose lengths lie, event times far from their records', hostile ids, oversized records; then
+ * redeliveries of good events and other events under their ids.
+ * What a user would check: every good event has exactly one signal however often it arrived,
+ * every bad record is in the dead-letter topic exactly once with the reason for its kind, and
+ * the application is still RUNNING with its original stream thread (no thread died on the way).
  *
  * <p>The seed is {@code -Dvigil.fuzz.seed} (default fixed); the test prints it.
  */
@@ -77,7 +79,15 @@ class PoisonInputIT {
         BLANK_TEXT("missing-field"),
         NEGATIVE_TURN("invalid-field"),
         EPOCH_TIMESTAMP("invalid-field"),
-        TOMBSTONE("null-value");
+        TOMBSTONE("null-value"),
+        /** Framed Avro whose first string claims up to 2 GB: must not exhaust the heap. */
+        LYING_LENGTH("undeserializable"),
+        /** A valid event whose own time is years or days from its record's timestamp. */
+        SKEWED_TIME("skewed-time"),
+        /** An id with a control or invisible character, or far too long. */
+        HOSTILE_ID("invalid-field"),
+        /** Larger than any valid event: refused unread. */
+        OVERSIZE_RECORD("oversize-record");
 
         final String reason;
 
@@ -92,6 +102,8 @@ class PoisonInputIT {
     @Test
     void shouldProcessEveryGoodRecordOnceAndDeadLetterEveryBadOneWithItsReason() throws Exception {
         final long started = System.nanoTime();
+        int redeliveredCount;
+        int reusedCount;
         final long seed = Long.getLong("vigil.fuzz.seed", 20_261_122L);
         final Random random = new Random(seed);
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0);
@@ -103,7 +115,10 @@ class PoisonInputIT {
             final Serializer<ConversationEvent> avro = serdes.value(ConversationEvent.class).serializer();
 
             final List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+            final List<ConversationEvent> goodEvents = new ArrayList<>();
             final Set<String> goodIds = new TreeSet<>();
+            final Set<String> reusedIds = new TreeSet<>();
+            int redelivered = 0;
             for (int c = 0; goodIds.size() < GOOD; c++) {
                 final String conversation = "fuzz-good-" + c;
                 final int turns = 1 + random.nextInt(4);
@@ -111,10 +126,23 @@ class PoisonInputIT {
                     final ConversationEvent e = Events.event(conversation, t, t % 2 == 0 ? Role.HUMAN : Role.ASSISTANT,
                             sentence(random), T0.plusSeconds(c * 60L + t * 10L));
                     goodIds.add(e.getEventId());
-                    records.add(record(conversation, avro.serialize(INPUT, e)));
+                    goodEvents.add(e);
+                    records.add(record(conversation, avro.serialize(INPUT, e), e.getTimestamp()));
+                    // Right after some: a redelivery (dropped as such) or another event under
+                    // the same id (dead-lettered), under the original's key, as a producer would.
+                    final int after = random.nextInt(10);
+                    if (after == 0) {
+                        records.add(record(conversation, avro.serialize(INPUT, e), e.getTimestamp()));
+                        redelivered++;
+                    } else if (after == 1 && reusedIds.add(conversation)) {
+                        final ConversationEvent other = ConversationEvent.newBuilder(e)
+                                .setText(sentence(random) + " (another message)").build();
+                        records.add(record(conversation, avro.serialize(INPUT, other), e.getTimestamp()));
+                    }
                 }
             }
             final Map<String, String> expectedDeadLetters = new TreeMap<>();
+            reusedIds.forEach(conversation -> expectedDeadLetters.put(conversation, "reused-event-id"));
             final Poison[] kinds = Poison.values();
             for (int n = 0; n < BAD; n++) {
                 // Every kind at least once, then at random.
@@ -122,9 +150,11 @@ class PoisonInputIT {
                 final String key = "fuzz-bad-" + n + "-" + kind.name().toLowerCase();
                 expectedDeadLetters.put(key, kind.reason);
                 final byte[] value = poison(kind, key, random, avro, client);
-                records.add(random.nextInt(records.size() + 1), record(key, value));
+                records.add(random.nextInt(records.size() + 1), record(key, value, T0));
             }
-
+            redeliveredCount = redelivered;
+            reusedCount = reusedIds.size();
+            assertTrue(redelivered > 0 && !reusedIds.isEmpty(), "the seed gives both redeliveries and reused ids");
             try (KafkaProducer<String, byte[]> producer = Fixtures.producer(bootstrap)) {
                 records.forEach(producer::send);
                 producer.flush();
@@ -162,12 +192,14 @@ class PoisonInputIT {
                         "no stream thread died and was replaced: " + threads);
             }
         }
-        System.out.printf("PoisonInputIT: seed %d, %d good and %d bad records; took %.1f s%n", seed, GOOD, BAD,
-                (System.nanoTime() - started) / 1e9);
+        System.out.printf("PoisonInputIT: seed %d, %d good and %d bad records of %d kinds, %d redeliveries, "
+                + "%d reused ids; took %.1f s%n", seed, GOOD, BAD, Poison.values().length, redeliveredCount,
+                reusedCount, (System.nanoTime() - started) / 1e9);
     }
 
-    private static ProducerRecord<String, byte[]> record(final String key, final byte[] value) {
-        return new ProducerRecord<>(INPUT, null, T0.toEpochMilli(), key, value);
+    /** Record time = event time for events, as `vigil produce` writes it. */
+    private static ProducerRecord<String, byte[]> record(final String key, final byte[] value, final Instant time) {
+        return new ProducerRecord<>(INPUT, null, time.toEpochMilli(), key, value);
     }
 
     private static String sentence(final Random random) {
@@ -183,6 +215,7 @@ class PoisonInputIT {
                                  final Serializer<ConversationEvent> avro, final SchemaRegistryClient registry) {
         final ConversationEvent base = Events.event(key, 0, Role.HUMAN, "Please look at this zzzzzzzz for me",
                 T0.plusSeconds(random.nextInt(3600)));
+        base.setAccountId("acct-" + key); // ids here are long but within bounds
         final byte[] valid = avro.serialize(INPUT, base);
         return switch (kind) {
             case RANDOM_BYTES -> {
@@ -208,7 +241,7 @@ class PoisonInputIT {
                 yield b;
             }
             case HUGE_TEXT -> {
-                base.setText("word ".repeat((EventValidator.DEFAULT_MAX_TEXT_CHARS + 1 + random.nextInt(200_000)) / 5 + 1));
+                base.setText("word ".repeat((EventValidator.DEFAULT_MAX_TEXT_CHARS + 1 + random.nextInt(60_000)) / 5 + 1));
                 yield avro.serialize(INPUT, base);
             }
             case UNKNOWN_ROLE -> BadRecords.unknownRole(registry, INPUT, base.getTimestamp());
@@ -223,6 +256,38 @@ class PoisonInputIT {
                 yield avro.serialize(INPUT, base);
             }
             case TOMBSTONE -> null;
+            case LYING_LENGTH -> {
+                // Header and schema id of a valid record, then a length of up to 2 GB and a few bytes.
+                final long[] claims = {Integer.MAX_VALUE, Integer.MAX_VALUE - 8, 1L << 30, 1L << 40, 1L << 62};
+                long z = claims[random.nextInt(claims.length)] << 1;
+                final java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                b.write(valid, 0, 5);
+                while ((z & ~0x7FL) != 0) {
+                    b.write((int) ((z & 0x7F) | 0x80));
+                    z >>>= 7;
+                }
+                b.write((int) z);
+                b.write(valid, 5, random.nextInt(8));
+                yield b.toByteArray();
+            }
+            case SKEWED_TIME -> {
+                final Duration[] skews = {Duration.ofDays(365L * 73), Duration.ofDays(2), Duration.ofMinutes(90),
+                    Duration.ofDays(-3), Duration.ofDays(-365L * 30)};
+                base.setTimestamp(T0.plus(skews[random.nextInt(skews.length)]));
+                yield avro.serialize(INPUT, base);
+            }
+            case HOSTILE_ID -> {
+                final String[] ids = {"acct\nforged log line", "acct\u202Eevil", "acct\u0000", "a".repeat(129),
+                    "acct\u200Bzw", "acct \t x", "<!channel>\u001b[2J"};
+                base.setAccountId(ids[random.nextInt(ids.length)]);
+                yield avro.serialize(INPUT, base);
+            }
+            case OVERSIZE_RECORD -> {
+                final byte[] b = new byte[new EventValidator().maxRecordBytes() + 1 + random.nextInt(100_000)];
+                random.nextBytes(b);
+                b[0] = 0;
+                yield b;
+            }
         };
     }
 
