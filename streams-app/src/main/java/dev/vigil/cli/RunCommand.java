@@ -14,6 +14,7 @@ import dev.vigil.ingest.EventValidator;
 import dev.vigil.http.CurrentAggregates;
 import dev.vigil.http.RecentAlerts;
 import dev.vigil.http.ViewFeeder;
+import dev.vigil.ingest.CommittedDeadLetters;
 import dev.vigil.http.VigilHttpServer;
 import dev.vigil.metrics.VigilMetrics;
 import dev.vigil.schema.CrisisLevel;
@@ -303,9 +304,12 @@ public final class RunCommand implements Callable<Integer> {
                     recentAlerts, currentAggregates, () -> registryClient.status().up());
             started.push(http);
             started.push(app);
-            app.start();
             final Map<String, Object> viewClient = new HashMap<>();
             settings.clientProperties().forEach((key, value) -> viewClient.put(String.valueOf(key), value));
+            // Dead letters are counted as committed, from their topic, before the topology can write any.
+            started.push(CommittedDeadLetters.start(viewClient, settings.applicationId(),
+                    topologySettings.deadLetterTopic(), metrics.safety()));
+            app.start();
             started.push(ViewFeeder.start(viewClient, monitoring.topic(Topics.ALERTS), monitoring.topic(Topics.AGGREGATES),
                     serdes, recentAlerts, currentAggregates, VIEW_LOOKBACK));
             if (embedded) {

@@ -212,7 +212,7 @@ public final class IngestProcessor implements FixedKeyProcessor<String, byte[], 
 
     private void reject(final FixedKeyRecord<String, byte[]> record, final Rejection rejection) {
         final Optional<RecordMetadata> meta = context.recordMetadata();
-        metrics.deadLetter(rejection.reason().code());
+        // Not counted here: an aborted transaction would count it twice (see CommittedDeadLetters).
         final Headers headers = DeadLetters.fromTopic(record.headers(), rejection.reason(), rejection.error(),
                 meta.map(RecordMetadata::topic).orElse("unknown"),
                 meta.map(RecordMetadata::partition).orElse(-1),

@@ -172,7 +172,6 @@ public final class VigilTopology {
                 // make a replaced thread classify the same record again, forever.
                 final DeadLetterReason reason = DeadLetterReason.CLASSIFIER_ERROR;
                 final Optional<RecordMetadata> meta = context.recordMetadata();
-                metrics.deadLetter(reason.code());
                 final var headers = DeadLetters.fromTopic(record.headers(), reason, IngestProcessor.describe(e),
                         meta.map(RecordMetadata::topic).orElse("unknown"),
                         meta.map(RecordMetadata::partition).orElse(-1),

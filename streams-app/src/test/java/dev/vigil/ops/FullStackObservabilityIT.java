@@ -143,6 +143,10 @@ class FullStackObservabilityIT {
                     new CurrentAggregates());
             parts.add(http);
             parts.add(app);
+            final Map<String, Object> client = new java.util.HashMap<>();
+            settings.clientProperties().forEach((k, v) -> client.put(String.valueOf(k), v));
+            parts.add(dev.vigil.ingest.CommittedDeadLetters.start(client, settings.applicationId(),
+                    Topics.CONVERSATION_EVENTS_DLQ, metrics.safety()));
             app.start();
             assertTrue(app.awaitRunning(Duration.ofMinutes(2)), "Kafka Streams running, state " + app.state());
         }
