@@ -21,6 +21,12 @@ public final class Campaign {
     /** Accounts when the alert was last sent. */
     public long alertedAccounts;
 
+    /** Accounts and messages the last absorb could not keep past the caps; counted and reset by the stage. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    transient long cappedAccounts;
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    transient long cappedMessages;
+
     /** Adds a cluster's members; true if anything new was learnt. */
     boolean absorb(final Iterable<Member> members) {
         final int accountsBefore = accounts.size();
@@ -31,10 +37,14 @@ public final class Campaign {
             }
             if (accounts.size() < ACCOUNT_CAP) {
                 accounts.add(m.account);
+            } else if (!accounts.contains(m.account)) {
+                cappedAccounts++;
             }
             for (final long msg : m.messages) {
                 if (messages.size() < MESSAGE_CAP) {
                     messages.add(msg);
+                } else if (!messages.contains(msg)) {
+                    cappedMessages++;
                 }
             }
             firstSeen = Math.min(firstSeen, m.firstSeen);

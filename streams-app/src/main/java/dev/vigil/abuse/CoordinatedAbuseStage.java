@@ -190,7 +190,13 @@ public final class CoordinatedAbuseStage {
 
         @Override
         protected BucketWindow add(final String bucket, final Sighting s, final BucketWindow w) {
-            return w.add(s, config.abuseBucketCap());
+            final long overflowBefore = w.overflow;
+            final BucketWindow next = w.add(s, config.abuseBucketCap());
+            if (next.overflow > overflowBefore) {
+                // A full bucket is where a flood of distinct texts could hide a campaign: counted.
+                Metered.safely(() -> metrics.abuseDropped("bucket_overflow"));
+            }
+            return next;
         }
 
         @Override
@@ -425,6 +431,7 @@ public final class CoordinatedAbuseStage {
                     final long firstBefore = known.firstSeen;
                     final int variantsBefore = known.fingerprints.size();
                     final boolean learnt = known.absorb(cluster);
+                    countCapped(known);
                     if (learnt) {
                         final boolean grew = known.accounts.size()
                                 >= Math.ceil(known.alertedAccounts * (1 + config.abuseUpdateGrowth()))
@@ -448,11 +455,26 @@ public final class CoordinatedAbuseStage {
                 c.detectedWindowStart = w.windowStart;
                 c.detectedWindowEnd = w.windowEnd;
                 c.absorb(cluster);
+                countCapped(c);
                 c.id = campaignId(c.fingerprints.stream().min(Long::compareUnsigned).orElse(0L), w.windowStart);
                 c.dedupKey = Alerts.dedupKey(AlertType.COORDINATED_ABUSE, "cluster", c.id,
                         "from-" + Instant.ofEpochMilli(w.windowStart));
                 raise(c, w, true);
                 campaigns.put(c);
+            }
+        }
+
+        /** Evidence a campaign could not keep (its account and message lists are capped) is counted. */
+        private void countCapped(final Campaign c) {
+            if (c.cappedAccounts > 0 || c.cappedMessages > 0) {
+                final long accounts = c.cappedAccounts;
+                final long messages = c.cappedMessages;
+                Metered.safely(() -> {
+                    metrics.abuseDropped("campaign_accounts", accounts);
+                    metrics.abuseDropped("campaign_messages", messages);
+                });
+                c.cappedAccounts = 0;
+                c.cappedMessages = 0;
             }
         }
 

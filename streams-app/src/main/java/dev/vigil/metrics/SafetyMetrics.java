@@ -62,6 +62,8 @@ public final class SafetyMetrics {
     public static final String DEAD_LETTERS = "vigil.dead.letters";
     /** Events dropped at ingest because the same event (same id, same content) had already arrived. */
     public static final String REDELIVERIES = "vigil.ingest.redeliveries";
+    /** Coordinated-abuse evidence dropped at a bound, by what bound. */
+    public static final String ABUSE_DROPPED = "vigil.abuse.dropped";
     public static final String AGGREGATE_CELLS = "vigil.aggregate.cells";
     /**
      * Records not added to a window because it had closed: older than grace by their own
@@ -188,6 +190,21 @@ public final class SafetyMetrics {
     /** A record went to a dead-letter topic; {@code reason} is a fixed code, never the error text. */
     public void deadLetter(final String reason) {
         registry.counter(DEAD_LETTERS, "reason", reason).increment();
+    }
+
+    /**
+     * Coordinated-abuse evidence not kept because a bound was reached: {@code what} is
+     * bucket_overflow (a sighting a full bucket window had no room for), campaign_accounts or
+     * campaign_messages (past a campaign's caps).
+     */
+    public void abuseDropped(final String what) {
+        abuseDropped(what, 1);
+    }
+
+    public void abuseDropped(final String what, final long n) {
+        if (n > 0) {
+            registry.counter(ABUSE_DROPPED, "what", what).increment(n);
+        }
     }
 
     /** An event already seen (same id, same content) was dropped as a producer's redelivery. */

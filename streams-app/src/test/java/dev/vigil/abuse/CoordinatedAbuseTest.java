@@ -74,6 +74,22 @@ class CoordinatedAbuseTest {
     }
 
     @Test
+    void shouldCountTheSightingsAFullBucketHadNoRoomFor() {
+        // A flood of one text's variants from many accounts against a small bucket cap: what the
+        // bucket cannot keep is counted, so an operator can see evidence was dropped.
+        final int cap = 20;
+        final int accounts = 50;
+        try (MonitoringDriver d = new MonitoringDriver(dev.vigil.topology.MonitoringConfig.builder()
+                .abuseBucketCap(cap).build())) {
+            campaign(d, accounts, at(Duration.ofMinutes(1)));
+            d.advanceStreamTime(at(Duration.ofHours(4)));
+            final var dropped = d.metrics().registry().find(dev.vigil.metrics.SafetyMetrics.ABUSE_DROPPED)
+                    .tag("what", "bucket_overflow").counter();
+            assertTrue(dropped != null && dropped.count() > 0, "bucket overflow counted");
+        }
+    }
+
+    @Test
     void shouldAlertOnceForThirtyAccountsPostingVariationsOfOneText() {
         try (MonitoringDriver d = new MonitoringDriver()) {
             ordinaryTraffic(d, 40, new Random(3));
