@@ -120,6 +120,9 @@ public final class AlertRouterLoop implements Runnable, AutoCloseable {
         Gauge.builder(REGISTRY_WAITING, this, loop -> loop.waitingForRegistry() ? 1 : 0)
                 .description("1 while an alert cannot be read because the schema registry is unavailable")
                 .register(metrics.registry());
+        // At zero from the start, so the first unreadable record is an increase Prometheus sees
+        // (a counter that appears at 1 has no increase) and VigilAlertsUnreadable fires on it.
+        metrics.counter(SafetyMetrics.DEAD_LETTERS, "reason", "alert_" + REASON_UNREADABLE);
         this.registryWaits = Counter.builder(REGISTRY_WAITS)
                 .description("Reads of an alert put off because the schema registry was unavailable")
                 .register(metrics.registry());
