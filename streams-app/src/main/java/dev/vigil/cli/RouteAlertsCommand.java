@@ -52,6 +52,10 @@ import java.util.concurrent.CountDownLatch;
  * It connects like every other job ({@link ConnectionOptions}): {@code --bootstrap-servers} and
  * {@code --schema-registry-url} or the running embedded stack, Kafka client and registry settings
  * through {@code --kafka-config ssl.truststore.location=...} or {@code KAFKA_SSL_TRUSTSTORE_LOCATION=...}.
+ * The registry client gets the same settings as {@code vigil run}'s ({@code basic.auth.user.info},
+ * {@code schema.registry.ssl.truststore.*}, retries); its state is in {@code vigil_schema_registry_up}
+ * and the health answers, and an alert it cannot read for want of the registry waits (see
+ * {@link AlertRouterLoop}).
  */
 @Command(name = "route-alerts", mixinStandardHelpOptions = true,
         description = {"Deliver alerts to PagerDuty, Opsgenie, Slack and webhooks.",
@@ -130,6 +134,8 @@ public final class RouteAlertsCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8082", description = "Port of /metrics and /health (0: none).")
     int httpPort;
 
+    static final int MAX_REGISTRY_BACKOFF_SECONDS = 30;
+
     private final Map<String, String> env;
     private volatile AlertRouterLoop running;
 
@@ -157,13 +163,18 @@ public final class RouteAlertsCommand implements Callable<Integer> {
                     new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, requestTimeout, Duration.ofMinutes(5)),
                     metrics.safety());
             final AlertRouter router = new AlertRouter(destinations, deliverer, metrics.safety());
-            final VigilSerdes serdes = VigilSerdes.registry(registry(stack));
+            final SchemaRegistryClient registry = registry(stack);
+            metrics.bindSchemaRegistry(registry.status());
+            final VigilSerdes serdes = VigilSerdes.registry(registry);
             final AlertRouterLoop loop = new AlertRouterLoop(kafka, groupId, alertsTopic, dlqTopic,
-                    serdes.value(SafetyAlert.class).deserializer(), router, metrics.safety());
+                    serdes.value(SafetyAlert.class).deserializer(), router, metrics.safety(), registryBackoff());
+            // The registry is reported DOWN while it fails requests or while an alert waits for it
+            // (an answer that is no answer, such as a redirect, leaves its status up).
             final VigilHttpServer http = httpPort == 0 ? null : VigilHttpServer.start(httpHost, httpPort,
                     metrics::scrape,
                     () -> loop.isRunning() ? KafkaStreams.State.RUNNING : KafkaStreams.State.NOT_RUNNING,
-                    new RecentAlerts(), new CurrentAggregates());
+                    new RecentAlerts(), new CurrentAggregates(),
+                    () -> registry.status().up() && !loop.waitingForRegistry());
             running = loop;
             final CountDownLatch done = new CountDownLatch(1);
             final Thread worker = new Thread(() -> {
@@ -178,6 +189,17 @@ public final class RouteAlertsCommand implements Callable<Integer> {
             }
             return loop.failed() ? 1 : 0;
         }
+    }
+
+    /**
+     * The wait before an alert the registry kept from being read is read again: the delivery
+     * backoff, capped at {@value #MAX_REGISTRY_BACKOFF_SECONDS} s so an alert goes out soon after
+     * the registry is back.
+     */
+    RetryPolicy registryBackoff() {
+        final Duration cap = maxBackoff.compareTo(Duration.ofSeconds(MAX_REGISTRY_BACKOFF_SECONDS)) > 0
+                ? Duration.ofSeconds(MAX_REGISTRY_BACKOFF_SECONDS) : maxBackoff;
+        return new RetryPolicy(1, initialBackoff, cap, requestTimeout, cap);
     }
 
     /** Stops a running {@link #call()} the way the shutdown hook does (for tests and embedding). */

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code vigil route-alerts} connects the way every other job does. */
 class RouteAlertsCommandTest {
@@ -92,5 +94,72 @@ class RouteAlertsCommandTest {
         } finally {
             registry.stop(0);
         }
+    }
+
+    @Test
+    void shouldTrustTheRegistryCertificateOfTheTrustStoreSettings(@TempDir final Path dir) throws Exception {
+        final String password = "changeit";
+        final Path keystore = dir.resolve("registry.p12");
+        final Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        final Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "registry",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass", password, "-keypass", password).redirectErrorStream(true).start();
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() == 0, output);
+        final java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(keystore)) {
+            store.load(in, password.toCharArray());
+        }
+        final javax.net.ssl.KeyManagerFactory keys =
+                javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, password.toCharArray());
+        final javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(keys.getKeyManagers(), null, null);
+        final com.sun.net.httpserver.HttpsServer registry =
+                com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        registry.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        registry.createContext("/", exchange -> {
+            final byte[] body = "{\"schema\": \"\\\"string\\\"\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        registry.start();
+        try {
+            final String url = "https://127.0.0.1:" + registry.getAddress().getPort();
+            // As variables, the way the Kubernetes manifests pass them to every job ...
+            final RouteAlertsCommand fromEnv = parse(Map.of(
+                    "KAFKA_SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION", keystore.toString(),
+                    "KAFKA_SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD", password,
+                    "KAFKA_SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE", "PKCS12", "KAFKA_SCHEMA_REGISTRY_MAX_RETRIES", "0"),
+                    "--bootstrap-servers", "b:9092", "--schema-registry-url", url);
+            try (SchemaRegistryClient client = fromEnv.registry(fromEnv.connection.resolve())) {
+                assertEquals("\"string\"", client.schemaById(1).toString());
+            }
+            // ... or as flags.
+            final RouteAlertsCommand fromFlags = parse(Map.of(), "--bootstrap-servers", "b:9092",
+                    "--schema-registry-url", url,
+                    "--kafka-config", "schema.registry.ssl.truststore.location=" + keystore,
+                    "--kafka-config", "schema.registry.ssl.truststore.password=" + password,
+                    "--kafka-config", "schema.registry.ssl.truststore.type=PKCS12");
+            try (SchemaRegistryClient client = fromFlags.registry(fromFlags.connection.resolve())) {
+                assertEquals("\"string\"", client.schemaById(1).toString());
+            }
+            // Without them, the certificate is refused: the settings are what made the difference.
+            final RouteAlertsCommand without = parse(Map.of(), "--bootstrap-servers", "b:9092", "--schema-registry-url", url);
+            try (SchemaRegistryClient client = without.registry(without.connection.resolve())) {
+                assertThrows(dev.vigil.serde.SchemaRegistryException.class, () -> client.schemaById(1));
+            }
+        } finally {
+            registry.stop(0);
+        }
+    }
+
+    @Test
+    void shouldCapTheWaitForTheRegistryAtThirtySeconds() {
+        assertEquals(Duration.ofSeconds(30), parse(Map.of()).registryBackoff().maxBackoff(), "60 s default, capped");
+        assertEquals(Duration.ofSeconds(2), parse(Map.of(), "--max-backoff", "2s").registryBackoff().maxBackoff());
+        assertEquals(Duration.ofMillis(500), parse(Map.of()).registryBackoff().initialBackoff());
     }
 }

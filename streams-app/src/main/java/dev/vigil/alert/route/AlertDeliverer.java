@@ -62,8 +62,19 @@ public final class AlertDeliverer {
         for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
             limiter.acquire();
             Duration wait;
+            final HttpRequest request;
             try {
-                final HttpRequest request = destination.request(alert).timeout(policy.requestTimeout()).build();
+                request = destination.request(alert).timeout(policy.requestTimeout()).build();
+            } catch (final RuntimeException e) {
+                // An alert the destination cannot even express as a request (say, a header value
+                // HTTP forbids): sending it again would fail again. It must not stop the router
+                // either, or every later alert would wait behind it: it is dead-lettered.
+                LOG.warn("{} cannot send alert {} ({}): not retried", destination.name(), alert.getAlertId(),
+                        e.getClass().getSimpleName());
+                metrics.alertDelivery(destination.name(), "rejected");
+                return DeliveryResult.failed(attempt, "unsendable", e.getClass().getSimpleName());
+            }
+            try {
                 final HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 final int status = response.statusCode();
                 if (status >= 200 && status < 300) {

@@ -44,6 +44,12 @@ public final class AlertRouter {
         this.destinations = List.copyOf(destinations);
         this.deliverer = deliverer;
         this.metrics = metrics;
+        // At zero from the start, so the first dead letter is an increase Prometheus sees and
+        // VigilAlertDeliveryFailing fires on it.
+        for (final Destination d : this.destinations) {
+            metrics.counter(SafetyMetrics.ALERT_DELIVERIES, "destination", d.name(),
+                    "outcome", "dead_lettered");
+        }
     }
 
     public List<Destination> destinations() {

@@ -12,9 +12,12 @@ import java.util.Map;
 
 /**
  * Opsgenie Alert API ({@code POST /v2/alerts}): {@code alias} = the alert's dedup key, which
- * Opsgenie uses to de-duplicate open alerts, so a retry never opens a second one.
+ * Opsgenie uses to de-duplicate open alerts, so a retry never opens a second one. Fields are
+ * cleaned and bounded ({@link AlertJson}); the message to Opsgenie's 130 characters.
  */
 public final class OpsgenieDestination extends HttpDestination {
+    static final int MESSAGE_MAX = 130;
+    static final int DESCRIPTION_MAX = 2000;
     public static final URI DEFAULT_ENDPOINT = URI.create("https://api.opsgenie.com/v2/alerts");
 
     private final String apiKey;
@@ -45,13 +48,15 @@ public final class OpsgenieDestination extends HttpDestination {
             }
         });
         final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("message", AlertJson.truncate(a.getSummary(), 130));
-        body.put("alias", AlertJson.truncate(a.getDedupKey(), 512));
-        body.put("description", a.getSummary() + "\nRunbook: " + a.getRunbookUrl());
+        body.put("message", ToolText.clean(a.getSummary(), MESSAGE_MAX));
+        body.put("alias", AlertJson.dedupKey(a));
+        final String runbook = ToolText.url(a.getRunbookUrl());
+        body.put("description", ToolText.clean(a.getSummary(), DESCRIPTION_MAX)
+                + (runbook == null ? "" : "\nRunbook: " + runbook));
         body.put("tags", List.of("vigil", a.getType().name().toLowerCase(Locale.ROOT),
                 a.getSeverity().name().toLowerCase(Locale.ROOT)));
         body.put("details", details);
-        body.put("entity", a.getSubjectKind());
+        body.put("entity", ToolText.clean(a.getSubjectKind(), AlertJson.LABEL_MAX));
         body.put("source", "vigil");
         body.put("priority", priority(a.getSeverity()));
         return HttpRequest.newBuilder(endpoint())

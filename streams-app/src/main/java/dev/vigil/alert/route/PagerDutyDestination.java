@@ -11,9 +11,12 @@ import java.util.Map;
 
 /**
  * PagerDuty Events API v2: one {@code trigger} event per alert, {@code dedup_key} = the alert's
- * dedup key, so PagerDuty folds every retry and redelivery into the one incident.
+ * dedup key, so PagerDuty folds every retry and redelivery into the one incident. Fields are
+ * cleaned and bounded ({@link AlertJson}): the summary to PagerDuty's 1,024 characters, the dedup
+ * key to its 255 (a longer key is shortened to a prefix and a hash, never cut into another key).
  */
 public final class PagerDutyDestination extends HttpDestination {
+    static final int SUMMARY_MAX = 1024;
     public static final URI DEFAULT_ENDPOINT = URI.create("https://events.pagerduty.com/v2/enqueue");
 
     private final String routingKey;
@@ -37,20 +40,21 @@ public final class PagerDutyDestination extends HttpDestination {
     @Override
     public HttpRequest.Builder request(final SafetyAlert a) {
         final Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("summary", AlertJson.truncate(a.getSummary(), 1024));
+        payload.put("summary", ToolText.clean(a.getSummary(), SUMMARY_MAX));
         payload.put("source", "vigil");
         payload.put("severity", severity(a.getSeverity()));
         payload.put("timestamp", a.getRaisedAt().toString());
-        payload.put("component", a.getSubjectKind());
+        payload.put("component", ToolText.clean(a.getSubjectKind(), AlertJson.LABEL_MAX));
         payload.put("group", a.getType().name().toLowerCase(java.util.Locale.ROOT));
         payload.put("class", a.getType().name());
         payload.put("custom_details", AlertJson.details(a));
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("routing_key", routingKey);
         body.put("event_action", "trigger");
-        body.put("dedup_key", a.getDedupKey());
+        body.put("dedup_key", AlertJson.dedupKey(a));
         body.put("payload", payload);
-        body.put("links", List.of(Map.of("href", a.getRunbookUrl(), "text", "Runbook")));
+        final String runbook = ToolText.url(a.getRunbookUrl());
+        body.put("links", runbook == null ? List.of() : List.of(Map.of("href", runbook, "text", "Runbook")));
         body.put("client", "Vigil");
         return HttpRequest.newBuilder(endpoint())
                 .header("Content-Type", "application/json")

@@ -18,7 +18,9 @@ import java.util.HexFormat;
  * <p>Headers: {@code X-Vigil-Timestamp} (epoch seconds), {@code X-Vigil-Signature}
  * ({@code sha256=} + hex HMAC-SHA256 of {@code <timestamp>.<body>} with the shared secret; the
  * timestamp is signed so an old request cannot be replayed later) and {@code Idempotency-Key}
- * (the dedup key, for receivers that de-duplicate).
+ * (the dedup key, for receivers that de-duplicate; printable ASCII, as a header must be, see
+ * {@link AlertJson#dedupKey}). The body is the {@linkplain AlertJson#details cleaned and bounded}
+ * fields, written by Jackson.
  */
 public final class WebhookDestination extends HttpDestination {
     public static final String SIGNATURE_HEADER = "X-Vigil-Signature";
@@ -60,7 +62,7 @@ public final class WebhookDestination extends HttpDestination {
                 .header("Content-Type", "application/json")
                 .header(TIMESTAMP_HEADER, timestamp)
                 .header(SIGNATURE_HEADER, signature(secret, timestamp, body))
-                .header(IDEMPOTENCY_HEADER, a.getDedupKey())
+                .header(IDEMPOTENCY_HEADER, AlertJson.dedupKey(a))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 }
