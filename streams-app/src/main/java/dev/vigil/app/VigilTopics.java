@@ -33,8 +33,15 @@ public final class VigilTopics {
      */
     public static List<NewTopic> topics(final String inputTopic, final MonitoringConfig monitoring,
                                         final int partitions, final short rf) {
-        return topics(inputTopic, monitoring, partitions, rf, null);
+        return topics(inputTopic, monitoring, partitions, rf, null, DEFAULT_DEAD_LETTER_RETENTION);
     }
+
+    /**
+     * How long the input's dead letters are kept by default. They hold raw text (the original
+     * record), so they are kept only as long as fixing a producer and re-driving its records
+     * takes, not forever like the outputs.
+     */
+    public static final Duration DEFAULT_DEAD_LETTER_RETENTION = Duration.ofDays(7);
 
     /**
      * The topics {@code vigil run} reads and writes.
@@ -46,19 +53,26 @@ public final class VigilTopics {
      * explicit retention: {@code null} keeps records until someone deletes them, which is what a
      * backfill needs; production sets its own policy.
      *
-     * @param rf        replication factor of every topic; 0 or less uses the broker's default
-     * @param retention how long records are kept, counted from their event time; null: forever
+     * <p>The input's dead-letter topic is the exception: it holds raw text, so it has a finite
+     * retention counted from when each dead letter was written ({@code LogAppendTime}: a dead
+     * letter from a backfill of last year's events is kept as long as one from today's).
+     *
+     * @param rf                   replication factor of every topic; 0 or less uses the broker's default
+     * @param retention            how long records are kept, counted from their event time; null: forever
+     * @param deadLetterRetention  how long the input's dead letters are kept from when they were written
      */
     public static List<NewTopic> topics(final String inputTopic, final MonitoringConfig monitoring,
-                                        final int partitions, final short rf, final Duration retention) {
+                                        final int partitions, final short rf, final Duration retention,
+                                        final Duration deadLetterRetention) {
         final Optional<Integer> count = Optional.of(partitions);
         final Optional<Short> replicationFactor = rf > 0 ? Optional.of(rf) : Optional.empty();
         final Map<String, String> kept = Map.of(TopicConfig.RETENTION_MS_CONFIG,
                 retention == null ? "-1" : Long.toString(retention.toMillis()));
         final List<NewTopic> topics = new ArrayList<>();
         topics.add(new NewTopic(inputTopic, count, replicationFactor).configs(kept));
-        // Dead letters are kept as long as events: someone has to look at them.
-        topics.add(new NewTopic(inputTopic + ".dlq", count, replicationFactor).configs(kept));
+        topics.add(new NewTopic(inputTopic + ".dlq", count, replicationFactor).configs(Map.of(
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(deadLetterRetention.toMillis()),
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")));
         topics.add(new NewTopic(monitoring.topic(Topics.MESSAGE_SIGNALS), count, replicationFactor).configs(kept));
         // One summary per conversation is what matters; compaction keeps the latest.
         topics.add(new NewTopic(monitoring.topic(Topics.CONVERSATION_SUMMARIES), count, replicationFactor)

@@ -100,6 +100,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "broker's 7-day default minutes after it arrives).")
     Duration topicRetention;
 
+    @Option(names = "--dead-letter-retention", defaultValue = "7d", converter = DurationConverter.class,
+            description = "Retention of the input's dead-letter topic when Vigil creates it, counted from when each "
+                    + "dead letter was written. Dead letters hold the original record, text included: keep them only "
+                    + "as long as fixing a producer takes (default: ${DEFAULT-VALUE}).")
+    Duration deadLetterRetention;
+
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -281,7 +287,8 @@ public final class RunCommand implements Callable<Integer> {
                     partitions, threads, clientConfig);
             final MonitoringConfig monitoring = monitoringConfig();
             final var created = VigilTopics.ensure(settings.clientProperties(),
-                    VigilTopics.topics(inputTopic, monitoring, partitions, replicationFactor, topicRetention));
+                    VigilTopics.topics(inputTopic, monitoring, partitions, replicationFactor, topicRetention,
+                            deadLetterRetention));
 
             final SchemaRegistryClient registryClient = SchemaRegistries.forUrl(registryUrl, clientConfig);
             final VigilSerdes serdes = VigilSerdes.registry(registryClient);
