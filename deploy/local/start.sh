@@ -117,9 +117,19 @@ if [[ $with_vigil -eq 1 ]]; then
   else
     # Build first, in the foreground, so the pid below is Vigil's JVM (the launcher execs java).
     "$root/vigil" --version > /dev/null
+    # Against a cluster Vigil needs a pseudonym key: unless one is given (VIGIL_PSEUDONYM_KEY or
+    # VIGIL_PSEUDONYM_KEY_FILE), this stack keeps its own, made once, owner-only, in run/.
+    key_args=()
+    if [[ -z "${VIGIL_PSEUDONYM_KEY:-}" && -z "${VIGIL_PSEUDONYM_KEY_FILE:-}" ]]; then
+      if [[ ! -s "$run/pseudonym.key" ]]; then
+        (umask 077 && head -c 32 /dev/urandom | base64 > "$run/pseudonym.key")
+        log "made a pseudonym key in $run/pseudonym.key (keep it to resolve pseudonyms in alerts)"
+      fi
+      key_args=(--pseudonym-key-file "$run/pseudonym.key")
+    fi
     nohup "$root/vigil" run --bootstrap-servers "127.0.0.1:$kafka_port" \
       --schema-registry-url "$(cat "$run/schema.registry.url")" --data-dir "$run/vigil" \
-      ${vigil_args[@]+"${vigil_args[@]}"} > "$run/vigil.out" 2>&1 &
+      ${key_args[@]+"${key_args[@]}"} ${vigil_args[@]+"${vigil_args[@]}"} > "$run/vigil.out" 2>&1 &
     echo $! > "$run/vigil.pid"
     for _ in $(seq 1 240); do
       alive "$run/vigil.pid" || fail "Vigil exited during startup: $(tail -n 5 "$run/vigil.out")"

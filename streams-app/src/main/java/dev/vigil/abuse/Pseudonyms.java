@@ -10,13 +10,14 @@ import java.util.HexFormat;
 /**
  * Keyed hash (HMAC-SHA256) of account and conversation ids. State stores and alerts hold these
  * pseudonyms, never raw account ids; without the key they cannot be reversed by hashing guesses,
- * with it a safeguards analyst can confirm which account an alert meant.
+ * with it a safeguards analyst can confirm which account an alert meant
+ * ({@code vigil resolve-pseudonym}). The key is a deployment's secret: see {@link PseudonymKey}.
  */
 public final class Pseudonyms {
     private final SecretKeySpec key;
 
-    public Pseudonyms(final String key) {
-        this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    public Pseudonyms(final PseudonymKey key) {
+        this.key = new SecretKeySpec(key.bytes(), "HmacSHA256");
     }
 
     private byte[] mac(final String id) {

@@ -1,6 +1,7 @@
 package dev.vigil.bench;
 
 import com.sun.tools.attach.VirtualMachine;
+import dev.vigil.app.EmbeddedPseudonymKey;
 
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
@@ -57,7 +58,9 @@ final class VigilUnderTest implements AutoCloseable {
         command.add("dev.vigil.cli.VigilCommand");
         command.addAll(List.of("run", "--bootstrap-servers", bootstrap, "--schema-registry-url", registryUrl,
                 "--application-id", applicationId, "--input-topic", inputTopic, "--data-dir", dataDir.toString(),
-                "--partitions", Integer.toString(partitions), "--http-port", "0"));
+                "--partitions", Integer.toString(partitions), "--http-port", "0",
+                // A key of this benchmark's own, kept beside its data: nothing is resolved later.
+                "--pseudonym-key-file", EmbeddedPseudonymKey.loadOrCreate(dataDir).file().toString()));
         command.addAll(runFlags);
         final ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(output.toFile());

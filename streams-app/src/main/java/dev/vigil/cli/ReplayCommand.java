@@ -43,6 +43,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    PseudonymKeyOptions pseudonymKey = new PseudonymKeyOptions();
+
     @Option(names = "--from", paramLabel = "ISO-TIME", description = "First event time published, e.g. 2026-03-02T00:00:00Z.")
     String from;
 
@@ -149,6 +152,10 @@ public final class ReplayCommand implements Callable<Integer> {
         if (from == null || to == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--from and --to are required (or --compare A B)");
         }
+        // The live run's key, or the replay's pseudonyms (and distinct counts) would not match its.
+        final PseudonymKeyOptions.Supplied key = pseudonymKey.require(connection.bootstrapServers == null,
+                connection.dataDir, false);
+        final MonitoringConfig monitoring = this.monitoring.toBuilder().pseudonymKey(key.key()).build();
         final ReplayRange range = new ReplayRange(instant("--from", from), instant("--to", to), warmup,
                 lookahead != null ? lookahead : ReplayRange.defaultLookahead(monitoring));
         final MessageClassifier classifier = classifiers.apply(classifierVersion);
@@ -159,9 +166,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 replicationFactor, 1, threads, connection.clientConfig());
         final Replay.Options options = new Replay.Options(runName, inputTopic, range, keepState, streams, monitoring,
                 new EventValidator(maxTextChars, maxEventSkew, redeliveryHorizon));
-        System.err.printf(Locale.ROOT, "replay %s: events %s .. %s (reading %s .. %s), classifier %s, outputs %s.*%n",
-                runName, range.from(), range.to(), range.readFrom(), range.readUntil(), classifier.version(),
-                options.outputPrefix());
+        System.err.printf(Locale.ROOT, "replay %s: events %s .. %s (reading %s .. %s), classifier %s, pseudonym key %s, "
+                        + "outputs %s.*%n", runName, range.from(), range.to(), range.readFrom(), range.readUntil(),
+                classifier.version(), key.key().id(), options.outputPrefix());
         try (Replay replay = new Replay(options, classifier, serdes, SafetyMetrics.noop())) {
             System.err.printf(Locale.ROOT, "replay %s: %,d input records planned over %d partitions%n", runName,
                     replay.plan().records(), replay.plan().start().size());

@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -225,9 +226,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Base of the runbook links in alerts (default: docs/runbooks/ of Vigil's repository on GitHub).")
     String runbookBaseUrl;
 
-    @Option(names = "--pseudonym-key",
-            description = "Key of the keyed hash that turns account ids into pseudonyms in campaign alerts; set your own.")
-    String pseudonymKey;
+    @Mixin
+    PseudonymKeyOptions pseudonymKey = new PseudonymKeyOptions();
 
     /** How far back the HTTP views start reading alerts and aggregates. */
     static final Duration VIEW_LOOKBACK = Duration.ofHours(6);
@@ -248,6 +248,9 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "vigil-shutdown-hook"));
         try {
             final boolean embedded = bootstrapServers == null;
+            // Before anything starts: against a cluster, no key is no start.
+            final PseudonymKeyOptions.Supplied pseudonyms = pseudonymKey(embedded);
+            out.println("Pseudonym key " + pseudonyms.key().id() + " (" + pseudonyms.source() + ").");
             String bootstrap = bootstrapServers;
             String registryUrl = schemaRegistryUrl;
             if (embedded) {
@@ -285,7 +288,7 @@ public final class RunCommand implements Callable<Integer> {
             final StreamsSettings settings = new StreamsSettings(applicationId, bootstrap, registryUrl,
                     stateDir != null ? stateDir : dataDir.resolve("state"), commitInterval.toMillis(), replicationFactor,
                     partitions, threads, clientConfig);
-            final MonitoringConfig monitoring = monitoringConfig();
+            final MonitoringConfig monitoring = monitoringConfig().toBuilder().pseudonymKey(pseudonyms.key()).build();
             final var created = VigilTopics.ensure(settings.clientProperties(),
                     VigilTopics.topics(inputTopic, monitoring, partitions, replicationFactor, topicRetention,
                             deadLetterRetention));
@@ -342,6 +345,14 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The deployment's pseudonym key: from a file or the environment; with the embedded stack, the
+     * one kept in the data directory (made at the first start); against a cluster, none is an error.
+     */
+    PseudonymKeyOptions.Supplied pseudonymKey(final boolean embedded) {
+        return pseudonymKey.require(embedded, dataDir, true);
+    }
+
     /** Where the embedded registry journals its schemas, beside the broker data it gives ids to. */
     private Path registryJournal() {
         return dataDir.resolve("registry/schemas.jsonl");
@@ -396,9 +407,6 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (runbookBaseUrl != null) {
             b.runbookBaseUrl(runbookBaseUrl);
-        }
-        if (pseudonymKey != null) {
-            b.pseudonymKey(pseudonymKey);
         }
         return b.build();
     }

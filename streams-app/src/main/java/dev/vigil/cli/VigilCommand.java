@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             ReplayCommand.class,
             RouteAlertsCommand.class,
+            ResolvePseudonymCommand.class,
             ClassifyCommand.class,
             EvalCommand.class,
             TrainCommand.class,

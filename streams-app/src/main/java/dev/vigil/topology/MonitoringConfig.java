@@ -1,5 +1,6 @@
 package dev.vigil.topology;
 
+import dev.vigil.abuse.PseudonymKey;
 import dev.vigil.config.Topics;
 import dev.vigil.conversation.ConversationAccumulator;
 import dev.vigil.schema.CrisisLevel;
@@ -42,7 +43,9 @@ import java.util.Objects;
  * @param abuseClusterTtl       a campaign quiet for this long is over; a later one alerts anew
  * @param abuseUpdateGrowth     an alerted campaign is re-sent (same dedup key) when its account count grows by this share
  * @param accountSampleSize     pseudonymous account ids listed in a campaign alert
- * @param pseudonymKey          key of the keyed hash that turns account ids into pseudonyms
+ * @param pseudonymKey          key of the keyed hash that turns account ids into pseudonyms; unset, a random
+ *                              key of this process ({@link PseudonymKey#ephemeral()}): {@code vigil run} and
+ *                              {@code vigil replay} always set the deployment's own
  * @param runbookBaseUrl        base of the runbook links; the alert type in kebab case and ".md" follow
  * @param abuseBurstRatio       a cluster alerts only with this many times the distinct accounts its texts usually have per window
  * @param abuseBackgroundTtl    a text's usual popularity is forgotten after this long without reaching the threshold
@@ -64,7 +67,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                                double sentimentDeclineShift, long sentimentMinConversations,
                                Duration abuseWindow, Duration abuseAdvance, int abuseHamming, int abuseMinAccounts,
                                int abuseBucketCap, Duration abuseClusterTtl, double abuseUpdateGrowth,
-                               int accountSampleSize, String pseudonymKey, String runbookBaseUrl,
+                               int accountSampleSize, PseudonymKey pseudonymKey, String runbookBaseUrl,
                                Duration sourceIdleTimeout, boolean persistentStores,
                                double abuseBurstRatio, Duration abuseBackgroundTtl, double abuseSignificance) {
 
@@ -195,7 +198,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         private Duration abuseClusterTtl = Duration.ofHours(6);
         private double abuseUpdateGrowth = 0.5;
         private int accountSampleSize = 10;
-        private String pseudonymKey = "vigil-default-pseudonym-key-change-me";
+        private PseudonymKey pseudonymKey = PseudonymKey.ephemeral();
         private String runbookBaseUrl = DEFAULT_RUNBOOK_BASE_URL;
         private Duration sourceIdleTimeout = Duration.ofSeconds(10);
         private double abuseBurstRatio = 3.0;
@@ -280,7 +283,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         public Builder abuseClusterTtl(final Duration v) { abuseClusterTtl = v; return this; }
         public Builder abuseUpdateGrowth(final double v) { abuseUpdateGrowth = v; return this; }
         public Builder accountSampleSize(final int v) { accountSampleSize = v; return this; }
-        public Builder pseudonymKey(final String v) { pseudonymKey = v; return this; }
+        public Builder pseudonymKey(final PseudonymKey v) { pseudonymKey = v; return this; }
         public Builder runbookBaseUrl(final String v) { runbookBaseUrl = v; return this; }
         public Builder sourceIdleTimeout(final Duration v) { sourceIdleTimeout = v; return this; }
         public Builder persistentStores(final boolean v) { persistentStores = v; return this; }

@@ -72,7 +72,6 @@ class CoordinatedAbuseYoutubeEvaluationTest {
                 .abuseClusterTtl(Duration.ofDays(60))
                 .abuseUpdateGrowth(0.0)
                 .accountSampleSize(100_000)
-                .pseudonymKey("abuse-eval")
                 .persistentStores(false)
                 .build();
     }

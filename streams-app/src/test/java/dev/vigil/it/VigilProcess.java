@@ -1,5 +1,7 @@
 package dev.vigil.it;
 
+import dev.vigil.topology.MonitoringConfig;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * {@code vigil run} as a child JVM on the test's class path, the way an operator runs it: its
  * standard output and error go to a file the test can read, and it can be stopped (SIGTERM) or
  * killed (SIGKILL, {@link Process#destroyForcibly()}) mid-stream. Logging uses the shipped
- * {@code log4j2.xml}, not the test one, so the privacy test sees what production logs.
+ * {@code log4j2.xml}, not the test one, so the privacy test sees what production logs. It gets a
+ * pseudonym key in {@code VIGIL_PSEUDONYM_KEY} unless the test's environment names one.
  *
  * <p>A JVM shutdown hook kills any child still alive, so an aborted test run leaves no process.
  */
@@ -61,6 +64,12 @@ public final class VigilProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
         pb.environment().putAll(env);
+        if (!env.containsKey("VIGIL_PSEUDONYM_KEY") && !env.containsKey("VIGIL_PSEUDONYM_KEY_FILE")) {
+            // Against a cluster `vigil run` needs the deployment's key: the one this test JVM's
+            // MonitoringConfig uses, so a child's pseudonyms equal those computed in the test.
+            pb.environment().remove("VIGIL_PSEUDONYM_KEY_FILE");
+            pb.environment().put("VIGIL_PSEUDONYM_KEY", MonitoringConfig.defaults().pseudonymKey().text());
+        }
         final Process p = pb.start();
         LIVE.add(p);
         return new VigilProcess(p, output);

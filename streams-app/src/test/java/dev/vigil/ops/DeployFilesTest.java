@@ -115,6 +115,68 @@ class DeployFilesTest {
     }
 
     @Test
+    void shouldSupplyThePseudonymKeyFromASecretFileInEveryDeployment() throws IOException {
+        // Kubernetes: a file from the vigil-pseudonym-key Secret, named by VIGIL_PSEUDONYM_KEY_FILE.
+        final JsonNode sts = documents(root.resolve("deploy/k8s/vigil-statefulset.yaml")).get(0);
+        final JsonNode pod = sts.at("/spec/template/spec");
+        final JsonNode container = pod.get("containers").get(0);
+        String keyFile = null;
+        for (final JsonNode env : container.path("env")) {
+            assertFalse(env.path("name").asText().equals("VIGIL_PSEUDONYM_KEY"), "the key itself in the manifest");
+            if (env.path("name").asText().equals("VIGIL_PSEUDONYM_KEY_FILE")) {
+                keyFile = env.path("value").asText();
+            }
+        }
+        assertTrue(keyFile != null, "the StatefulSet names the key file");
+        String secretVolume = null;
+        for (final JsonNode mount : container.path("volumeMounts")) {
+            if (keyFile.startsWith(mount.path("mountPath").asText() + "/")) {
+                assertTrue(mount.path("readOnly").asBoolean(), "key mount is read-only");
+                secretVolume = mount.path("name").asText();
+            }
+        }
+        assertTrue(secretVolume != null, "the key file is on a mounted volume");
+        JsonNode secret = null;
+        for (final JsonNode volume : pod.path("volumes")) {
+            if (volume.path("name").asText().equals(secretVolume)) {
+                secret = volume.path("secret");
+            }
+        }
+        assertEquals("vigil-pseudonym-key", secret.path("secretName").asText(), "the key volume is the Secret");
+        assertEquals(keyFile.substring(keyFile.lastIndexOf('/') + 1), secret.at("/items/0/path").asText());
+        final String item = secret.at("/items/0/key").asText();
+        final boolean example = documents(root.resolve("deploy/k8s/secret.example.yaml")).stream()
+                .anyMatch(d -> d.at("/metadata/name").asText().equals("vigil-pseudonym-key")
+                        && d.at("/stringData").has(item));
+        assertTrue(example, "secret.example.yaml shows the vigil-pseudonym-key Secret with its " + item + " entry");
+
+        // Compose: a compose secret from deploy/compose/secrets/, with an example to copy.
+        final Path composeDir = root.resolve("deploy/compose");
+        final JsonNode compose = documents(composeDir.resolve("docker-compose.yml")).get(0);
+        final JsonNode vigil = compose.at("/services/vigil");
+        assertEquals("/run/secrets/pseudonym-key", vigil.at("/environment/VIGIL_PSEUDONYM_KEY_FILE").asText());
+        assertFalse(vigil.path("environment").has("VIGIL_PSEUDONYM_KEY"), "the key itself in the compose file");
+        assertTrue(java.util.stream.StreamSupport.stream(vigil.path("secrets").spliterator(), false)
+                .anyMatch(n -> n.asText().equals("pseudonym-key")), "the vigil service gets the secret");
+        assertEquals("./secrets/pseudonym-key", compose.at("/secrets/pseudonym-key/file").asText());
+        final Path placeholder = composeDir.resolve("secrets.example/pseudonym-key");
+        assertTrue(Files.isRegularFile(placeholder), "secrets.example has a pseudonym-key file");
+        // A copied example must not start: its placeholder is refused as a key.
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> dev.vigil.abuse.PseudonymKey.fromFile(placeholder));
+
+        // No shipped file passes a key on a command line.
+        try (Stream<Path> walk = Files.walk(root.resolve("deploy"))) {
+            for (final Path f : walk.filter(Files::isRegularFile).filter(p -> !p.toString().contains("/target/"))
+                    .filter(p -> !p.toString().contains("/run/"))
+                    .filter(p -> p.toString().matches(".*(\\.(ya?ml|sh|md|properties|xml)|Dockerfile)$")).toList()) {
+                final String text = Files.readString(f);
+                assertFalse(text.matches("(?s).*--pseudonym-key[ =].*"), f + " passes --pseudonym-key");
+            }
+        }
+    }
+
+    @Test
     void shouldRunExactlyTheRulesPromtoolTestsOnKubernetes() throws IOException {
         final List<JsonNode> groups = new ArrayList<>();
         try (Stream<Path> files = Files.list(root.resolve("deploy/prometheus/rules"))) {

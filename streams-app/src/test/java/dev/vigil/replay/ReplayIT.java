@@ -223,10 +223,13 @@ class ReplayIT {
         final PrintStream err = System.err;
         System.setErr(new PrintStream(progress, true, StandardCharsets.UTF_8));
         final String done;
+        // The live run's pseudonym key, as an operator passes it: in a file.
+        final Path keyFile = Files.writeString(Files.createTempFile("replay-it", ".key"), MONITORING.pseudonymKey().text());
+        keyFile.toFile().deleteOnExit();
         try {
             done = cli("replay", "--from", DAY.toString(), "--to", DAY_END.toString(), "--output-prefix", "strict",
                     "--classifier-version", StricterKeywordTestClassifier.VERSION, "--commit-interval", "100ms",
-                    "--state-dir", stateDir.toString(), "--input-topic", INPUT,
+                    "--state-dir", stateDir.toString(), "--input-topic", INPUT, "--pseudonym-key-file", keyFile.toString(),
                     "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", REGISTRY);
         } finally {
             System.setErr(err);
