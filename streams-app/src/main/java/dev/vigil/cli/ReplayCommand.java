@@ -102,6 +102,10 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "As for `vigil run`: must match the live setting (default: ${DEFAULT-VALUE}).")
     Duration redeliveryHorizon;
 
+    @Option(names = "--raw-ids-in-outputs",
+            description = "As for `vigil run`: must match the live setting.")
+    boolean rawIdsInOutputs;
+
     @Option(names = "--timeout", defaultValue = "24h", converter = DurationConverter.class,
             description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -155,7 +159,8 @@ public final class ReplayCommand implements Callable<Integer> {
         // The live run's key, or the replay's pseudonyms (and distinct counts) would not match its.
         final PseudonymKeyOptions.Supplied key = pseudonymKey.require(connection.bootstrapServers == null,
                 connection.dataDir, false);
-        final MonitoringConfig monitoring = this.monitoring.toBuilder().pseudonymKey(key.key()).build();
+        final MonitoringConfig monitoring = this.monitoring.toBuilder().pseudonymKey(key.key())
+                .rawIdsInOutputs(rawIdsInOutputs || this.monitoring.rawIdsInOutputs()).build();
         final ReplayRange range = new ReplayRange(instant("--from", from), instant("--to", to), warmup,
                 lookahead != null ? lookahead : ReplayRange.defaultLookahead(monitoring));
         final MessageClassifier classifier = classifiers.apply(classifierVersion);

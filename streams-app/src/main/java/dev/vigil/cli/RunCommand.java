@@ -107,6 +107,13 @@ public final class RunCommand implements Callable<Integer> {
                     + "as long as fixing a producer takes (default: ${DEFAULT-VALUE}).")
     Duration deadLetterRetention;
 
+    @Option(names = "--raw-ids-in-outputs",
+            description = "Publish raw account and conversation ids in signals, summaries and alerts, and so in the "
+                    + "HTTP alert view and incident tools. By default they carry keyed pseudonyms that only holders of "
+                    + "the pseudonym key can resolve (vigil resolve-pseudonym); opt in only where every reader may see "
+                    + "who the people are.")
+    boolean rawIdsInOutputs;
+
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -408,6 +415,7 @@ public final class RunCommand implements Callable<Integer> {
         if (runbookBaseUrl != null) {
             b.runbookBaseUrl(runbookBaseUrl);
         }
+        b.rawIdsInOutputs(rawIdsInOutputs);
         return b.build();
     }
 

@@ -1,6 +1,7 @@
 package dev.vigil.conversation;
 
 import dev.vigil.abuse.Pseudonyms;
+import dev.vigil.topology.PublishedIds;
 import dev.vigil.aggregate.Contribution;
 import dev.vigil.alert.Alerts;
 import dev.vigil.metrics.SafetyMetrics;
@@ -93,6 +94,7 @@ public final class ConversationStage {
         private final ConversationAccumulator accumulator;
         private final Alerts alerts;
         private final Pseudonyms pseudonyms;
+        private final PublishedIds publishedIds;
         private ProcessorContext<String, Object> context;
         private KeyValueStore<String, ConversationState> states;
         private KeyValueStore<String, String> expiry;
@@ -112,6 +114,7 @@ public final class ConversationStage {
             this.accumulator = new ConversationAccumulator(config.conversationRules());
             this.alerts = new Alerts(config.runbookBaseUrl());
             this.pseudonyms = new Pseudonyms(config.pseudonymKey());
+            this.publishedIds = new PublishedIds(config);
         }
 
         @Override
@@ -181,7 +184,8 @@ public final class ConversationStage {
                                           final ConversationAccumulator.Step step, final long ts) {
             final boolean missed = step.outcome() == ConversationAccumulator.ReferralOutcome.MISSED;
             final AlertType type = missed ? AlertType.MISSED_REFERRAL : AlertType.PARTIAL_REFERRAL;
-            final String conversation = state.getConversationId();
+            // The pseudonym: the alert reaches incident tools and /api/alerts.
+            final String conversation = publishedIds.conversation(state.getConversationId());
             final String turn = String.valueOf(step.disclosureTurn());
             final String dedupKey = Alerts.dedupKey(type, "conversation", conversation, "turn-" + turn);
             final Map<String, String> evidence = new LinkedHashMap<>();
@@ -192,7 +196,7 @@ public final class ConversationStage {
             evidence.put("referral", missed ? "none" : "professional_help");
             evidence.put("model", state.getModel() == null ? "unknown" : state.getModel());
             evidence.put("affective_category", Alerts.label(ConversationAccumulator.dominantCategory(state)));
-            evidence.put("account", pseudonyms.pseudonym(state.getAccountId()));
+            evidence.put("account", publishedIds.account(state.getAccountId()));
             final String summary = missed
                     ? "Crisis disclosure (" + Alerts.label(step.level()) + ") got no referral in the next "
                     + config.conversationRules().repliesForReferral() + " assistant reply(ies)"

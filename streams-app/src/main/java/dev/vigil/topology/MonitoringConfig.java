@@ -56,6 +56,8 @@ import java.util.Objects;
  *                              otherwise close only when every input partition has passed them
  * @param persistentStores      RocksDB for the stages' own key-value stores (true), or in-memory ones
  *                              restored from their changelogs on restart (tests, small deployments)
+ * @param rawIdsInOutputs       signals, summaries and alerts carry raw account and conversation ids (a deployment's
+ *                              explicit choice); by default they carry keyed pseudonyms, and signals no SimHash
  */
 public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                                ConversationAccumulator.Rules conversationRules,
@@ -69,7 +71,8 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                                int abuseBucketCap, Duration abuseClusterTtl, double abuseUpdateGrowth,
                                int accountSampleSize, PseudonymKey pseudonymKey, String runbookBaseUrl,
                                Duration sourceIdleTimeout, boolean persistentStores,
-                               double abuseBurstRatio, Duration abuseBackgroundTtl, double abuseSignificance) {
+                               double abuseBurstRatio, Duration abuseBackgroundTtl, double abuseSignificance,
+                               boolean rawIdsInOutputs) {
 
     public static final String DEFAULT_RUNBOOK_BASE_URL =
             "https://github.com/vigil-safety/vigil/blob/main/docs/runbooks/";
@@ -205,6 +208,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         private Duration abuseBackgroundTtl = Duration.ofDays(7);
         private double abuseSignificance = 0.001;
         private boolean persistentStores = true;
+        private boolean rawIdsInOutputs = false;
 
         private Builder() {
         }
@@ -244,6 +248,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
             abuseBackgroundTtl = c.abuseBackgroundTtl;
             abuseSignificance = c.abuseSignificance;
             persistentStores = c.persistentStores;
+            rawIdsInOutputs = c.rawIdsInOutputs;
         }
 
         public Builder outputPrefix(final String v) { outputPrefix = v == null ? "" : v; return this; }
@@ -290,6 +295,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         public Builder abuseBurstRatio(final double v) { abuseBurstRatio = v; return this; }
         public Builder abuseBackgroundTtl(final Duration v) { abuseBackgroundTtl = v; return this; }
         public Builder abuseSignificance(final double v) { abuseSignificance = v; return this; }
+        public Builder rawIdsInOutputs(final boolean v) { rawIdsInOutputs = v; return this; }
 
         public MonitoringConfig build() {
             return new MonitoringConfig(outputPrefix, inactivityGap, conversationRules, aggregateWindows, grace, k,
@@ -298,7 +304,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                     pushbackMinReplies, sentimentDeclineShift, sentimentMinConversations, abuseWindow,
                     abuseAdvance, abuseHamming, abuseMinAccounts, abuseBucketCap, abuseClusterTtl,
                     abuseUpdateGrowth, accountSampleSize, pseudonymKey, runbookBaseUrl, sourceIdleTimeout, persistentStores,
-                    abuseBurstRatio, abuseBackgroundTtl, abuseSignificance);
+                    abuseBurstRatio, abuseBackgroundTtl, abuseSignificance, rawIdsInOutputs);
         }
     }
 }

@@ -41,7 +41,11 @@ public final class MonitoringTopology {
                              final SafetyMetrics metrics) {
         final ConversationStage.Outputs conversation = ConversationStage.build(builder, signals, config, serdes,
                 metrics);
-        conversation.summaries().to(config.topic(Topics.CONVERSATION_SUMMARIES),
+        final PublishedIds ids = new PublishedIds(config);
+        conversation.summaries()
+                .map((key, summary) -> org.apache.kafka.streams.KeyValue.pair(ids.conversation(key), ids.summary(summary)),
+                        org.apache.kafka.streams.kstream.Named.as("conversation-summaries-published"))
+                .to(config.topic(Topics.CONVERSATION_SUMMARIES),
                 Produced.with(Serdes.String(), serdes.value(ConversationSummary.class))
                         .withName("conversation-summaries-sink"));
 

@@ -131,7 +131,11 @@ public final class VigilTopology {
         final KStream<String, MessageSignals> signals = byKey.get("signals-keyed")
                 .merge(rekeyed, Named.as("signals-by-conversation"));
 
-        signals.to(settings.monitoring().topic(Topics.MESSAGE_SIGNALS),
+        // Published under keyed pseudonyms and without the SimHash; the stages below read the originals.
+        final PublishedIds ids = new PublishedIds(settings.monitoring());
+        signals.map((key, s) -> org.apache.kafka.streams.KeyValue.pair(ids.conversation(key), ids.signals(s)),
+                        Named.as("message-signals-published"))
+                .to(settings.monitoring().topic(Topics.MESSAGE_SIGNALS),
                 Produced.with(Serdes.String(), signalSerde).withName(SIGNALS_SINK));
         MonitoringTopology.build(builder, signals, settings.monitoring(), serdes, metrics);
         return signals;

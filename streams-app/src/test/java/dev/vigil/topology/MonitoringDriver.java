@@ -47,7 +47,9 @@ public final class MonitoringDriver implements AutoCloseable {
 
     public MonitoringDriver(final MonitoringConfig requested) {
         // The driver commits after every record; checkpointing RocksDB files each time is slow.
-        final MonitoringConfig config = requested.toBuilder().persistentStores(false).build();
+        // Raw ids in the outputs, so tests of the stages' logic find their conversations by name;
+        // what is published by default is PublishedIdsTest's subject.
+        final MonitoringConfig config = requested.toBuilder().persistentStores(false).rawIdsInOutputs(true).build();
         final VigilSerdes serdes = VigilSerdes.plainAvro();
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-monitoring-test");

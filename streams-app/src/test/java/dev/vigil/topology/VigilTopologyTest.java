@@ -51,6 +51,7 @@ class VigilTopologyTest {
     private TestOutputTopic<String, MessageSignals> signals;
     private TestOutputTopic<String, byte[]> deadLetters;
     private Serializer<ConversationEvent> events;
+    private PublishedIds ids;
 
     @BeforeEach
     void setUp() {
@@ -59,6 +60,7 @@ class VigilTopologyTest {
         final VigilSerdes serdes = VigilSerdes.registry(registry);
         final var settings = new VigilTopology.Settings(Topics.CONVERSATION_EVENTS, new EventValidator(MAX_TEXT),
                 MonitoringConfig.defaults());
+        ids = new PublishedIds(settings.monitoring());
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -87,7 +89,7 @@ class VigilTopologyTest {
         input.pipeInput(new TestRecord<>("c1", framed(e), T0.plusSeconds(1800)));
 
         final TestRecord<String, MessageSignals> out = signals.readRecord();
-        assertEquals("c1", out.key());
+        assertEquals(ids.conversation("c1"), out.key(), "keyed by the conversation, published as its pseudonym");
         assertEquals(T0, out.getRecordTime());
         assertEquals(KeywordTestClassifier.VERSION, out.value().getClassifierVersion());
         assertTrue(deadLetters.isEmpty());
@@ -128,7 +130,7 @@ class VigilTopologyTest {
                 "invalid-field", "null-value"), reasons);
         final List<TestRecord<String, MessageSignals>> out = signals.readRecordsToList();
         assertEquals(1, out.size(), "the good record after seven bad ones is still processed");
-        assertEquals("good", out.get(0).key());
+        assertEquals(ids.conversation("good"), out.get(0).key());
     }
 
     @Test
@@ -148,7 +150,7 @@ class VigilTopologyTest {
         input.pipeInput(new TestRecord<>("wrong-key", framed(Events.event("c3", 1, Role.HUMAN, "hi again", T0.plusSeconds(5))), T0));
 
         final List<TestRecord<String, MessageSignals>> out = signals.readRecordsToList();
-        assertEquals(List.of("c3", "c3"), out.stream().map(TestRecord::key).toList());
+        assertEquals(List.of(ids.conversation("c3"), ids.conversation("c3")), out.stream().map(TestRecord::key).toList());
     }
 
     @Test
