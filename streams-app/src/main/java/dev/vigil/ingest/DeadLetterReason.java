@@ -22,7 +22,13 @@ public enum DeadLetterReason {
     /** The record has no value at all (a tombstone on an event topic). */
     NULL_VALUE,
     /** The classifier failed on this event; the event is kept here rather than halting its partition. */
-    CLASSIFIER_ERROR;
+    CLASSIFIER_ERROR,
+    /** A line given to {@code vigil produce} is not valid UTF-8 (bad, overlong or truncated sequences, encoded surrogates). */
+    INVALID_UTF8,
+    /** A line given to {@code vigil produce} is longer than a line is read whole; it is not parsed. */
+    OVERSIZE_LINE,
+    /** The producer or the broker refused the record as larger than its size limit. */
+    RECORD_TOO_LARGE;
 
     /** {@code MISSING_FIELD} becomes {@code missing-field}. */
     public String code() {

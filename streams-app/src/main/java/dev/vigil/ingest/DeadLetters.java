@@ -21,6 +21,17 @@ public final class DeadLetters {
     /** For records rejected by {@code vigil produce}: the 1-based line number in the input file. */
     public static final String LINE = "vigil.dlq.line";
 
+    /**
+     * For a dead letter whose value is not the whole original (it was too large): the original's
+     * size in bytes. The value then holds the first bytes of it, at most {@link #TRUNCATED_VALUE_BYTES}.
+     */
+    public static final String ORIGINAL_SIZE = "vigil.dlq.original.size";
+    /** With {@link #ORIGINAL_SIZE}: the SHA-256 of the whole original, in lower-case hex. */
+    public static final String SHA256 = "vigil.dlq.sha256";
+
+    /** The most bytes of an original kept in a dead letter that cannot hold all of it. */
+    public static final int TRUNCATED_VALUE_BYTES = 64 * 1024;
+
     /** Error descriptions are cut to this length so a header never grows with the input. */
     static final int MAX_ERROR_CHARS = 300;
 
@@ -49,6 +60,43 @@ public final class DeadLetters {
         put(headers, SOURCE, source);
         put(headers, LINE, Long.toString(line));
         return headers;
+    }
+
+    /** Says in {@code headers} that the dead letter holds part of an original of {@code size} bytes with this hash. */
+    public static Headers truncated(final Headers headers, final long size, final String sha256) {
+        put(headers, ORIGINAL_SIZE, Long.toString(size));
+        put(headers, SHA256, sha256);
+        return headers;
+    }
+
+    /**
+     * The first bytes of {@code value}, at most {@code max}, cut before a UTF-8 sequence that would
+     * not fit (so a valid UTF-8 original stays valid); {@code value} itself if it is not longer.
+     */
+    public static byte[] head(final byte[] value, final int length, final int max) {
+        if (length <= max) {
+            return length == value.length ? value : java.util.Arrays.copyOf(value, length);
+        }
+        int cut = max;
+        // Back over continuation bytes (10xxxxxx) to the lead byte of the sequence cut in two.
+        for (int i = 0; i < 3 && cut > 0 && (value[cut] & 0xC0) == 0x80; i++) {
+            cut--;
+        }
+        if ((value[cut] & 0xC0) == 0x80) {
+            cut = max;
+        }
+        return java.util.Arrays.copyOf(value, cut);
+    }
+
+    /** The SHA-256 of {@code length} bytes of {@code value}, lower-case hex. */
+    public static String sha256(final byte[] value, final int length) {
+        try {
+            final java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            digest.update(value, 0, length);
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (final java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The value of header {@code key} as a string, or null. */
