@@ -11,6 +11,7 @@ import dev.vigil.classify.EncoderBudget;
 import dev.vigil.classify.MessageClassifier;
 import dev.vigil.config.Topics;
 import dev.vigil.ingest.EventValidator;
+import dev.vigil.http.ApiToken;
 import dev.vigil.http.CurrentAggregates;
 import dev.vigil.http.RecentAlerts;
 import dev.vigil.http.ViewFeeder;
@@ -156,6 +157,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8080", description = "Port of the HTTP server; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--http-token-file",
+            description = "File holding a bearer token that the JSON views then require (Authorization: Bearer <token>); "
+                    + "the environment variable " + HTTP_TOKEN_VARIABLE + " can hold the token instead. The metrics and "
+                    + "health endpoints stay open for Prometheus and probes (default: no token, the views are open).")
+    Path httpTokenFile;
+
     @Option(names = "--status-interval", defaultValue = "1m", converter = DurationConverter.class,
             description = "How often to print a status line (events/s, lag, alerts by type, dead letters); 0 turns it "
                     + "off (default: ${DEFAULT-VALUE}).")
@@ -236,11 +243,44 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     PseudonymKeyOptions pseudonymKey = new PseudonymKeyOptions();
 
+    /** The environment variable that can hold the token of {@code /api/*} (never a flag: flags show in {@code ps}). */
+    static final String HTTP_TOKEN_VARIABLE = "VIGIL_HTTP_TOKEN";
+
     /** How far back the HTTP views start reading alerts and aggregates. */
     static final Duration VIEW_LOOKBACK = Duration.ofHours(6);
 
     /** Things to close on shutdown, last started first closed. */
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+    private final Map<String, String> env;
+
+    public RunCommand() {
+        this(System.getenv());
+    }
+
+    /** With the token variable of {@code env} instead of the process's (tests, embedding). */
+    public RunCommand(final Map<String, String> env) {
+        this.env = env;
+    }
+
+    /**
+     * The token {@code /api/*} requires: from {@code --http-token-file} if given, else from
+     * {@value #HTTP_TOKEN_VARIABLE}; null if neither is set.
+     *
+     * @throws IllegalArgumentException if the file cannot be read or the token is not acceptable
+     */
+    ApiToken httpToken() {
+        if (httpTokenFile != null) {
+            try {
+                return ApiToken.of(java.nio.file.Files.readString(httpTokenFile, java.nio.charset.StandardCharsets.UTF_8));
+            } catch (final java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read --http-token-file " + httpTokenFile + ": "
+                        + e.getClass().getSimpleName());
+            }
+        }
+        final String value = env.get(HTTP_TOKEN_VARIABLE);
+        return value == null || value.isBlank() ? null : ApiToken.of(value);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -254,6 +294,8 @@ public final class RunCommand implements Callable<Integer> {
         // commit, registry, broker). The main thread is waiting in app.awaitStop() meanwhile.
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "vigil-shutdown-hook"));
         try {
+            // A bad token stops the run before anything starts.
+            final ApiToken httpToken = httpToken();
             final boolean embedded = bootstrapServers == null;
             // Before anything starts: against a cluster, no key is no start.
             final PseudonymKeyOptions.Supplied pseudonyms = pseudonymKey(embedded);
@@ -318,7 +360,7 @@ public final class RunCommand implements Callable<Integer> {
             final CurrentAggregates currentAggregates = new CurrentAggregates();
             final String host = httpHost != null ? httpHost : embedded ? EmbeddedKafka.HOST : "0.0.0.0";
             final VigilHttpServer http = VigilHttpServer.start(host, httpPort, metrics::scrape, app::state,
-                    recentAlerts, currentAggregates, () -> registryClient.status().up());
+                    recentAlerts, currentAggregates, () -> registryClient.status().up(), httpToken);
             started.push(http);
             started.push(app);
             final Map<String, Object> viewClient = new HashMap<>();
@@ -340,7 +382,8 @@ public final class RunCommand implements Callable<Integer> {
                 startDemo(bootstrap, clientConfig, serdes);
             }
             final String httpBase = "http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + http.port();
-            printWelcome(out, embedded, bootstrap, registryUrl, settings, monitoring, classifier, created.size(), httpBase);
+            printWelcome(out, embedded, bootstrap, registryUrl, settings, monitoring, classifier, created.size(), httpBase,
+                    httpToken != null);
             started.push(StatusLine.start(metrics.registry(), () -> StatusLine.lag(app.streams().metrics(), inputTopic),
                     statusInterval, out));
             app.awaitStop();
@@ -453,7 +496,8 @@ public final class RunCommand implements Callable<Integer> {
 
     private void printWelcome(final PrintStream out, final boolean embedded, final String bootstrap,
                               final String registryUrl, final StreamsSettings settings, final MonitoringConfig monitoring,
-                              final MessageClassifier classifier, final int createdTopics, final String httpBase) {
+                              final MessageClassifier classifier, final int createdTopics, final String httpBase,
+                              final boolean httpToken) {
         // The other commands find the embedded stack through the discovery file in the data dir.
         final String flags = embedded
                 ? (dataDir.equals(Path.of(".vigil")) ? "" : " --data-dir " + dataDir)
@@ -486,7 +530,8 @@ public final class RunCommand implements Callable<Integer> {
         out.println("    ./vigil tail dlq" + flags + "          " + inputTopic + ".dlq (rejected input, with reasons)");
         out.println("  Metrics:          " + httpBase + "/metrics   (Prometheus)");
         out.println("  Health:           " + httpBase + "/health/live   " + httpBase + "/health/ready");
-        out.println("  Views:            " + httpBase + "/api/alerts   " + httpBase + "/api/aggregates");
+        out.println("  Views:            " + httpBase + "/api/alerts   " + httpBase + "/api/aggregates"
+                + (httpToken ? "   (Authorization: Bearer <token>)" : ""));
         if (!statusInterval.isZero()) {
             out.println("  Status:           a line here every " + human(statusInterval)
                     + ": events/s, lag, alerts by type, dead letters (--status-interval 0 turns it off)");

@@ -1,45 +1,55 @@
 package dev.vigil.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
+import dev.vigil.http.NonBlockingHttpServer.Lane;
+import dev.vigil.http.NonBlockingHttpServer.Limits;
+import dev.vigil.http.NonBlockingHttpServer.Response;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Vigil's one small HTTP server (the JDK's): {@code /metrics} for Prometheus,
- * {@code /health/live} and {@code /health/ready} for Kubernetes probes, and read-only JSON views
- * {@code /api/alerts} and {@code /api/aggregates} for people. Every response is labels, counts
- * and states: never conversation text.
+ * Vigil's one small HTTP server: {@code /metrics} for Prometheus, {@code /health/live} and
+ * {@code /health/ready} for Kubernetes probes, and read-only JSON views {@code /api/alerts} and
+ * {@code /api/aggregates} for people. Every response is labels, counts and states: never
+ * conversation text.
  *
  * <p>Liveness is RUNNING or REBALANCING (a rebalance is normal, restarting the pod for it would
  * only cause another); readiness is RUNNING only.
+ *
+ * <p>No client can stall it (see {@link NonBlockingHttpServer}): idle, slow or half-sent
+ * connections hold no thread, and the probes, the scrape and the views each have their own
+ * bounded pool, so a slow scrape never delays a probe. With an {@link ApiToken}, {@code /api/*}
+ * answers 401 to a request without {@code Authorization: Bearer <token>}; {@code /metrics} and
+ * {@code /health/*} stay open for Prometheus and the kubelet.
  */
 public final class VigilHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VigilHttpServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    /** Probes: cheap answers, their own threads so nothing else can queue ahead of them. */
+    static final Lane PROBES = new Lane("health", 2, 16);
+    /** The Prometheus scrape, which can take a while on a large registry. */
+    static final Lane SCRAPES = new Lane("metrics", 2, 8);
+    /** The JSON views. */
+    static final Lane VIEWS = new Lane("api", 2, 16);
 
-    private VigilHttpServer(final HttpServer server, final ExecutorService executor) {
+    private final NonBlockingHttpServer server;
+
+    private VigilHttpServer(final NonBlockingHttpServer server) {
         this.server = server;
-        this.executor = executor;
     }
 
     /**
@@ -68,74 +78,81 @@ public final class VigilHttpServer implements AutoCloseable {
                                         final Supplier<KafkaStreams.State> state, final RecentAlerts alerts,
                                         final CurrentAggregates aggregates, final BooleanSupplier registryUp)
             throws IOException {
-        final HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        server.createContext("/metrics", get(ex -> send(ex, 200, PROMETHEUS_CONTENT_TYPE, scrape.get())));
-        server.createContext("/health/live", get(ex -> health(ex, state.get(),
-                s -> s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING, registryUp, false)));
-        server.createContext("/health/ready", get(ex -> health(ex, state.get(),
-                s -> s == KafkaStreams.State.RUNNING, registryUp, true)));
-        server.createContext("/api/alerts", get(ex -> {
-            final List<Map<String, Object>> views = alerts.snapshot().stream().map(RecentAlerts::view).toList();
-            sendJson(ex, 200, Map.of("alerts", views));
-        }));
-        server.createContext("/api/aggregates", get(ex -> {
-            final List<Map<String, Object>> views =
-                    aggregates.snapshot().stream().map(CurrentAggregates::view).toList();
-            sendJson(ex, 200, Map.of("aggregates", views));
-        }));
-        server.createContext("/", ex -> send(ex, 404, "text/plain; charset=utf-8", "not found\n"));
-        final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            final Thread t = new Thread(r, "vigil-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.start();
-        LOG.info("HTTP endpoints on {}:{}", host, server.getAddress().getPort());
-        return new VigilHttpServer(server, executor);
+        return start(host, port, scrape, state, alerts, aggregates, registryUp, null);
+    }
+
+    /**
+     * As above; with a {@code token}, {@code /api/*} requires it as a bearer token.
+     *
+     * @param token the token of {@code /api/*}; null: the views are open to whoever reaches the port
+     */
+    public static VigilHttpServer start(final String host, final int port, final Supplier<String> scrape,
+                                        final Supplier<KafkaStreams.State> state, final RecentAlerts alerts,
+                                        final CurrentAggregates aggregates, final BooleanSupplier registryUp,
+                                        final ApiToken token) throws IOException {
+        return start(host, port, scrape, state, alerts, aggregates, registryUp, token, Limits.defaults());
+    }
+
+    static VigilHttpServer start(final String host, final int port, final Supplier<String> scrape,
+                                 final Supplier<KafkaStreams.State> state, final RecentAlerts alerts,
+                                 final CurrentAggregates aggregates, final BooleanSupplier registryUp,
+                                 final ApiToken token, final Limits limits) throws IOException {
+        final NonBlockingHttpServer server = NonBlockingHttpServer.builder()
+                .route("/metrics", SCRAPES, get(r -> text(200, PROMETHEUS_CONTENT_TYPE, scrape.get())))
+                .route("/health/live", PROBES, get(r -> health(state.get(),
+                        s -> s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING, registryUp, false)))
+                .route("/health/ready", PROBES, get(r -> health(state.get(),
+                        s -> s == KafkaStreams.State.RUNNING, registryUp, true)))
+                .route("/api/alerts", VIEWS, api(token, get(r -> {
+                    final List<Map<String, Object>> views = alerts.snapshot().stream().map(RecentAlerts::view).toList();
+                    return json(200, Map.of("alerts", views));
+                })))
+                .route("/api/aggregates", VIEWS, api(token, get(r -> {
+                    final List<Map<String, Object>> views =
+                            aggregates.snapshot().stream().map(CurrentAggregates::view).toList();
+                    return json(200, Map.of("aggregates", views));
+                })))
+                .start(new InetSocketAddress(host, port), limits, "vigil-http");
+        LOG.info("HTTP endpoints on {}:{}{}", host, server.port(), token == null ? "" : " (/api/* needs the bearer token)");
+        return new VigilHttpServer(server);
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
+    }
+
+    /** Open client connections (for tests). */
+    int openConnections() {
+        return server.openConnections();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
-    private interface Handler {
-        void handle(HttpExchange exchange) throws IOException;
-    }
-
-    private static HttpHandler get(final Handler handler) {
-        return ex -> {
-            try {
-                final String method = ex.getRequestMethod();
-                if (!"GET".equals(method) && !"HEAD".equals(method)) {
-                    ex.getResponseHeaders().add("Allow", "GET, HEAD");
-                    send(ex, 405, "text/plain; charset=utf-8", "method not allowed\n");
-                    return;
-                }
-                if (!ex.getRequestURI().getPath().equals(ex.getHttpContext().getPath())) {
-                    send(ex, 404, "text/plain; charset=utf-8", "not found\n");
-                    return;
-                }
-                handler.handle(ex);
-            } catch (final RuntimeException e) {
-                // The error class only: messages of downstream exceptions could carry data.
-                LOG.warn("HTTP handler for {} failed: {}", ex.getRequestURI().getPath(), e.getClass().getName());
-                send(ex, 500, "text/plain; charset=utf-8", "internal error\n");
-            } finally {
-                ex.close();
+    /** GET and HEAD only (the server leaves the body out of a HEAD answer). */
+    private static NonBlockingHttpServer.Handler get(final NonBlockingHttpServer.Handler handler) {
+        return r -> {
+            if (!"GET".equals(r.method()) && !"HEAD".equals(r.method())) {
+                return Response.text(405, "method not allowed\n").with("Allow", "GET, HEAD");
             }
+            return handler.handle(r);
         };
     }
 
-    private static void health(final HttpExchange ex, final KafkaStreams.State state,
-                               final java.util.function.Predicate<KafkaStreams.State> healthy,
-                               final BooleanSupplier registryUp, final boolean needsRegistry) throws IOException {
+    /** With a token, the request must present it; it is checked before anything else is looked at. */
+    private static NonBlockingHttpServer.Handler api(final ApiToken token, final NonBlockingHttpServer.Handler handler) {
+        if (token == null) {
+            return handler;
+        }
+        return r -> token.admits(r.header("Authorization")) ? handler.handle(r)
+                : Response.text(401, "unauthorized\n").with("WWW-Authenticate", "Bearer realm=\"vigil\"");
+    }
+
+    private static Response health(final KafkaStreams.State state, final Predicate<KafkaStreams.State> healthy,
+                                   final BooleanSupplier registryUp, final boolean needsRegistry)
+            throws JsonProcessingException {
         final Boolean registry = registryUp == null ? null : registryUp.getAsBoolean();
         final boolean ok = state != null && healthy.test(state) && !(needsRegistry && Boolean.FALSE.equals(registry));
         final Map<String, Object> body = new LinkedHashMap<>();
@@ -144,25 +161,14 @@ public final class VigilHttpServer implements AutoCloseable {
         if (registry != null) {
             body.put("schemaRegistry", registry ? "UP" : "DOWN");
         }
-        sendJson(ex, ok ? 200 : 503, body);
+        return json(ok ? 200 : 503, body);
     }
 
-    private static void sendJson(final HttpExchange ex, final int status, final Object body) throws IOException {
-        send(ex, status, "application/json", JSON.writeValueAsString(body));
+    private static Response json(final int status, final Object body) throws JsonProcessingException {
+        return new Response(status, "application/json", JSON.writeValueAsBytes(body), Map.of());
     }
 
-    private static void send(final HttpExchange ex, final int status, final String contentType, final String body)
-            throws IOException {
-        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        if ("HEAD".equals(ex.getRequestMethod())) {
-            ex.sendResponseHeaders(status, -1);
-            return;
-        }
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static Response text(final int status, final String contentType, final String body) {
+        return new Response(status, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 }

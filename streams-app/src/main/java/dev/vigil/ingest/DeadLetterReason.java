@@ -31,7 +31,13 @@ public enum DeadLetterReason {
      */
     REUSED_EVENT_ID,
     /** The classifier failed on this event; the event is kept here rather than halting its partition. */
-    CLASSIFIER_ERROR;
+    CLASSIFIER_ERROR,
+    /** A line given to {@code vigil produce} is not valid UTF-8 (bad, overlong or truncated sequences, encoded surrogates). */
+    INVALID_UTF8,
+    /** A line given to {@code vigil produce} is longer than a line is read whole; it is not parsed. */
+    OVERSIZE_LINE,
+    /** The producer or the broker refused the record as larger than its size limit. */
+    RECORD_TOO_LARGE;
 
     /** {@code MISSING_FIELD} becomes {@code missing-field}. */
     public String code() {

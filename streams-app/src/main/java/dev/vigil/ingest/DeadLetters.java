@@ -21,14 +21,20 @@ public final class DeadLetters {
     /** For records rejected by {@code vigil produce}: the 1-based line number in the input file. */
     public static final String LINE = "vigil.dlq.line";
 
-    /** Set when the value was cut to fit the dead-letter topic: the original value's size in bytes. */
-    public static final String ORIGINAL_SIZE = "vigil.dlq.original-size";
-    /** Set with {@link #ORIGINAL_SIZE}: hex SHA-256 of the whole original value, to match it with its source. */
-    public static final String ORIGINAL_SHA256 = "vigil.dlq.original-sha256";
+    /**
+     * For a dead letter whose value is not the whole original (it was too large): the original's
+     * size in bytes. The value then holds the first bytes of it, at most {@link #TRUNCATED_VALUE_BYTES}.
+     */
+    public static final String ORIGINAL_SIZE = "vigil.dlq.original.size";
+    /** With {@link #ORIGINAL_SIZE}: the SHA-256 of the whole original, in lower-case hex. */
+    public static final String SHA256 = "vigil.dlq.sha256";
+
+    /** The most bytes of an original kept in a dead letter that cannot hold all of it. */
+    public static final int TRUNCATED_VALUE_BYTES = 64 * 1024;
     /** Set when the original headers were too large to keep: how many were dropped. */
     public static final String HEADERS_DROPPED = "vigil.dlq.headers-dropped";
     /**
-     * Largest value a dead letter carries. The producer refuses records over
+     * Largest value a dead letter from the stream carries. The producer refuses records over
      * {@code max.request.size} (1 MiB by default) and, under exactly-once, a refused send fails
      * the stream thread, which reads the same record again: a record too large to dead-letter
      * would loop forever. Larger values are cut to this, with their size and hash kept.
@@ -75,13 +81,7 @@ public final class DeadLetters {
         if (value == null || value.length <= MAX_VALUE_BYTES) {
             return value;
         }
-        put(headers, ORIGINAL_SIZE, Integer.toString(value.length));
-        try {
-            put(headers, ORIGINAL_SHA256, java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(value)));
-        } catch (final java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
+        truncated(headers, value.length, sha256(value, value.length));
         return java.util.Arrays.copyOf(value, MAX_VALUE_BYTES);
     }
 
@@ -109,6 +109,43 @@ public final class DeadLetters {
         }
         put(kept, HEADERS_DROPPED, Integer.toString(count));
         return kept;
+    }
+
+    /** Says in {@code headers} that the dead letter holds part of an original of {@code size} bytes with this hash. */
+    public static Headers truncated(final Headers headers, final long size, final String sha256) {
+        put(headers, ORIGINAL_SIZE, Long.toString(size));
+        put(headers, SHA256, sha256);
+        return headers;
+    }
+
+    /**
+     * The first bytes of {@code value}, at most {@code max}, cut before a UTF-8 sequence that would
+     * not fit (so a valid UTF-8 original stays valid); {@code value} itself if it is not longer.
+     */
+    public static byte[] head(final byte[] value, final int length, final int max) {
+        if (length <= max) {
+            return length == value.length ? value : java.util.Arrays.copyOf(value, length);
+        }
+        int cut = max;
+        // Back over continuation bytes (10xxxxxx) to the lead byte of the sequence cut in two.
+        for (int i = 0; i < 3 && cut > 0 && (value[cut] & 0xC0) == 0x80; i++) {
+            cut--;
+        }
+        if ((value[cut] & 0xC0) == 0x80) {
+            cut = max;
+        }
+        return java.util.Arrays.copyOf(value, cut);
+    }
+
+    /** The SHA-256 of {@code length} bytes of {@code value}, lower-case hex. */
+    public static String sha256(final byte[] value, final int length) {
+        try {
+            final java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            digest.update(value, 0, length);
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (final java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The value of header {@code key} as a string, or null. */

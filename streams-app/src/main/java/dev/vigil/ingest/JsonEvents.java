@@ -26,7 +26,14 @@ import java.util.Locale;
  * is valid. Errors name the field, never the text.
  */
 public final class JsonEvents {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Strict about what one line is: a second value after the object ({@code {..} {..}} or
+     * {@code {..} junk}) and a field given twice are not JSON Vigil guesses at; they are rejected.
+     */
+    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private JsonEvents() {
     }
@@ -40,8 +47,8 @@ public final class JsonEvents {
         try {
             node = MAPPER.readTree(line);
         } catch (final JsonProcessingException e) {
-            return rejected(DeadLetterReason.MALFORMED_JSON, "not valid JSON at column "
-                    + e.getLocation().getColumnNr(), null);
+            return rejected(DeadLetterReason.MALFORMED_JSON, e.getLocation() == null ? "not valid JSON"
+                    : "not valid JSON at column " + e.getLocation().getColumnNr(), null);
         }
         if (node == null || !node.isObject()) {
             return rejected(DeadLetterReason.MALFORMED_JSON, "line is not a JSON object", null);

@@ -3,14 +3,21 @@ package dev.vigil.cli;
 import dev.vigil.schema.CrisisLevel;
 import dev.vigil.topology.MonitoringConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How {@code vigil run}'s flags become the monitoring settings, with and without {@code --demo}. */
 class RunCommandOptionsTest {
@@ -97,5 +104,44 @@ class RunCommandOptionsTest {
         assertEquals(Duration.ofMillis(100), parse().commitInterval);
         assertEquals(Duration.ofMillis(250), parse("--commit-interval", "250ms").commitInterval);
         assertEquals(Duration.ofSeconds(1), parse("--commit-interval", "1s").commitInterval);
+    }
+
+    private static RunCommand parse(final Map<String, String> env, final String... args) {
+        final RunCommand run = new RunCommand(env);
+        final CommandLine cl = new CommandLine(run);
+        cl.setDefaultValueProvider(new EnvironmentDefaults(env));
+        cl.parseArgs(args);
+        return run;
+    }
+
+    @Test
+    void shouldTakeTheHttpTokenFromItsFileOrTheEnvironmentAndNeverFromAFlag(@TempDir final Path dir) throws Exception {
+        final String token = "0123456789abcdef0123456789abcdef";
+        assertNull(parse(Map.of()).httpToken(), "no token: the views are open, as before");
+        assertNull(parse(Map.of("VIGIL_HTTP_TOKEN", "  ")).httpToken());
+        assertNotNull(parse(Map.of("VIGIL_HTTP_TOKEN", token)).httpToken());
+        final Path file = dir.resolve("token");
+        Files.writeString(file, token + "\n");
+        assertNotNull(parse(Map.of(), "--http-token-file", file.toString()).httpToken(), "a trailing newline is fine");
+        assertNotNull(parse(Map.of("VIGIL_HTTP_TOKEN_FILE", file.toString())).httpToken(), "the file from the environment");
+        assertThrows(CommandLine.UnmatchedArgumentException.class, () -> parse(Map.of(), "--http-token", token),
+                "a token on the command line would show in ps");
+    }
+
+    @Test
+    void shouldRefuseToStartWithATokenItCannotUse(@TempDir final Path dir) throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of("VIGIL_HTTP_TOKEN", "short")).httpToken());
+        final Path empty = dir.resolve("empty");
+        Files.writeString(empty, "\n");
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--http-token-file", empty.toString()).httpToken(),
+                "an empty token file is a mistake, not 'no token'");
+        final IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--http-token-file", dir.resolve("absent").toString()).httpToken());
+        assertTrue(missing.getMessage().contains("--http-token-file"), missing.getMessage());
+        final Path secret = dir.resolve("bad");
+        Files.writeString(secret, "not a bearer token, has spaces");
+        final IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--http-token-file", secret.toString()).httpToken());
+        assertFalse(bad.getMessage().contains("has spaces"), "the token is never echoed: " + bad.getMessage());
     }
 }

@@ -177,6 +177,50 @@ class DeployFilesTest {
     }
 
     @Test
+    void shouldGiveTheApiTokenFromASecretAndLeaveProbesAndScrapesWithoutOne() throws IOException {
+        final JsonNode sts = documents(root.resolve("deploy/k8s/vigil-statefulset.yaml")).get(0);
+        final JsonNode pod = sts.at("/spec/template/spec");
+        final JsonNode container = pod.get("containers").get(0);
+        String tokenFile = null;
+        for (final JsonNode env : container.path("env")) {
+            assertFalse(env.path("name").asText().equals("VIGIL_HTTP_TOKEN") && env.has("value"),
+                    "the token is never a literal in the manifest");
+            if (env.path("name").asText().equals("VIGIL_HTTP_TOKEN_FILE")) {
+                tokenFile = env.path("value").asText();
+            }
+        }
+        assertTrue(tokenFile != null, "the StatefulSet sets VIGIL_HTTP_TOKEN_FILE");
+        String secretVolume = null;
+        for (final JsonNode v : pod.path("volumes")) {
+            if ("vigil-http-token".equals(v.at("/secret/secretName").asText())) {
+                secretVolume = v.path("name").asText();
+            }
+        }
+        assertTrue(secretVolume != null, "a volume from the vigil-http-token secret");
+        boolean mounted = false;
+        for (final JsonNode m : container.path("volumeMounts")) {
+            if (m.path("name").asText().equals(secretVolume)) {
+                mounted = tokenFile.startsWith(m.path("mountPath").asText() + "/") && m.path("readOnly").asBoolean();
+            }
+        }
+        assertTrue(mounted, "the token file lies in the read-only secret mount");
+        boolean exampleSecret = false;
+        for (final JsonNode doc : documents(root.resolve("deploy/k8s/secret.example.yaml"))) {
+            if (doc.at("/metadata/name").asText().equals("vigil-http-token")) {
+                exampleSecret = doc.at("/stringData").has(tokenFile.substring(tokenFile.lastIndexOf('/') + 1));
+            }
+        }
+        assertTrue(exampleSecret, "secret.example.yaml shows the token secret with the key the pod reads");
+        for (final String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+            assertTrue(container.at("/" + probe + "/httpGet/path").asText().startsWith("/health/"), probe);
+            assertTrue(container.at("/" + probe + "/httpGet/httpHeaders").isMissingNode(), probe + " sends no token");
+        }
+        final JsonNode vigil = documents(root.resolve("deploy/compose/docker-compose.yml")).get(0).at("/services/vigil");
+        assertEquals("${VIGIL_HTTP_TOKEN:-}", vigil.at("/environment/VIGIL_HTTP_TOKEN").asText(),
+                "compose takes the token from the environment (.env), never a value in the file");
+    }
+
+    @Test
     void shouldRunExactlyTheRulesPromtoolTestsOnKubernetes() throws IOException {
         final List<JsonNode> groups = new ArrayList<>();
         try (Stream<Path> files = Files.list(root.resolve("deploy/prometheus/rules"))) {

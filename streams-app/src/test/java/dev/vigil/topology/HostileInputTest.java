@@ -279,7 +279,7 @@ class HostileInputTest {
             if (size > DeadLetters.MAX_VALUE_BYTES) {
                 assertEquals(Integer.toString(size), DeadLetters.header(dead.headers(), DeadLetters.ORIGINAL_SIZE));
                 assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value)),
-                        DeadLetters.header(dead.headers(), DeadLetters.ORIGINAL_SHA256));
+                        DeadLetters.header(dead.headers(), DeadLetters.SHA256));
             } else {
                 assertEquals(size, dead.value().length, "kept whole when it fits");
             }
