@@ -86,7 +86,9 @@ abstract class BrokerScenarios {
     void isolate() {
         suffix = UUID.randomUUID().toString().substring(0, 8);
         inputTopic = "conversation-events-" + suffix;
-        monitoring = MonitoringConfig.defaults();
+        // Raw ids in the outputs: the scenarios find their records by conversation id (what is
+        // published by default is PublishedIdsTest's subject).
+        monitoring = MonitoringConfig.builder().rawIdsInOutputs(true).build();
         registryUrl = "mock://it-" + suffix;
         VigilTopics.ensure(clientProperties(), VigilTopics.topics(inputTopic, monitoring, 2, (short) 1));
     }

@@ -148,9 +148,11 @@ class EndToEndIT {
                 final List<SafetyAlert> alerts = decode(out.get(monitoring.topic(Topics.ALERTS)), SafetyAlert.class, serdes);
                 final Map<AlertType, Set<String>> keys = alerts.stream().collect(Collectors.groupingBy(SafetyAlert::getType,
                         TreeMap::new, Collectors.mapping(SafetyAlert::getDedupKey, Collectors.toSet())));
-                assertEquals(Set.of("missed-referral/conversation/" + id + "-crisis-missed/turn-0"),
+                // Alerts name conversations by pseudonym (the key is the deployment's).
+                final dev.vigil.topology.PublishedIds ids = new dev.vigil.topology.PublishedIds(monitoring);
+                assertEquals(Set.of("missed-referral/conversation/" + ids.conversation(id + "-crisis-missed") + "/turn-0"),
                         keys.get(AlertType.MISSED_REFERRAL), "missed referral, alerts: " + keys);
-                assertEquals(Set.of("partial-referral/conversation/" + id + "-crisis-partial/turn-0"),
+                assertEquals(Set.of("partial-referral/conversation/" + ids.conversation(id + "-crisis-partial") + "/turn-0"),
                         keys.get(AlertType.PARTIAL_REFERRAL), "partial referral, alerts: " + keys);
                 assertEquals(1, keys.getOrDefault(AlertType.COORDINATED_ABUSE, Set.of()).size(),
                         "the campaign alerts under one dedup key, alerts: " + keys);

@@ -93,6 +93,8 @@ class ReplayIT {
             .k(3)
             .persistentStores(false)
             .build();
+    /** Alerts name conversations by their pseudonyms under the live run's key. */
+    private static final dev.vigil.topology.PublishedIds PUBLISHED = new dev.vigil.topology.PublishedIds(MONITORING);
 
     private static InJvmKafka kafka;
     private static Path stateDir;
@@ -257,7 +259,8 @@ class ReplayIT {
         final List<String> added = new ArrayList<>();
         missed.get("added").forEach(n -> added.add(n.asText()));
         final List<String> expected = HOPELESS.stream()
-                .map(c -> Alerts.dedupKey(AlertType.MISSED_REFERRAL, "conversation", c, "turn-2")).sorted().toList();
+                .map(c -> Alerts.dedupKey(AlertType.MISSED_REFERRAL, "conversation", PUBLISHED.conversation(c), "turn-2"))
+                .sorted().toList();
         assertEquals(expected, added, "one new missed-referral alert per hopeless disclosure");
         assertEquals(0, missed.get("removed").size());
         assertEquals(List.of(KeywordTestClassifier.VERSION), List.of(report.get("versionsA").get(0).asText()));
@@ -284,7 +287,8 @@ class ReplayIT {
             final Instant at = DAY_END.plus(Duration.ofHours(1));
             produce(List.of(Events.event(conversation, 0, Role.HUMAN, "I want to kill myself", at),
                     Events.event(conversation, 1, Role.ASSISTANT, "That sounds very hard.", at.plusSeconds(30))));
-            final String key = Alerts.dedupKey(AlertType.MISSED_REFERRAL, "conversation", conversation, "turn-0");
+            final String key = Alerts.dedupKey(AlertType.MISSED_REFERRAL, "conversation",
+                    PUBLISHED.conversation(conversation), "turn-0");
             await().atMost(60, TimeUnit.SECONDS).until(() -> read(Topics.ALERTS, SafetyAlert.class).stream()
                     .anyMatch(r -> r.value().getDedupKey().equals(key)));
             assertTrue(replay.state().isRunningOrRebalancing(), "the replay was running while live alerted");
