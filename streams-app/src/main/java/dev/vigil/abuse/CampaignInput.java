@@ -1,6 +1,6 @@
 package dev.vigil.abuse;
 
-import dev.vigil.topology.Stamped;
+import dev.vigil.stream.Stamped;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.vigil.abuse;
 
+import dev.vigil.privacy.Pseudonyms;
 import dev.vigil.alert.Alerts;
 import dev.vigil.metrics.SafetyMetrics;
 import dev.vigil.schema.AlertType;
@@ -7,14 +8,14 @@ import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.Role;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;
-import dev.vigil.topology.JsonSerde;
-import dev.vigil.topology.Metered;
-import dev.vigil.topology.MonitoringConfig;
-import dev.vigil.topology.ProgressPartitioner;
-import dev.vigil.topology.ProgressStamper;
-import dev.vigil.topology.ProgressWindowProcessor;
-import dev.vigil.topology.SortableKeys;
-import dev.vigil.topology.SourceProgress;
+import dev.vigil.stream.JsonSerde;
+import dev.vigil.stream.Metered;
+import dev.vigil.config.MonitoringConfig;
+import dev.vigil.stream.ProgressPartitioner;
+import dev.vigil.stream.ProgressStamper;
+import dev.vigil.stream.ProgressWindowProcessor;
+import dev.vigil.stream.SortableKeys;
+import dev.vigil.stream.SourceProgress;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -61,7 +62,7 @@ import java.util.TreeMap;
  *       are candidates.</li>
  *   <li>All candidates go to one campaign merger (one partition: candidates are rare), which
  *       waits until every bucket task has reported a window (their event-time progress, see
- *       {@link dev.vigil.topology.Stamped}, follows their candidates), unions the candidates of the
+ *       {@link dev.vigil.stream.Stamped}, follows their candidates), unions the candidates of the
  *       window (the same campaign reaches it from several bands), matches the result against
  *       campaigns already alerted, and alerts once per new campaign. An alerted campaign that
  *       keeps growing is re-sent under the same dedup key, so an incident tool updates it.</li>

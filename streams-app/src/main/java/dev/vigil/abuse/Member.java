@@ -2,8 +2,8 @@ package dev.vigil.abuse;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import dev.vigil.topology.PackedLongs;
-import dev.vigil.topology.SortableKeys;
+import dev.vigil.stream.PackedLongs;
+import dev.vigil.stream.SortableKeys;
 
 import java.util.TreeSet;
 

@@ -1,6 +1,6 @@
 package dev.vigil.abuse;
 
-import dev.vigil.topology.Stamped;
+import dev.vigil.stream.Stamped;
 
 /** One human message's fingerprint seen in one LSH band bucket: pseudonymous account, no text. */
 public final class Sighting extends Stamped {

@@ -4,14 +4,14 @@ import dev.vigil.config.Topics;
 import dev.vigil.metrics.SafetyMetrics;
 import dev.vigil.schema.WindowAggregate;
 import dev.vigil.serde.VigilSerdes;
-import dev.vigil.topology.JsonSerde;
-import dev.vigil.topology.Metered;
-import dev.vigil.topology.MonitoringConfig;
-import dev.vigil.topology.ProgressPartitioner;
-import dev.vigil.topology.ProgressStamper;
-import dev.vigil.topology.ProgressWindowProcessor;
-import dev.vigil.topology.SortableKeys;
-import dev.vigil.topology.SourceProgress;
+import dev.vigil.stream.JsonSerde;
+import dev.vigil.stream.Metered;
+import dev.vigil.config.MonitoringConfig;
+import dev.vigil.stream.ProgressPartitioner;
+import dev.vigil.stream.ProgressStamper;
+import dev.vigil.stream.ProgressWindowProcessor;
+import dev.vigil.stream.SortableKeys;
+import dev.vigil.stream.SourceProgress;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.KStream;
@@ -45,7 +45,7 @@ import java.util.Set;
  * The windowed aggregates: every contribution counted in its cells (all, affective category,
  * pushback reason, language, model) over each configured hopping window, published once per
  * cell and window after every input partition has passed the window's end plus grace (see
- * {@link dev.vigil.topology.Stamped}), with k-anonymity applied.
+ * {@link dev.vigil.stream.Stamped}), with k-anonymity applied.
  */
 public final class AggregateStage {
     public static final String CELL_REPARTITION = "aggregate-cells";

@@ -2,7 +2,7 @@ package dev.vigil.aggregate;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import dev.vigil.topology.PackedLongs;
+import dev.vigil.stream.PackedLongs;
 
 import java.util.TreeSet;
 

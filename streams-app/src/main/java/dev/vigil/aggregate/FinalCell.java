@@ -1,6 +1,6 @@
 package dev.vigil.aggregate;
 
-import dev.vigil.topology.Stamped;
+import dev.vigil.stream.Stamped;
 
 /**
  * One cell's final count for one window, on its way from the cell's task to the task that

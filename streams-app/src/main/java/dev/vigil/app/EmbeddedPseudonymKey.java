@@ -1,6 +1,6 @@
 package dev.vigil.app;
 
-import dev.vigil.abuse.PseudonymKey;
+import dev.vigil.privacy.PseudonymKey;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

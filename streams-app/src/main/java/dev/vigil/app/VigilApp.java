@@ -1,6 +1,6 @@
 package dev.vigil.app;
 
-import dev.vigil.topology.InputLag;
+import dev.vigil.stream.InputLag;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;

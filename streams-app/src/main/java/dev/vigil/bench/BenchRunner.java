@@ -1,7 +1,7 @@
 package dev.vigil.bench;
 
 import dev.vigil.app.VigilTopics;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.schema.ConversationEvent;
 import dev.vigil.serde.ConfluentAvroSerde;
 import dev.vigil.serde.EmbeddedSchemaRegistry;

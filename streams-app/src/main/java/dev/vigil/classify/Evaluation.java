@@ -3,6 +3,7 @@ package dev.vigil.classify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.config.ConversationRules;
 import dev.vigil.conversation.ConversationAccumulator;
 import dev.vigil.schema.AffectiveCategory;
 import dev.vigil.schema.ConversationEvent;
@@ -403,7 +404,7 @@ final class Evaluation {
     }
 
     /** The rung from which the conversation stage expects a referral. */
-    private static final CrisisLevel REFERRAL_RUNG = ConversationAccumulator.Rules.DEFAULT.referralLevel();
+    private static final CrisisLevel REFERRAL_RUNG = ConversationRules.DEFAULT.referralLevel();
 
     private static Result crisis(final LabelledData d, final MessageClassifier classifier,
                                  final Predicate<String> include) {

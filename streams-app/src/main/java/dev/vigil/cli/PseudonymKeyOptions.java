@@ -1,6 +1,6 @@
 package dev.vigil.cli;
 
-import dev.vigil.abuse.PseudonymKey;
+import dev.vigil.privacy.PseudonymKey;
 import dev.vigil.app.EmbeddedPseudonymKey;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;

@@ -13,7 +13,7 @@ import dev.vigil.replay.ReplayComparison;
 import dev.vigil.replay.ReplayRange;
 import dev.vigil.serde.SchemaRegistries;
 import dev.vigil.serde.VigilSerdes;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -2,8 +2,8 @@ package dev.vigil.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.abuse.PseudonymKey;
-import dev.vigil.abuse.Pseudonyms;
+import dev.vigil.privacy.PseudonymKey;
+import dev.vigil.privacy.Pseudonyms;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

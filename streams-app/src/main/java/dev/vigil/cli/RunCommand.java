@@ -26,7 +26,7 @@ import dev.vigil.serde.SchemaRegistryClient;
 import dev.vigil.serde.VigilSerdes;
 import dev.vigil.simulate.TrafficProducer;
 import dev.vigil.simulate.TrafficSimulator;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.VigilTopology;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -348,7 +348,7 @@ public final class RunCommand implements Callable<Integer> {
                     new EncoderBudget(encoderRate, Math.max(1, 2 * encoderRate)));
             final VigilMetrics metrics = VigilMetrics.create();
             started.push(metrics);
-            metrics.bindCrisisEncoder(Classifiers.semantic());
+            metrics.bindCrisisEncoder(Classifiers.semantic()::encoderNanos, Classifiers.semantic()::encoderInputs);
             metrics.bindSchemaRegistry(registryClient.status());
             final VigilTopology.Settings topologySettings = new VigilTopology.Settings(inputTopic,
                     new EventValidator(maxTextChars, maxEventSkew, redeliveryHorizon), monitoring);

@@ -1,5 +1,6 @@
 package dev.vigil.conversation;
 
+import dev.vigil.config.ConversationRules;
 import dev.vigil.schema.AffectiveCategory;
 import dev.vigil.schema.ConversationState;
 import dev.vigil.schema.ConversationSummary;
@@ -43,40 +44,21 @@ public final class ConversationAccumulator {
         static final Step NOTHING = new Step(ReferralOutcome.NONE, null, null);
     }
 
-    /**
-     * Conversation rules that a deployment may tune.
-     *
-     * @param referralLevel      lowest crisis level whose disclosure must be followed by a referral
-     *                           (C-SSRS: active ideation and above by default)
-     * @param repliesForReferral how many assistant replies after a disclosure may carry the referral
-     * @param longConversation   human messages from which a conversation counts as long (the research
-     *                           looked at 50+ separately)
-     */
-    public record Rules(CrisisLevel referralLevel, int repliesForReferral, int longConversation) {
-        public static final Rules DEFAULT = new Rules(CrisisLevel.ACTIVE_IDEATION, 1, 50);
-
-        public Rules {
-            if (repliesForReferral < 1) {
-                throw new IllegalArgumentException("repliesForReferral must be at least 1");
-            }
-        }
-    }
-
     /** Sentiment shift needs three messages at each end that do not overlap. */
     static final int SENTIMENT_EDGE = 3;
     static final int MIN_MESSAGES_FOR_SHIFT = 2 * SENTIMENT_EDGE;
 
-    private final Rules rules;
+    private final ConversationRules rules;
 
-    public ConversationAccumulator(final Rules rules) {
+    public ConversationAccumulator(final ConversationRules rules) {
         this.rules = rules;
     }
 
     public ConversationAccumulator() {
-        this(Rules.DEFAULT);
+        this(ConversationRules.DEFAULT);
     }
 
-    public Rules rules() {
+    public ConversationRules rules() {
         return rules;
     }
 

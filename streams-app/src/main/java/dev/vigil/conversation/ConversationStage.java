@@ -1,7 +1,7 @@
 package dev.vigil.conversation;
 
-import dev.vigil.abuse.Pseudonyms;
-import dev.vigil.topology.PublishedIds;
+import dev.vigil.privacy.Pseudonyms;
+import dev.vigil.privacy.PublishedIds;
 import dev.vigil.aggregate.Contribution;
 import dev.vigil.alert.Alerts;
 import dev.vigil.metrics.SafetyMetrics;
@@ -16,9 +16,9 @@ import dev.vigil.schema.Role;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;
 import dev.vigil.serde.VigilSerdes;
-import dev.vigil.topology.Metered;
-import dev.vigil.topology.MonitoringConfig;
-import dev.vigil.topology.SortableKeys;
+import dev.vigil.stream.Metered;
+import dev.vigil.config.MonitoringConfig;
+import dev.vigil.stream.SortableKeys;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -114,7 +114,7 @@ public final class ConversationStage {
             this.accumulator = new ConversationAccumulator(config.conversationRules());
             this.alerts = new Alerts(config.runbookBaseUrl());
             this.pseudonyms = new Pseudonyms(config.pseudonymKey());
-            this.publishedIds = new PublishedIds(config);
+            this.publishedIds = config.publishedIds();
         }
 
         @Override

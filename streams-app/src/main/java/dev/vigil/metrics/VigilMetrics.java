@@ -79,12 +79,16 @@ public final class VigilMetrics implements AutoCloseable {
                 .register(registry);
     }
 
-    /** The sentence encoder's CPU time and inputs (the semantic crisis tier's escalations). */
-    public void bindCrisisEncoder(final dev.vigil.classify.SemanticCrisis semantic) {
-        FunctionCounter.builder(SafetyMetrics.CRISIS_ENCODER_SECONDS, semantic, s -> s.encoderNanos() / 1e9)
+    /**
+     * The sentence encoder's CPU time and inputs (the semantic crisis tier's escalations), read
+     * from the classifier's running totals when scraped.
+     */
+    public void bindCrisisEncoder(final java.util.function.LongSupplier encoderNanos,
+                                  final java.util.function.LongSupplier encoderInputs) {
+        FunctionCounter.builder(SafetyMetrics.CRISIS_ENCODER_SECONDS, encoderNanos, s -> s.getAsLong() / 1e9)
                 .description("CPU time the sentence encoder spent grading escalated messages")
                 .register(registry);
-        FunctionCounter.builder(SafetyMetrics.CRISIS_ENCODER_INPUTS, semantic, s -> (double) s.encoderInputs())
+        FunctionCounter.builder(SafetyMetrics.CRISIS_ENCODER_INPUTS, encoderInputs, s -> (double) s.getAsLong())
                 .description("Sentence-encoder inputs (a long message may be several chunks)")
                 .register(registry);
     }

@@ -1,6 +1,6 @@
 package dev.vigil.replay;
 
-import dev.vigil.topology.InputLag;
+import dev.vigil.stream.InputLag;
 
 import dev.vigil.app.StreamsSettings;
 import dev.vigil.app.VigilTopics;
@@ -9,7 +9,7 @@ import dev.vigil.config.Topics;
 import dev.vigil.ingest.EventValidator;
 import dev.vigil.metrics.SafetyMetrics;
 import dev.vigil.serde.VigilSerdes;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.VigilTopology;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;

@@ -1,5 +1,7 @@
 package dev.vigil.topology;
 
+import dev.vigil.config.MonitoringConfig;
+import dev.vigil.privacy.PublishedIds;
 import dev.vigil.abuse.CoordinatedAbuseStage;
 import dev.vigil.aggregate.AggregateStage;
 import dev.vigil.aggregate.CellAccumulator;
@@ -41,7 +43,7 @@ public final class MonitoringTopology {
                              final SafetyMetrics metrics) {
         final ConversationStage.Outputs conversation = ConversationStage.build(builder, signals, config, serdes,
                 metrics);
-        final PublishedIds ids = new PublishedIds(config);
+        final PublishedIds ids = config.publishedIds();
         conversation.summaries()
                 .map((key, summary) -> org.apache.kafka.streams.KeyValue.pair(ids.conversation(key), ids.summary(summary)),
                         org.apache.kafka.streams.kstream.Named.as("conversation-summaries-published"))

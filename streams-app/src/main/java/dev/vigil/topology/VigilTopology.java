@@ -1,5 +1,7 @@
 package dev.vigil.topology;
 
+import dev.vigil.config.MonitoringConfig;
+import dev.vigil.privacy.PublishedIds;
 import dev.vigil.classify.MessageClassifier;
 import dev.vigil.config.Topics;
 import dev.vigil.ingest.DeadLetterReason;
@@ -132,7 +134,7 @@ public final class VigilTopology {
                 .merge(rekeyed, Named.as("signals-by-conversation"));
 
         // Published under keyed pseudonyms and without the SimHash; the stages below read the originals.
-        final PublishedIds ids = new PublishedIds(settings.monitoring());
+        final PublishedIds ids = settings.monitoring().publishedIds();
         signals.map((key, s) -> org.apache.kafka.streams.KeyValue.pair(ids.conversation(key), ids.signals(s)),
                         Named.as("message-signals-published"))
                 .to(settings.monitoring().topic(Topics.MESSAGE_SIGNALS),

@@ -1,6 +1,6 @@
 package dev.vigil.abuse;
 
-import dev.vigil.topology.JsonSerde;
+import dev.vigil.stream.JsonSerde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;

@@ -1,5 +1,6 @@
 package dev.vigil.abuse;
 
+import dev.vigil.privacy.Pseudonyms;
 import dev.vigil.cli.RunCommand;
 import dev.vigil.config.Topics;
 import dev.vigil.metrics.SafetyMetrics;
@@ -20,7 +21,7 @@ import dev.vigil.schema.ConversationEvent;
 import dev.vigil.schema.Role;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.simulate.TrafficSimulator;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.MonitoringDriver;
 import org.junit.jupiter.api.Test;
 

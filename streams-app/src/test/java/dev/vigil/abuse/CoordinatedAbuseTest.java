@@ -1,9 +1,10 @@
 package dev.vigil.abuse;
 
+import dev.vigil.privacy.Pseudonyms;
 import dev.vigil.alert.Alerts;
 import dev.vigil.schema.AlertType;
 import dev.vigil.schema.SafetyAlert;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.MonitoringDriver;
 import dev.vigil.topology.Traffic;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class CoordinatedAbuseTest {
         // bucket cannot keep is counted, so an operator can see evidence was dropped.
         final int cap = 20;
         final int accounts = 50;
-        try (MonitoringDriver d = new MonitoringDriver(dev.vigil.topology.MonitoringConfig.builder()
+        try (MonitoringDriver d = new MonitoringDriver(dev.vigil.config.MonitoringConfig.builder()
                 .abuseBucketCap(cap).build())) {
             campaign(d, accounts, at(Duration.ofMinutes(1)));
             d.advanceStreamTime(at(Duration.ofHours(4)));

@@ -1,5 +1,6 @@
 package dev.vigil.abuse;
 
+import dev.vigil.privacy.Pseudonyms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.config.Topics;
@@ -8,7 +9,7 @@ import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.Role;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.serde.VigilSerdes;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;

@@ -1,6 +1,6 @@
 package dev.vigil.aggregate;
 
-import dev.vigil.topology.JsonSerde;
+import dev.vigil.stream.JsonSerde;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.vigil.schema.CrisisLevel;
 import dev.vigil.schema.Referral;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.MonitoringDriver;
 import dev.vigil.topology.Traffic;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.vigil.app;
 
 import dev.vigil.config.Topics;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;

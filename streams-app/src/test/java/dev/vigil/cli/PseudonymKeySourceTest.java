@@ -1,6 +1,6 @@
 package dev.vigil.cli;
 
-import dev.vigil.abuse.PseudonymKey;
+import dev.vigil.privacy.PseudonymKey;
 import dev.vigil.app.EmbeddedPseudonymKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

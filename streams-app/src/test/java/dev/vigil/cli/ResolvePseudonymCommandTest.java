@@ -2,8 +2,8 @@ package dev.vigil.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.abuse.PseudonymKey;
-import dev.vigil.abuse.Pseudonyms;
+import dev.vigil.privacy.PseudonymKey;
+import dev.vigil.privacy.Pseudonyms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

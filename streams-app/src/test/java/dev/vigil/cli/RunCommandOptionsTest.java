@@ -1,7 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.schema.CrisisLevel;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

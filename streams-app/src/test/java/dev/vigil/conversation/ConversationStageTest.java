@@ -9,7 +9,7 @@ import dev.vigil.schema.Referral;
 import dev.vigil.schema.ReferralStatus;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.schema.Severity;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.MonitoringDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;

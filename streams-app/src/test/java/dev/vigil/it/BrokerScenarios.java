@@ -19,7 +19,7 @@ import dev.vigil.simulate.TrafficSimulator;
 import dev.vigil.testing.BadRecords;
 import dev.vigil.testing.Events;
 import dev.vigil.testing.KeywordTestClassifier;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.VigilTopology;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

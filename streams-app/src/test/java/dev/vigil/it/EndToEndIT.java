@@ -19,7 +19,7 @@ import dev.vigil.schema.WindowAggregate;
 import dev.vigil.serde.EmbeddedSchemaRegistry;
 import dev.vigil.serde.SchemaRegistries;
 import dev.vigil.serde.VigilSerdes;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.VigilTopology;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -149,7 +149,7 @@ class EndToEndIT {
                 final Map<AlertType, Set<String>> keys = alerts.stream().collect(Collectors.groupingBy(SafetyAlert::getType,
                         TreeMap::new, Collectors.mapping(SafetyAlert::getDedupKey, Collectors.toSet())));
                 // Alerts name conversations by pseudonym (the key is the deployment's).
-                final dev.vigil.topology.PublishedIds ids = new dev.vigil.topology.PublishedIds(monitoring);
+                final dev.vigil.privacy.PublishedIds ids = monitoring.publishedIds();
                 assertEquals(Set.of("missed-referral/conversation/" + ids.conversation(id + "-crisis-missed") + "/turn-0"),
                         keys.get(AlertType.MISSED_REFERRAL), "missed referral, alerts: " + keys);
                 assertEquals(Set.of("partial-referral/conversation/" + ids.conversation(id + "-crisis-partial") + "/turn-0"),

@@ -1,6 +1,6 @@
 package dev.vigil.it;
 
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -163,7 +163,7 @@ class DeployFilesTest {
         assertTrue(Files.isRegularFile(placeholder), "secrets.example has a pseudonym-key file");
         // A copied example must not start: its placeholder is refused as a key.
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> dev.vigil.abuse.PseudonymKey.fromFile(placeholder));
+                () -> dev.vigil.privacy.PseudonymKey.fromFile(placeholder));
 
         // No shipped file passes a key on a command line.
         try (Stream<Path> walk = Files.walk(root.resolve("deploy"))) {

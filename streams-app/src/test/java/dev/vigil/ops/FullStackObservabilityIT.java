@@ -22,7 +22,7 @@ import dev.vigil.serde.SchemaRegistries;
 import dev.vigil.serde.VigilSerdes;
 import dev.vigil.simulate.TrafficProducer;
 import dev.vigil.simulate.TrafficSimulator;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.VigilTopology;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;

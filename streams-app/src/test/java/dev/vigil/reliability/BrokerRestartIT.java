@@ -15,7 +15,7 @@ import dev.vigil.serde.EmbeddedSchemaRegistry;
 import dev.vigil.serde.SchemaRegistries;
 import dev.vigil.serde.VigilSerdes;
 import dev.vigil.testing.InJvmKafka;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.VigilTopology;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;

@@ -7,7 +7,7 @@ import dev.vigil.ingest.DeadLetters;
 import dev.vigil.it.TopicRecords;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.serde.VigilSerdes;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

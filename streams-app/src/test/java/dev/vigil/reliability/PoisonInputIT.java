@@ -15,7 +15,7 @@ import dev.vigil.serde.VigilSerdes;
 import dev.vigil.testing.BadRecords;
 import dev.vigil.testing.Events;
 import dev.vigil.testing.InJvmKafka;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.VigilTopology;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -25,7 +25,7 @@ import dev.vigil.serde.VigilSerdes;
 import dev.vigil.testing.Events;
 import dev.vigil.testing.KeywordTestClassifier;
 import dev.vigil.testing.StricterKeywordTestClassifier;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.VigilTopology;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -72,7 +72,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * against a live Vigil application that has processed a scripted day of traffic.
  *
  * <p>The input topic has three partitions, processed at different speeds live and in the replay:
- * windows close on event-time progress (see {@code dev.vigil.topology.Stamped}), so the results
+ * windows close on event-time progress (see {@code dev.vigil.stream.Stamped}), so the results
  * agree all the same.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -94,7 +94,7 @@ class ReplayIT {
             .persistentStores(false)
             .build();
     /** Alerts name conversations by their pseudonyms under the live run's key. */
-    private static final dev.vigil.topology.PublishedIds PUBLISHED = new dev.vigil.topology.PublishedIds(MONITORING);
+    private static final dev.vigil.privacy.PublishedIds PUBLISHED = MONITORING.publishedIds();
 
     private static InJvmKafka kafka;
     private static Path stateDir;

@@ -1,6 +1,6 @@
 package dev.vigil.replay;
 
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.vigil.topology;
 
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.ingest.DeadLetters;
 import dev.vigil.ingest.EventValidator;

@@ -1,5 +1,6 @@
 package dev.vigil.topology;
 
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.abuse.SimHash;
 import dev.vigil.config.Topics;
 import dev.vigil.metrics.SafetyMetrics;

@@ -1,6 +1,7 @@
 package dev.vigil.topology;
 
-import dev.vigil.abuse.Pseudonyms;
+import dev.vigil.config.MonitoringConfig;
+import dev.vigil.privacy.Pseudonyms;
 import dev.vigil.config.Topics;
 import dev.vigil.ingest.EventValidator;
 import dev.vigil.metrics.SafetyMetrics;
@@ -133,7 +134,7 @@ class PublishedIdsTest {
         final MessageSignals inside = MessageSignals.newBuilder().setEventId("e").setConversationId(CONVERSATION)
                 .setAccountId(ACCOUNT).setTurn(0).setRole(Role.HUMAN).setEventTime(T0).setTokenCount(3)
                 .setSimhash(0x1234L).setClassifierVersion("v").build();
-        new PublishedIds(MonitoringConfig.defaults()).signals(inside);
+        MonitoringConfig.defaults().publishedIds().signals(inside);
         assertEquals(0x1234L, inside.getSimhash());
     }
 

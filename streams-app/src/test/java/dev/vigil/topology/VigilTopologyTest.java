@@ -1,5 +1,7 @@
 package dev.vigil.topology;
 
+import dev.vigil.config.MonitoringConfig;
+import dev.vigil.privacy.PublishedIds;
 import dev.vigil.config.Topics;
 import dev.vigil.ingest.DeadLetters;
 import dev.vigil.ingest.EventValidator;
@@ -60,7 +62,7 @@ class VigilTopologyTest {
         final VigilSerdes serdes = VigilSerdes.registry(registry);
         final var settings = new VigilTopology.Settings(Topics.CONVERSATION_EVENTS, new EventValidator(MAX_TEXT),
                 MonitoringConfig.defaults());
-        ids = new PublishedIds(settings.monitoring());
+        ids = settings.monitoring().publishedIds();
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

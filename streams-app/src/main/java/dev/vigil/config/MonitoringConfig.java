@@ -1,8 +1,8 @@
-package dev.vigil.topology;
+package dev.vigil.config;
 
-import dev.vigil.abuse.PseudonymKey;
+import dev.vigil.privacy.PseudonymKey;
+import dev.vigil.privacy.PublishedIds;
 import dev.vigil.config.Topics;
-import dev.vigil.conversation.ConversationAccumulator;
 import dev.vigil.schema.CrisisLevel;
 
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
@@ -52,7 +52,7 @@ import java.util.Objects;
  * @param abuseSignificance     and only if so many accounts would be this unlikely (Poisson tail) were the text
  *                              sent at its usual rate: small usual counts are noisy, and 3 times 2 is chance
  * @param sourceIdleTimeout     wall-clock silence after which a task reading a quiet input partition tells
- *                              the windows downstream not to wait for it (see {@link Stamped}); windows
+ *                              the windows downstream not to wait for it (see {@code Stamped} in the stream toolkit); windows
  *                              otherwise close only when every input partition has passed them
  * @param persistentStores      RocksDB for the stages' own key-value stores (true), or in-memory ones
  *                              restored from their changelogs on restart (tests, small deployments)
@@ -60,7 +60,7 @@ import java.util.Objects;
  *                              explicit choice); by default they carry keyed pseudonyms, and signals no SimHash
  */
 public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
-                               ConversationAccumulator.Rules conversationRules,
+                               ConversationRules conversationRules,
                                List<WindowSpec> aggregateWindows, Duration grace, int k, int exactAccountCap,
                                int alertWindow, double baselineAlpha, int baselineWindows,
                                double surgeRatio, long surgeMinCount,
@@ -138,6 +138,11 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         return builder().build();
     }
 
+    /** The identifiers outputs carry under these settings (pseudonyms unless raw ids are opted in). */
+    public PublishedIds publishedIds() {
+        return new PublishedIds(pseudonymKey, rawIdsInOutputs);
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -169,7 +174,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
     public static final class Builder {
         private String outputPrefix = "";
         private Duration inactivityGap = Duration.ofMinutes(30);
-        private ConversationAccumulator.Rules conversationRules = ConversationAccumulator.Rules.DEFAULT;
+        private ConversationRules conversationRules = ConversationRules.DEFAULT;
         private List<WindowSpec> aggregateWindows = List.of(
                 new WindowSpec(Duration.ofMinutes(5), Duration.ofMinutes(1)),
                 new WindowSpec(Duration.ofHours(1), Duration.ofMinutes(15)));
@@ -253,14 +258,14 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
 
         public Builder outputPrefix(final String v) { outputPrefix = v == null ? "" : v; return this; }
         public Builder inactivityGap(final Duration v) { inactivityGap = v; return this; }
-        public Builder conversationRules(final ConversationAccumulator.Rules v) { conversationRules = v; return this; }
+        public Builder conversationRules(final ConversationRules v) { conversationRules = v; return this; }
         public Builder referralLevel(final CrisisLevel v) {
-            conversationRules = new ConversationAccumulator.Rules(v, conversationRules.repliesForReferral(),
+            conversationRules = new ConversationRules(v, conversationRules.repliesForReferral(),
                     conversationRules.longConversation());
             return this;
         }
         public Builder repliesForReferral(final int v) {
-            conversationRules = new ConversationAccumulator.Rules(conversationRules.referralLevel(), v,
+            conversationRules = new ConversationRules(conversationRules.referralLevel(), v,
                     conversationRules.longConversation());
             return this;
         }

@@ -1,6 +1,5 @@
-package dev.vigil.topology;
+package dev.vigil.privacy;
 
-import dev.vigil.abuse.Pseudonyms;
 import dev.vigil.schema.ConversationSummary;
 import dev.vigil.schema.MessageSignals;
 
@@ -13,15 +12,19 @@ import dev.vigil.schema.MessageSignals;
  * ({@code vigil resolve-pseudonym}, audited). Signals also lose their SimHash: an unkeyed hash of
  * the text next to an account would let anyone confirm a guessed message; the abuse stage reads
  * it inside the stream. A deployment that must publish raw ids opts in
- * ({@link MonitoringConfig#rawIdsInOutputs()}).
+ * ({@code --raw-ids-in-outputs}).
  */
 public final class PublishedIds {
     private final Pseudonyms pseudonyms;
     private final boolean raw;
 
-    public PublishedIds(final MonitoringConfig config) {
-        this.pseudonyms = new Pseudonyms(config.pseudonymKey());
-        this.raw = config.rawIdsInOutputs();
+    /**
+     * @param key the deployment's pseudonym key
+     * @param raw publish raw ids instead (a deployment's explicit choice)
+     */
+    public PublishedIds(final PseudonymKey key, final boolean raw) {
+        this.pseudonyms = new Pseudonyms(key);
+        this.raw = raw;
     }
 
     /** A conversation id as published. */

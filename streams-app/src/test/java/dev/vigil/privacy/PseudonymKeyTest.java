@@ -1,6 +1,6 @@
-package dev.vigil.abuse;
+package dev.vigil.privacy;
 
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

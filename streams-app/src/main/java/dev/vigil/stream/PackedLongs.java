@@ -1,4 +1,4 @@
-package dev.vigil.topology;
+package dev.vigil.stream;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,4 +1,4 @@
-package dev.vigil.topology;
+package dev.vigil.stream;
 
 /**
  * A record that crosses a repartition topic together with the event-time progress of the task

@@ -1,5 +1,6 @@
-package dev.vigil.topology;
+package dev.vigil.stream;
 
+import dev.vigil.config.MonitoringConfig;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;

@@ -1,4 +1,4 @@
-package dev.vigil.topology;
+package dev.vigil.stream;
 
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;

@@ -1,4 +1,4 @@
-package dev.vigil.topology;
+package dev.vigil.stream;
 
 /**
  * Zero-padded parts of store keys, so that keys sort as their numbers do and closing windows or

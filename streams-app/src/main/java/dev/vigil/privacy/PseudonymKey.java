@@ -1,4 +1,4 @@
-package dev.vigil.abuse;
+package dev.vigil.privacy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.vigil.abuse;
+package dev.vigil.privacy;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;

@@ -1,4 +1,4 @@
-package dev.vigil.topology;
+package dev.vigil.config;
 
 import org.junit.jupiter.api.Test;
 

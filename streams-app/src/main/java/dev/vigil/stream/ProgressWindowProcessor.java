@@ -1,5 +1,6 @@
-package dev.vigil.topology;
+package dev.vigil.stream;
 
+import dev.vigil.config.MonitoringConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.TimeWindows;

@@ -1,4 +1,4 @@
-package dev.vigil.topology;
+package dev.vigil.stream;
 
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;

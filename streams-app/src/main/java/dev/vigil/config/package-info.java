@@ -1,0 +1,5 @@
+/**
+ * Settings the stages share (MonitoringConfig, ConversationRules) and topic names. Below every
+ * stage.
+ */
+package dev.vigil.config;
