@@ -2,6 +2,7 @@ package dev.vigil.serde;
 
 import dev.vigil.schema.ConversationEvent;
 import dev.vigil.schema.Role;
+import dev.vigil.testing.BadRecords;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -59,12 +60,7 @@ class HostileAvroTest {
 
     /** The fields of a ConversationEvent in order, each a function that writes it; one of them may lie. */
     private byte[] event(final int lyingField, final long claimedLength) throws IOException {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(schemaId >>> 24);
-        out.write(schemaId >>> 16);
-        out.write(schemaId >>> 8);
-        out.write(schemaId);
+        final ByteArrayOutputStream out = BadRecords.frameHeader(schemaId);
         final BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
         final String[] strings = {"e-1", "c-1", "acct-1"};
         int field = 0;
@@ -182,12 +178,7 @@ class HostileAvroTest {
         int tried = 0;
         for (final long[] block : blocks) {
             for (final boolean inMap : new boolean[] {false, true}) {
-                final ByteArrayOutputStream out = new ByteArrayOutputStream();
-                out.write(0);
-                out.write(id >>> 24);
-                out.write(id >>> 16);
-                out.write(id >>> 8);
-                out.write(id);
+                final ByteArrayOutputStream out = BadRecords.frameHeader(id);
                 final BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
                 if (inMap) {
                     enc.writeLong(0); // empty array
@@ -246,9 +237,7 @@ class HostileAvroTest {
         for (final String optional : new String[] {"language", "country", "model", "surface"}) {
             r.put(optional, random.nextBoolean() ? null : "v" + random.nextInt(10));
         }
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(new byte[] {0, (byte) (schemaId >>> 24), (byte) (schemaId >>> 16), (byte) (schemaId >>> 8),
-            (byte) schemaId});
+        final ByteArrayOutputStream out = BadRecords.frameHeader(schemaId);
         final BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
         writer.write(r, enc);
         enc.flush();

@@ -56,12 +56,7 @@ public final class BadRecords {
         r.put("text", "a note from a moderator");
         r.put("timestamp", at.toEpochMilli());
         final int id = registry.register(ConfluentAvroSerde.valueSubject(topic), writer);
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(id >>> 24);
-        out.write(id >>> 16);
-        out.write(id >>> 8);
-        out.write(id);
+        final ByteArrayOutputStream out = frameHeader(id);
         try {
             final BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
             new GenericDatumWriter<GenericRecord>(writer).write(r, enc);
@@ -70,6 +65,17 @@ public final class BadRecords {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** A stream holding the registry wire format's header (magic byte 0, schema id), for the Avro to follow. */
+    public static ByteArrayOutputStream frameHeader(final int schemaId) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0);
+        out.write(schemaId >>> 24);
+        out.write(schemaId >>> 16);
+        out.write(schemaId >>> 8);
+        out.write(schemaId);
+        return out;
     }
 
     public static ConversationEvent blankAccount(final Instant at) {

@@ -146,12 +146,7 @@ final class FakeRegistry implements AutoCloseable {
 
     /** {@code alert} in the registry wire format with schema id {@code id}. */
     static byte[] framed(final int id, final SafetyAlert alert) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(id >>> 24);
-        out.write(id >>> 16);
-        out.write(id >>> 8);
-        out.write(id);
+        final ByteArrayOutputStream out = dev.vigil.testing.BadRecords.frameHeader(id);
         try {
             final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
             new SpecificDatumWriter<>(SafetyAlert.class).write(alert, encoder);
