@@ -100,6 +100,11 @@ final class CampaignIndex {
         return out;
     }
 
+    /** Every campaign, in id order. */
+    List<Campaign> all() {
+        return new ArrayList<>(byId.values());
+    }
+
     int size() {
         return byId.size();
     }

@@ -86,6 +86,40 @@ public final class CoordinatedAbuseStage {
     public static final String BACKGROUND_STORE = "coordinated-abuse-background";
     public static final String BUCKET_PROGRESS_STORE = "near-duplicate-bucket-progress";
     public static final String MERGER_PROGRESS_STORE = "coordinated-abuse-progress";
+    /**
+     * When the merger's warm-up ends: the start of the first window it judges against the
+     * background (event time), decided at the first window it closes and kept, so a restart with
+     * its state needs no warm-up.
+     */
+    public static final String WARM_UP_STORE = "coordinated-abuse-warm-up";
+    /** The clusters held during the warm-up, waiting to be judged against their texts' later level. */
+    public static final String HELD_STORE = "coordinated-abuse-held";
+    static final String WARM_FROM_KEY = "warm-from";
+    /** A task whose state already held a background or campaigns when warm-ups were introduced. */
+    static final long WARM_ALREADY = Long.MIN_VALUE;
+    /**
+     * Window lengths of traffic, from the first window with candidates, in which no cluster is
+     * alerted. One would give the first judged window a full window before it to learn from; a
+     * second lets texts sent by a few accounts a window show up at all (measured on the demo's
+     * traffic: with one, texts never seen before paged in the two windows after it).
+     */
+    static final int WARM_UP_WINDOWS = 2;
+    /**
+     * Times a held cluster is judged, one window advance apart, before it is taken for
+     * background: a campaign still under way just after the warm-up may end in that time; a
+     * popular text's ordinary ups and downs are not tested window after window.
+     */
+    static final int HELD_JUDGEMENTS = 4;
+    /**
+     * Accounts added to the level a held text keeps after its held windows, before the burst
+     * tests: that level is learnt from as little as one window, where a chance lull of an
+     * ordinary text reads like the end of a campaign. Measured on eight seeds of the demo's
+     * traffic: without it, four paged ordinary texts (five alerts) when their held clusters were
+     * judged; with it none did, and the planted campaign was found as early in all eight.
+     */
+    static final int HELD_AFTER_SLACK = 1;
+    /** Accounts and messages kept per held cluster (most are popular texts): its stored value stays small. */
+    static final int HELD_CAP = 2_000;
     static final String MERGER_KEY = "campaigns";
     static final int BANDS = 4;
     /**
@@ -236,7 +270,12 @@ public final class CoordinatedAbuseStage {
         builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(BACKGROUND_STORE),
                 Serdes.String(), new JsonSerde<>(Background.class)));
         builder.addStateStore(SourceProgress.store(config, MERGER_PROGRESS_STORE));
-        return new String[] {PENDING_STORE, PENDING_MEMBERS_STORE, CAMPAIGN_STORE, BACKGROUND_STORE, MERGER_PROGRESS_STORE};
+        builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(WARM_UP_STORE),
+                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(config.keyValueStore(HELD_STORE),
+                Serdes.String(), new JsonSerde<>(Campaign.class)));
+        return new String[] {PENDING_STORE, PENDING_MEMBERS_STORE, CAMPAIGN_STORE, BACKGROUND_STORE, MERGER_PROGRESS_STORE,
+            WARM_UP_STORE, HELD_STORE};
     }
 
     /**
@@ -312,6 +351,14 @@ public final class CoordinatedAbuseStage {
         private KeyValueStore<String, Member> pendingMembers;
         /** No pending window ends before this (in memory; 0 whenever the task starts): scans start here. */
         private long pendingFloor;
+        private KeyValueStore<String, Long> warmUp;
+        /** Windows starting before this are warm-up windows; read from {@link #warmUp} on first use after init. */
+        private Long warmFrom;
+        private KeyValueStore<String, Campaign> heldStore;
+        /** The held clusters as live objects; read from the store on first use after init. */
+        private CampaignIndex held;
+        /** Held clusters were last judged at windows starting up to here (in memory; per task start). */
+        private long heldCheckedThrough;
 
         Merger(final MonitoringConfig config, final SafetyMetrics metrics) {
             this.config = config;
@@ -331,6 +378,11 @@ public final class CoordinatedAbuseStage {
             this.campaigns = null;
             this.backgroundSweptSlot = Long.MIN_VALUE;
             this.background = context.getStateStore(BACKGROUND_STORE);
+            this.warmUp = context.getStateStore(WARM_UP_STORE);
+            this.warmFrom = null;
+            this.heldStore = context.getStateStore(HELD_STORE);
+            this.held = null;
+            this.heldCheckedThrough = Long.MIN_VALUE;
             progress.init(context);
         }
 
@@ -405,23 +457,29 @@ public final class CoordinatedAbuseStage {
                 closeWindow(w);
             }
             pendingFloor = Math.max(pendingFloor, through + 1);
+            judgeHeld(through);
         }
 
         private void closeWindow(final PendingWindow w) {
             if (campaigns == null) {
                 campaigns = CampaignIndex.load(campaignStore);
             }
+            final boolean warmingUp = warmingUp(w);
+            // A window that started before the first traffic holds only part of a window's worth:
+            // learnt, it would put every text's usual level far too low.
+            final boolean partial = warmingUp && w.windowStart < warmFrom - WARM_UP_WINDOWS * config.abuseWindow().toMillis();
             expire(w.windowStart);
             for (final List<Member> cluster : NearDuplicates.clusters(w.members.values(), config.abuseHamming())) {
                 final int accounts = NearDuplicates.accounts(cluster).size();
+                noteLevel(cluster, accounts, w);
                 if (accounts < config.abuseMinAccounts()) {
-                    if (accounts >= observedAccounts(config)) {
+                    if (accounts >= observedAccounts(config) && !partial) {
                         usualThenLearn(cluster, accounts, w.windowStart);
                     }
                     continue;
                 }
                 // Judged against the earlier windows only, then this window joins the baseline.
-                final double usual = usualThenLearn(cluster, accounts, w.windowStart);
+                final double usual = partial ? 0 : usualThenLearn(cluster, accounts, w.windowStart);
                 final boolean burst = accounts >= config.abuseBurstRatio() * usual
                         && poissonTail(usual, accounts) <= config.abuseSignificance();
                 final Campaign known = campaigns.findActive(cluster, config.abuseHamming());
@@ -448,9 +506,19 @@ public final class CoordinatedAbuseStage {
                     }
                     continue;
                 }
+                if (warmingUp) {
+                    // No text has a baseline yet: popular or coordinated cannot be told apart here.
+                    hold(cluster, accounts, w);
+                    continue;
+                }
                 if (!burst) {
                     // As many accounts as this text usually has: background popularity, not coordination.
                     continue;
+                }
+                final Campaign wasHeld = heldMatch(cluster);
+                if (wasHeld != null) {
+                    // Judged a burst on its own after all: alerted here, no longer held.
+                    held().delete(wasHeld);
                 }
                 final Campaign c = new Campaign();
                 c.detectedWindowStart = w.windowStart;
@@ -463,6 +531,189 @@ public final class CoordinatedAbuseStage {
                 raise(c, w, true);
                 campaigns.put(c);
             }
+        }
+
+        /**
+         * Whether {@code w} is a warm-up window, one whose texts have had no full window of
+         * traffic before it to learn their usual level from. Decided once per task, at the first
+         * window it closes (the same for a replay of the same input): a task with no background
+         * and no campaigns is starting fresh, and its warm-up lasts {@link #WARM_UP_WINDOWS} window
+         * lengths from the first advance step holding traffic; a task that already has either
+         * (state kept or restored over a restart, or from before warm-ups existed) needs none.
+         */
+        private boolean warmingUp(final PendingWindow w) {
+            if (warmFrom == null) {
+                Long stored = warmUp.get(WARM_FROM_KEY);
+                if (stored == null) {
+                    stored = hasHistory() ? WARM_ALREADY
+                            : w.windowEnd - config.abuseAdvance().toMillis()
+                                    + WARM_UP_WINDOWS * config.abuseWindow().toMillis();
+                    warmUp.put(WARM_FROM_KEY, stored);
+                }
+                warmFrom = stored;
+            }
+            return w.windowStart < warmFrom;
+        }
+
+        private boolean hasHistory() {
+            if (campaigns.size() > 0) {
+                return true;
+            }
+            try (KeyValueIterator<String, Background> it = background.all()) {
+                return it.hasNext();
+            }
+        }
+
+        private CampaignIndex held() {
+            if (held == null) {
+                held = CampaignIndex.load(heldStore);
+            }
+            return held;
+        }
+
+        private Campaign heldMatch(final List<Member> cluster) {
+            return held().size() == 0 ? null : held().findActive(cluster, config.abuseHamming());
+        }
+
+        /**
+         * Keeps a warm-up cluster with at least the threshold of accounts (no alert): with the
+         * cluster it continues if any, its peak accounts per window and where its held windows end.
+         */
+        private void hold(final List<Member> cluster, final int accounts, final PendingWindow w) {
+            Campaign h = heldMatch(cluster);
+            if (h == null) {
+                h = new Campaign();
+                h.hold = new Campaign.Hold();
+                h.hold.from = w.windowStart;
+                h.id = campaignId(cluster.stream().mapToLong(m -> m.simhash).min().orElse(0L), w.windowStart);
+            }
+            h.absorb(cluster, HELD_CAP, HELD_CAP);
+            h.hold.cappedAccounts += h.cappedAccounts;
+            h.hold.cappedMessages += h.cappedMessages;
+            h.cappedAccounts = 0;
+            h.cappedMessages = 0;
+            h.hold.accounts.merge(w.windowStart, accounts, Math::max);
+            if (accounts > h.hold.peakAccounts) {
+                h.hold.peakAccounts = accounts;
+                h.hold.peakWindowStart = w.windowStart;
+                h.hold.peakWindowEnd = w.windowEnd;
+            }
+            if (w.classifierVersion != null && (h.hold.classifierVersion == null
+                    || w.classifierVersion.compareTo(h.hold.classifierVersion) > 0)) {
+                h.hold.classifierVersion = w.classifierVersion;
+            }
+            h.hold.until = Math.max(h.hold.until, w.windowEnd);
+            held().put(h);
+        }
+
+        /** Records the accounts a held cluster's text reached in a window, while held or after. */
+        private void noteLevel(final List<Member> cluster, final int accounts, final PendingWindow w) {
+            final Campaign h = heldMatch(cluster);
+            if (h != null && w.windowStart >= h.hold.from) {
+                final Integer before = h.hold.accounts.get(w.windowStart);
+                if (before == null || accounts > before) {
+                    h.hold.accounts.put(w.windowStart, accounts);
+                    held().put(h);
+                }
+            }
+        }
+
+        /**
+         * Judges the held clusters at every window that has closed by {@code through}. A held
+         * cluster is a campaign if its text's level while held (mean accounts over the windows
+         * from its first held one to its last in which it reached the merger) is a burst against
+         * its level after (mean accounts over the windows from the first that does not overlap a
+         * held one, plus {@link #HELD_AFTER_SLACK}), by the same ratio and significance tests as
+         * after the warm-up. It is judged as each window after closes, and is background once
+         * judged {@link #HELD_JUDGEMENTS} times without being a campaign. A window after in which
+         * its text did not reach the merger counts as the most it could have had there unseen.
+         */
+        private void judgeHeld(final long through) {
+            final long size = config.abuseWindow().toMillis();
+            final long advance = config.abuseAdvance().toMillis();
+            final long lastStart = Math.floorDiv(through - size, advance) * advance;
+            if (lastStart <= heldCheckedThrough || held().size() == 0) {
+                return;
+            }
+            heldCheckedThrough = lastStart;
+            final int unseenAfter = observedAccounts(config) - 1;
+            for (final Campaign h : held().all()) {
+                final Campaign.Hold hold = h.hold;
+                final long lastHeld = Math.floorDiv(hold.until - size, advance) * advance;
+                final long firstAfter = Math.floorDiv(hold.until + advance - 1, advance) * advance;
+                final long lastJudged = firstAfter + (HELD_JUDGEMENTS - 1) * advance;
+                final long resume = hold.judgedThrough == Long.MIN_VALUE ? firstAfter : hold.judgedThrough + advance;
+                final double during = hold.accounts.subMap(hold.from, true, lastHeld, true).values().stream()
+                        .mapToInt(Integer::intValue).average().orElse(0);
+                boolean changed = false;
+                for (long s = Math.max(firstAfter, resume); s <= Math.min(lastStart, lastJudged); s += advance) {
+                    hold.judgedThrough = s;
+                    changed = true;
+                    final double after = mean(hold.accounts, firstAfter, s, advance, unseenAfter) + HELD_AFTER_SLACK;
+                    if (during >= config.abuseBurstRatio() * after
+                            && poissonTail(after, (int) Math.floor(during)) <= config.abuseSignificance()) {
+                        alertHeld(h, s + size);
+                        changed = false;
+                        break;
+                    }
+                    if (s == lastJudged) {
+                        // As many accounts after the warm-up as in it: a popular text, not a campaign.
+                        held().delete(h);
+                        changed = false;
+                        break;
+                    }
+                }
+                if (changed) {
+                    held().put(h);
+                }
+            }
+        }
+
+        /** Mean accounts per window over the windows starting from {@code first} to {@code last}, {@code unseen} where absent. */
+        private static double mean(final java.util.SortedMap<Long, Integer> accounts, final long first, final long last,
+                                   final long advance, final int unseen) {
+            double sum = 0;
+            int windows = 0;
+            for (long s = first; s <= last; s += advance) {
+                sum += accounts.getOrDefault(s, unseen);
+                windows++;
+            }
+            return windows == 0 ? 0 : sum / windows;
+        }
+
+        /** A held cluster turned out to be a campaign: alerted now, as detected in its peak window. */
+        private void alertHeld(final Campaign h, final long raisedAt) {
+            if (campaigns == null) {
+                campaigns = CampaignIndex.load(campaignStore);
+            }
+            held().delete(h);
+            final Campaign.Hold hold = h.hold;
+            h.hold = null;
+            if (campaigns.findActive(new ArrayList<>(membersOf(h)), config.abuseHamming()) != null) {
+                // Its text became a campaign meanwhile (alerted then): nothing new to say.
+                return;
+            }
+            h.detectedWindowStart = hold.peakWindowStart;
+            h.detectedWindowEnd = hold.peakWindowEnd;
+            h.id = campaignId(h.fingerprints.stream().min(Long::compareUnsigned).orElse(0L), hold.peakWindowStart);
+            h.dedupKey = Alerts.dedupKey(AlertType.COORDINATED_ABUSE, "cluster", h.id,
+                    "from-" + Instant.ofEpochMilli(hold.peakWindowStart));
+            h.cappedAccounts = hold.cappedAccounts;
+            h.cappedMessages = hold.cappedMessages;
+            countCapped(h);
+            raise(h, raisedAt, hold.classifierVersion, true);
+            campaigns.put(h);
+        }
+
+        /** One member per fingerprint of {@code c}, to look it up among the campaigns. */
+        private static List<Member> membersOf(final Campaign c) {
+            final List<Member> out = new ArrayList<>();
+            for (final long f : c.fingerprints) {
+                final Member m = new Member();
+                m.simhash = f;
+                out.add(m);
+            }
+            return out;
         }
 
         /** Evidence a campaign could not keep (its account and message lists are capped) is counted. */
@@ -547,6 +798,11 @@ public final class CoordinatedAbuseStage {
 
         /** Sends the campaign's alert; {@code first} is false for a re-send of a grown campaign. */
         private void raise(final Campaign c, final PendingWindow w, final boolean first) {
+            raise(c, w.windowEnd, w.classifierVersion, first);
+        }
+
+        /** Sends the campaign's alert, raised at the end of the window that showed it. */
+        private void raise(final Campaign c, final long raisedAt, final String classifierVersion, final boolean first) {
             c.alertedAccounts = c.accounts.size();
             final Map<String, String> e = new LinkedHashMap<>();
             e.put("accounts", String.valueOf(c.accounts.size()));
@@ -561,17 +817,17 @@ public final class CoordinatedAbuseStage {
             final Severity severity = c.accounts.size() >= 10L * config.abuseMinAccounts()
                     ? Severity.CRITICAL : Severity.WARNING;
             final SafetyAlert alert = alerts.alert(AlertType.COORDINATED_ABUSE, severity, c.dedupKey,
-                    Instant.ofEpochMilli(w.windowEnd), Instant.ofEpochMilli(c.detectedWindowStart),
-                    Instant.ofEpochMilli(w.windowEnd), "cluster", c.id,
+                    Instant.ofEpochMilli(raisedAt), Instant.ofEpochMilli(c.detectedWindowStart),
+                    Instant.ofEpochMilli(raisedAt), "cluster", c.id,
                     c.accounts.size() + " accounts sent " + c.messages.size()
                             + " near-identical messages between " + Instant.ofEpochMilli(c.firstSeen) + " and "
                             + Instant.ofEpochMilli(c.lastSeen), e,
-                    w.classifierVersion == null ? "" : w.classifierVersion);
+                    classifierVersion == null ? "" : classifierVersion);
             if (first) {
                 // A re-send updates the same incident; counting it would inflate the alert rate.
                 Metered.safely(() -> metrics.alertRaised(alert));
             }
-            context.forward(new Record<>(c.dedupKey, alert, w.windowEnd));
+            context.forward(new Record<>(c.dedupKey, alert, raisedAt));
         }
 
         private static String windowKey(final long end, final long start) {

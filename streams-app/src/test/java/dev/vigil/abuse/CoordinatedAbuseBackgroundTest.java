@@ -63,20 +63,16 @@ class CoordinatedAbuseBackgroundTest {
     }
 
     @Test
-    void shouldTreatSteadyCommonPromptsAsBackgroundAfterTheFirstWindow() {
+    void shouldTreatSteadyCommonPromptsAsBackgroundFromAFreshStart() {
         try (MonitoringDriver d = new MonitoringDriver()) {
             sendInOrder(d, steadyTraffic(new Random(11)));
             d.advanceStreamTime(at(HOURS.plusHours(4)));
             final List<SafetyAlert> alerts = abuse(d);
-            // Warm-up: a window is judged against earlier windows that do not overlap it; until
-            // one exists a text's count is compared with nothing, so each popular prompt may
-            // alert (and be re-sent as the first windows fill) in the first two hours; never after.
-            // The first window with an earlier, disjoint window before it ends at T0 + 2h.
-            for (final SafetyAlert a : alerts) {
-                assertTrue(a.getRaisedAt().isBefore(at(Duration.ofHours(2))), "after warm-up: " + a);
-            }
-            assertTrue(alerts.stream().map(SafetyAlert::getDedupKey).distinct().count() <= COMMON.size(),
-                    alerts.toString());
+            // A window is judged against earlier windows that do not overlap it; in the first
+            // two hours there are none yet, so the warm-up holds the popular prompts instead of
+            // alerting, and lets them go once their level after it is as high (before the
+            // warm-up, every one of them alerted in the first two hours).
+            assertEquals(List.of(), alerts);
         }
     }
 

@@ -98,8 +98,8 @@ class CoordinatedAbuseDemoTrafficTest {
         final long campaignKeys = campaign.stream().map(SafetyAlert::getDedupKey).distinct().count();
         final List<SafetyAlert> other = abuse.stream().filter(a -> !campaign.contains(a)).toList();
         final long otherKeys = other.stream().map(SafetyAlert::getDedupKey).distinct().count();
-        // Warm-up: until a window has an earlier window that does not overlap it (two windows in),
-        // every popular text is compared with nothing.
+        // After the warm-up (two window lengths, see CoordinatedAbuseWarmUpTest), a window has
+        // earlier windows that do not overlap it to compare with.
         final java.time.Instant warm = MonitoringDriver.T0.plus(config.abuseWindow().multipliedBy(2));
         final List<SafetyAlert> otherAfterWarmUp = other.stream().filter(a -> a.getRaisedAt().isAfter(warm)).toList();
         final long otherKeysAfterWarmUp = otherAfterWarmUp.stream().map(SafetyAlert::getDedupKey).distinct().count();
