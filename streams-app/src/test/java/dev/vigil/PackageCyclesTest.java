@@ -48,7 +48,7 @@ class PackageCyclesTest {
                 // String literals name classes too (a process to launch), but that is no dependency
                 // of the code; code and documentation links are.
                 final String text = Files.readString(f).replaceAll("(?m)^package .*$", "")
-                        .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"");
+                        .replaceAll("\"(?:[^\"\\\\\n]++|\\\\.)*+\"", "\"\"");
                 final Matcher m = REFERENCE.matcher(text);
                 while (m.find()) {
                     if (!m.group(1).equals(pkg)) {

@@ -517,7 +517,8 @@ public final class RunCommand implements Callable<Integer> {
                     + human(monitoring.inactivityGap()) + " idle,");
             out.println("                    abuse windows " + human(monitoring.abuseWindow()) + " every "
                     + human(monitoring.abuseAdvance()) + ". Expect signals at once, aggregates within about");
-            out.println("                    30 s, referral and coordinated-abuse alerts within about a minute.");
+            out.println("                    30 s, referral alerts within about a minute; after a fresh start coordinated");
+            out.println("                    abuse waits out a warm-up of two abuse windows (the campaign about 3.5 min).");
         } else {
             out.println("  Monitoring:       aggregate windows " + windows(monitoring) + ", grace " + human(monitoring.grace())
                     + ", k " + monitoring.k() + ", inactivity gap " + human(monitoring.inactivityGap()));

@@ -1,5 +1,6 @@
 package dev.vigil.abuse;
 
+import dev.vigil.privacy.Pseudonyms;
 import dev.vigil.cli.RunCommand;
 import dev.vigil.config.Topics;
 import dev.vigil.metrics.SafetyMetrics;
@@ -9,7 +10,7 @@ import dev.vigil.schema.Role;
 import dev.vigil.schema.SafetyAlert;
 import dev.vigil.serde.VigilSerdes;
 import dev.vigil.simulate.TrafficSimulator;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;

@@ -2,7 +2,7 @@ package dev.vigil.abuse;
 
 import dev.vigil.schema.AlertType;
 import dev.vigil.schema.SafetyAlert;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.MonitoringDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;

@@ -1,9 +1,10 @@
 package dev.vigil.abuse;
 
+import dev.vigil.privacy.Pseudonyms;
 import dev.vigil.schema.AlertType;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.SafetyAlert;
-import dev.vigil.topology.MonitoringConfig;
+import dev.vigil.config.MonitoringConfig;
 import dev.vigil.topology.MonitoringDriver;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
