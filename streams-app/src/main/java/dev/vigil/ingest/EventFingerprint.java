@@ -14,16 +14,20 @@ import java.security.NoSuchAlgorithmException;
  * no two different events share an input to the digest.
  */
 final class EventFingerprint {
+    /** One digest per thread: every valid event is fingerprinted; digest() resets it for reuse. */
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (final NoSuchAlgorithmException x) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", x);
+        }
+    });
+
     private EventFingerprint() {
     }
 
     static long of(final ConversationEvent e) {
-        final MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (final NoSuchAlgorithmException x) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", x);
-        }
+        final MessageDigest digest = DIGESTS.get();
         add(digest, e.getConversationId());
         add(digest, e.getAccountId());
         add(digest, e.getRole() == null ? null : e.getRole().name());

@@ -15,19 +15,29 @@ import java.util.HexFormat;
  */
 public final class Pseudonyms {
     private final SecretKeySpec key;
+    /**
+     * One initialised Mac per thread: every published signal and summary takes pseudonyms, and
+     * looking up and keying a Mac costs more than the hash itself. doFinal resets it for reuse.
+     */
+    private final ThreadLocal<Mac> macs;
 
     public Pseudonyms(final PseudonymKey key) {
         this.key = new SecretKeySpec(key.bytes(), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(this::newMac);
     }
 
-    private byte[] mac(final String id) {
+    private Mac newMac() {
         try {
             final Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return mac.doFinal(id.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (final GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
         }
+    }
+
+    private byte[] mac(final String id) {
+        return macs.get().doFinal(id.getBytes(StandardCharsets.UTF_8));
     }
 
     /** 16 hex digits: the pseudonym shown in alerts. */
