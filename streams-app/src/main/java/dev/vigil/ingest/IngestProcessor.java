@@ -45,28 +45,28 @@ public final class IngestProcessor implements FixedKeyProcessor<String, byte[], 
     private final Deserializer<ConversationEvent> deserializer;
     private final EventValidator validator;
     private final SafetyMetrics metrics;
-    private final Duration redeliveryHorizon;
+    /** Whether redeliveries are removed here (the topology) or not (tests of decoding and validation). */
+    private final boolean removeRedeliveries;
     private FixedKeyProcessorContext<String, Ingested> context;
     private WindowStore<String, Long> eventIds;
 
     /** Without a redelivery store: every valid event passes (tests of decoding and validation). */
     public IngestProcessor(final Deserializer<ConversationEvent> deserializer, final EventValidator validator,
                            final SafetyMetrics metrics) {
-        this(deserializer, validator, metrics, null);
+        this(deserializer, validator, metrics, false);
     }
 
     private IngestProcessor(final Deserializer<ConversationEvent> deserializer, final EventValidator validator,
-                            final SafetyMetrics metrics, final Duration redeliveryHorizon) {
+                            final SafetyMetrics metrics, final boolean removeRedeliveries) {
         this.deserializer = deserializer;
         this.validator = validator;
         this.metrics = metrics;
-        this.redeliveryHorizon = redeliveryHorizon;
+        this.removeRedeliveries = removeRedeliveries;
     }
 
     /**
-     * Ingest with redeliveries removed: an event id seen within the validator's redelivery
-     * horizon of event time is
-     * remembered in a windowed store (changelogged, so a restore remembers it too, and expired by
+     * Ingest with redeliveries removed: an event id seen within the validator's redelivery horizon
+     * of event time is remembered in a windowed store (changelogged, so a restore remembers it too, and expired by
      * segment, so the store stays bounded). Records are partitioned by their key, so this catches
      * every redelivery a producer sends under the same key, which is what a retry or an
      * at-least-once re-send does.
@@ -78,7 +78,7 @@ public final class IngestProcessor implements FixedKeyProcessor<String, byte[], 
         return new FixedKeyProcessorSupplier<>() {
             @Override
             public FixedKeyProcessor<String, byte[], Ingested> get() {
-                return new IngestProcessor(deserializer, validator, metrics, horizon);
+                return new IngestProcessor(deserializer, validator, metrics, true);
             }
 
             @Override
@@ -95,7 +95,7 @@ public final class IngestProcessor implements FixedKeyProcessor<String, byte[], 
     @Override
     public void init(final FixedKeyProcessorContext<String, Ingested> context) {
         this.context = context;
-        if (redeliveryHorizon != null) {
+        if (removeRedeliveries) {
             this.eventIds = context.getStateStore(EVENT_IDS_STORE);
         }
     }
@@ -141,7 +141,7 @@ public final class IngestProcessor implements FixedKeyProcessor<String, byte[], 
         final String id = event.getEventId();
         final long at = event.getTimestamp().toEpochMilli();
         final long fingerprint = EventFingerprint.of(event);
-        final long horizon = redeliveryHorizon.toMillis();
+        final long horizon = validator.redeliveryHorizon().toMillis();
         boolean used = false;
         try (WindowStoreIterator<Long> seen = eventIds.fetch(id, at - horizon, at + horizon)) {
             while (seen.hasNext()) {
@@ -154,7 +154,7 @@ public final class IngestProcessor implements FixedKeyProcessor<String, byte[], 
         }
         if (used) {
             reject(record, new Rejection(DeadLetterReason.REUSED_EVENT_ID,
-                    "event_id was used within " + redeliveryHorizon + " by an event with different content"));
+                    "event_id was used within " + validator.redeliveryHorizon() + " by an event with different content"));
             return false;
         }
         eventIds.put(id, fingerprint, at);
