@@ -43,13 +43,14 @@ import java.util.Set;
 
 /**
  * The windowed aggregates: every contribution counted in its cells (all, affective category,
- * pushback reason, language, model) over each configured hopping window, published once per
- * cell and window after every input partition has passed the window's end plus grace (see
- * {@link dev.vigil.stream.Stamped}), with k-anonymity applied.
+ * pushback reason, language, model) over the smallest window size, on a tumbling grid, and over
+ * the hopping windows the rate alerts judge. Cells are handed on once per window after every
+ * input partition has passed the window's end plus grace (see {@link dev.vigil.stream.Stamped});
+ * {@link Publication} decides what is published of them and sums the larger sizes.
  */
 public final class AggregateStage {
     public static final String CELL_REPARTITION = "aggregate-cells";
-    public static final String PUBLISH_REPARTITION_PREFIX = "aggregate-publish-";
+    public static final String PUBLISH_REPARTITION = "aggregate-publication";
     /**
      * Distinct accounts and conversations (exactly counted ones) the open cell windows of one
      * task may hold as live objects, about 50 bytes each: roughly 100 MB of heap. Beyond it the
@@ -75,9 +76,21 @@ public final class AggregateStage {
                         .withKeySerde(Serdes.String()).withValueSerde(contributionSerde)
                         .withStreamPartitioner(new ProgressPartitioner<>()));
         final Map<String, KStream<Windowed<String>, CellAccumulator>> results = new LinkedHashMap<>();
+        final MonitoringConfig.WindowSpec finest = config.finestWindowSpec();
+        final MonitoringConfig.WindowSpec judged = config.alertWindowSpec();
+        // Counted from contributions: the smallest size (published), and the windows the rate
+        // alerts judge. Larger published sizes are sums of published small cells (Publication).
         for (final MonitoringConfig.WindowSpec spec : config.aggregateWindows()) {
+            final boolean publishes = spec.equals(finest);
+            final boolean isJudged = spec.equals(judged);
+            if (!publishes && !isJudged) {
+                continue;
+            }
             final String label = label(spec);
-            final TimeWindows windows = TimeWindows.ofSizeAndGrace(spec.size(), config.grace()).advanceBy(spec.advance());
+            // Only the aligned windows of the smallest size are published; unless the alerts judge
+            // them, the overlapping ones need not be counted at all.
+            final Duration advance = isJudged ? spec.advance() : spec.size();
+            final TimeWindows windows = TimeWindows.ofSizeAndGrace(spec.size(), config.grace()).advanceBy(advance);
             final String store = "aggregate-cells-" + label;
             final String progress = "aggregate-progress-" + label;
             // One record per cell per window, once every input partition has passed the window's
@@ -86,180 +99,67 @@ public final class AggregateStage {
                     new ProcessorSupplier<String, Contribution, Windowed<String>, Object>() {
                         @Override
                         public Processor<String, Contribution, Windowed<String>, Object> get() {
-                            return new CellWindows(windows, store, progress, config, metrics);
+                            return new CellWindows(windows, store, progress, config, metrics, publishes, isJudged);
                         }
 
                         @Override
                         public Set<StoreBuilder<?>> stores() {
                             // Live objects, written to the changelog once per commit: every
-                            // record updates ~45 cell windows (see ObjectCachedStore).
+                            // record updates several cell windows (see ObjectCachedStore).
                             return Set.of(ProgressWindowProcessor.windowStore(config, store,
                                     new JsonSerde<>(CellAccumulator.class), CellAccumulator::weight, CACHE_WEIGHT),
                                     SourceProgress.store(config, progress));
                         }
                     }, Named.as("aggregate-" + label));
-            final Map<String, KStream<Windowed<String>, Object>> byType = closed.split(Named.as("aggregate-" + label + "-"))
-                    .branch((w, v) -> v instanceof CellAccumulator, Branched.as("finals"))
-                    .defaultBranch(Branched.as("publishing"));
-            final KStream<Windowed<String>, CellAccumulator> finals = byType.get("aggregate-" + label + "-finals")
-                    .mapValues(v -> (CellAccumulator) v, Named.as("aggregate-final-counts-" + label));
-            publish(byType.get("aggregate-" + label + "-publishing"), spec, label, config, serdes, metrics);
-            results.put(label, finals);
+            if (publishes && isJudged) {
+                final Map<String, KStream<Windowed<String>, Object>> byType = closed.split(Named.as("aggregate-" + label + "-"))
+                        .branch((w, v) -> v instanceof CellAccumulator, Branched.as("finals"))
+                        .defaultBranch(Branched.as("publishing"));
+                results.put(label, byType.get("aggregate-" + label + "-finals")
+                        .mapValues(v -> (CellAccumulator) v, Named.as("aggregate-final-counts-" + label)));
+                publish(byType.get("aggregate-" + label + "-publishing"), config, serdes, metrics);
+            } else if (publishes) {
+                publish(closed, config, serdes, metrics);
+            } else {
+                results.put(label, closed.mapValues(v -> (CellAccumulator) v, Named.as("aggregate-final-counts-" + label)));
+            }
         }
         return results;
     }
 
     /**
-     * Publishes the cells of one window size: every cell of one dimension and window meets in one
-     * task ({@value #PUBLISH_REPARTITION_PREFIX}{@code <label>}, keyed by dimension and window),
-     * which applies k-anonymity to them together once every cell task has closed the window.
+     * Publishes every window size: the smallest size's closed cells meet, keyed by the largest
+     * window they lie in ({@value #PUBLISH_REPARTITION}), in {@link Publication}, which decides
+     * them together and sums what it published into the larger sizes.
      */
-    private static void publish(final KStream<Windowed<String>, Object> outgoing, final MonitoringConfig.WindowSpec spec,
-                                final String label, final MonitoringConfig config, final VigilSerdes serdes,
-                                final SafetyMetrics metrics) {
-        final String store = "aggregate-publish-held-" + label;
-        final String progress = "aggregate-publish-progress-" + label;
+    private static void publish(final KStream<Windowed<String>, Object> outgoing, final MonitoringConfig config,
+                                final VigilSerdes serdes, final SafetyMetrics metrics) {
+        final String held = "aggregate-publication-held";
+        final String rollUps = "aggregate-publication-roll-ups";
+        final String progress = "aggregate-publication-progress";
         outgoing.map((w, v) -> KeyValue.pair(((FinalCell) v).progressOnly ? ProgressStamper.PROGRESS_KEY
-                                : Dimensions.dimension(w.key()) + "@" + w.window().start(), (FinalCell) v),
-                        Named.as("aggregate-publish-key-" + label))
-                .repartition(Repartitioned.<String, FinalCell>as(PUBLISH_REPARTITION_PREFIX + label)
+                                : Publication.routingKey(config, w.window().start()), (FinalCell) v),
+                        Named.as("aggregate-publication-key"))
+                .repartition(Repartitioned.<String, FinalCell>as(PUBLISH_REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(FinalCell.class))
                         .withStreamPartitioner(new ProgressPartitioner<>()))
                 .process(new ProcessorSupplier<String, FinalCell, String, WindowAggregate>() {
                     @Override
                     public Processor<String, FinalCell, String, WindowAggregate> get() {
-                        return new DimensionPublisher(spec, config, metrics, store, progress);
+                        return new Publication(config, metrics, held, rollUps, progress);
                     }
 
                     @Override
                     public Set<StoreBuilder<?>> stores() {
-                        return Set.of(Stores.keyValueStoreBuilder(config.keyValueStore(store), Serdes.String(),
-                                new JsonSerde<>(FinalCell.class)), SourceProgress.store(config, progress));
+                        return Set.of(Stores.keyValueStoreBuilder(config.keyValueStore(held), Serdes.String(),
+                                        new JsonSerde<>(FinalCell.class)),
+                                Stores.keyValueStoreBuilder(config.keyValueStore(rollUps), Serdes.String(),
+                                        new JsonSerde<>(FinalCell.class)),
+                                SourceProgress.store(config, progress));
                     }
-                }, Named.as("aggregate-k-anonymity-" + label))
+                }, Named.as("aggregate-publication"))
                 .to(config.topic(Topics.AGGREGATES), Produced.with(Serdes.String(), serdes.value(WindowAggregate.class))
-                        .withName("aggregates-sink-" + label));
-    }
-
-    /**
-     * Holds the final cells of each (dimension, window) until every cell task has closed the
-     * window, then publishes them with k-anonymity applied to the dimension as a whole: a cell
-     * below k is suppressed, and if any cell of a dimension is, so is the smallest published one.
-     * Without that second step the suppressed cell could be recovered by subtraction (the
-     * {@code all} cell minus the other cells of the dimension); with it, what subtraction yields
-     * covers at least k accounts (the smallest published cell alone has k).
-     */
-    static final class DimensionPublisher implements Processor<String, FinalCell, String, WindowAggregate> {
-        private final MonitoringConfig.WindowSpec spec;
-        private final MonitoringConfig config;
-        private final SafetyMetrics metrics;
-        private final String storeName;
-        private final SourceProgress progress;
-        private final long graceMs;
-        private ProcessorContext<String, WindowAggregate> context;
-        private KeyValueStore<String, FinalCell> held;
-        /**
-         * No held cell ends before this (in memory; 0 whenever the task starts). Scans start here:
-         * RocksDB skips the deletions of published cells one by one until compaction, so scans
-         * from time 0 grew with the run.
-         */
-        private long heldFloor;
-
-        DimensionPublisher(final MonitoringConfig.WindowSpec spec, final MonitoringConfig config,
-                           final SafetyMetrics metrics, final String store, final String progressStore) {
-            this.spec = spec;
-            this.config = config;
-            this.metrics = metrics;
-            this.storeName = store;
-            this.progress = new SourceProgress(progressStore);
-            this.graceMs = config.grace().toMillis();
-        }
-
-        @Override
-        public void init(final ProcessorContext<String, WindowAggregate> context) {
-            this.context = context;
-            this.held = context.getStateStore(storeName);
-            this.heldFloor = 0;
-            progress.init(context);
-        }
-
-        @Override
-        public void process(final Record<String, FinalCell> record) {
-            final FinalCell f = record.value();
-            if (f == null) {
-                return;
-            }
-            final boolean moved = progress.observe(f);
-            if (!f.progressOnly) {
-                held.put(heldKey(f.windowEnd, f.windowStart, f.cell), f);
-                heldFloor = Math.min(heldFloor, f.windowEnd);
-            }
-            final long watermark = progress.watermark();
-            if (!moved || watermark == SourceProgress.NONE) {
-                return;
-            }
-            // A cell task announces watermark w once it has sent every window ending by w - grace.
-            final long through = watermark - graceMs;
-            if (heldFloor > through) {
-                // Nothing held ends by then; and a range with from > to makes the store log a warning.
-                return;
-            }
-            final Map<String, List<FinalCell>> groups = new TreeMap<>();
-            final List<String> done = new ArrayList<>();
-            try (KeyValueIterator<String, FinalCell> it = held.range(pad(heldFloor), pad(through) + "|\uffff")) {
-                while (it.hasNext()) {
-                    final KeyValue<String, FinalCell> e = it.next();
-                    done.add(e.key);
-                    groups.computeIfAbsent(pad(e.value.windowEnd) + "|" + pad(e.value.windowStart) + "|"
-                            + Dimensions.dimension(e.value.cell), g -> new ArrayList<>()).add(e.value);
-                }
-            }
-            done.forEach(held::delete);
-            heldFloor = Math.max(heldFloor, through + 1);
-            groups.values().forEach(this::publishDimension);
-        }
-
-        private void publishDimension(final List<FinalCell> cells) {
-            final Set<String> suppressed = suppressedCells(cells, config.k());
-            for (final FinalCell f : cells) {
-                final Windowed<String> w = new Windowed<>(f.cell, new TimeWindow(f.windowStart, f.windowEnd));
-                final WindowAggregate a = AggregateStage.publish(w, f.counts, spec, config.k(), suppressed.contains(f.cell));
-                Metered.safely(() -> metrics.aggregateCell(a.getSuppressed()));
-                context.forward(new Record<>(outputKey(a), a, f.windowEnd - 1));
-            }
-        }
-
-        /** Sorted by window end, start, dimension, then cell: closing is a range scan. */
-        private static String heldKey(final long end, final long start, final String cell) {
-            return pad(end) + "|" + pad(start) + "|" + cell;
-        }
-
-        private static String pad(final long millis) {
-            return SortableKeys.time(millis);
-        }
-    }
-
-    /**
-     * The cells of one dimension and window to publish as suppressed: those below k accounts and,
-     * if there is any, the smallest of the others (fewest accounts, then name), so no suppressed
-     * cell can be recovered by subtracting the published ones from the whole.
-     */
-    static Set<String> suppressedCells(final List<FinalCell> cells, final int k) {
-        final Set<String> out = new java.util.TreeSet<>();
-        FinalCell smallestPublished = null;
-        for (final FinalCell f : cells) {
-            final long accounts = f.counts.accounts.count();
-            if (accounts < k) {
-                out.add(f.cell);
-            } else if (smallestPublished == null || accounts < smallestPublished.counts.accounts.count()
-                    || accounts == smallestPublished.counts.accounts.count() && f.cell.compareTo(smallestPublished.cell) < 0) {
-                smallestPublished = f;
-            }
-        }
-        if (!out.isEmpty() && smallestPublished != null) {
-            out.add(smallestPublished.cell);
-        }
-        return out;
+                        .withName("aggregates-sink"));
     }
 
     /** Sends each contribution to every cell it counts in, stamped with this task's progress. */
@@ -285,11 +185,21 @@ public final class AggregateStage {
         private final MonitoringConfig config;
         private final SafetyMetrics metrics;
 
+        /** Hands on the aligned windows (start a multiple of the size) to be published. */
+        private final boolean publishes;
+        /** Hands on every window's final count to the rate alerts. */
+        private final boolean judged;
+        private final long size;
+
         CellWindows(final TimeWindows windows, final String store, final String progress,
-                    final MonitoringConfig config, final SafetyMetrics metrics) {
+                    final MonitoringConfig config, final SafetyMetrics metrics, final boolean publishes,
+                    final boolean judged) {
             super(windows, store, progress);
             this.config = config;
             this.metrics = metrics;
+            this.publishes = publishes;
+            this.judged = judged;
+            this.size = windows.size();
         }
 
         @Override
@@ -306,7 +216,12 @@ public final class AggregateStage {
         protected void closed(final Windowed<String> window, final CellAccumulator acc) {
             // Stamped with the window's last instant: its event time, whatever order the
             // partitions were read in (a replay publishes by it; see ReplayRange).
-            context().forward(new Record<>(window, (Object) acc, window.window().end() - 1));
+            if (judged) {
+                context().forward(new Record<>(window, (Object) acc, window.window().end() - 1));
+            }
+            if (!publishes || Math.floorMod(window.window().start(), size) != 0) {
+                return;
+            }
             final FinalCell f = stamped(new FinalCell(), reportedWatermark());
             f.windowStart = window.window().start();
             f.windowEnd = window.window().end();
@@ -317,6 +232,9 @@ public final class AggregateStage {
 
         @Override
         protected void advanced(final long watermark, final int sources) {
+            if (!publishes) {
+                return;
+            }
             final FinalCell p = stamped(new FinalCell(), watermark);
             p.progressOnly = true;
             final Windowed<String> none = new Windowed<>(ProgressStamper.PROGRESS_KEY, new TimeWindow(0, 1));
@@ -365,9 +283,9 @@ public final class AggregateStage {
                 .setMessages(acc.messages)
                 .setHumanMessages(acc.humanMessages)
                 .setAssistantMessages(acc.assistantMessages)
-                .setPushbackCount(acc.pushbackCount)
-                .setPushbackRate(acc.pushbackRate())
-                .setPushbackByReason(new TreeMap<>(acc.pushbackByReason))
+                .setPushbackCount(acc.pushbackWithheld ? null : acc.pushbackCount)
+                .setPushbackRate(acc.pushbackWithheld ? null : acc.pushbackRate())
+                .setPushbackByReason(acc.pushbackWithheld ? null : new TreeMap<>(acc.pushbackByReason))
                 .setSentimentMean(acc.sentimentMean())
                 .setSentimentCount(acc.sentimentCount)
                 .setEndedConversations(acc.endedConversations)

@@ -30,6 +30,11 @@ public final class CellAccumulator {
     public long missedReferrals;
     public long partialReferrals;
     public String classifierVersion = "";
+    /**
+     * Set on a published copy when the window's pushback figures must not be published (see
+     * {@link DisclosureControl}); a larger window that sums such a cell withholds them too.
+     */
+    public boolean pushbackWithheld;
 
     /** Folds one contribution in; {@code accountCap} is the exact-count cap of {@link DistinctCounter}. */
     public CellAccumulator add(final Contribution c, final int accountCap) {
@@ -60,6 +65,34 @@ public final class CellAccumulator {
         return this;
     }
 
+    /**
+     * Adds every count of {@code other} (another window or another cell of the same window):
+     * what one accumulator fed both sets of contributions would hold, in any order.
+     */
+    public CellAccumulator merge(final CellAccumulator other, final int accountCap) {
+        accounts.merge(other.accounts, accountCap);
+        conversations.merge(other.conversations, accountCap);
+        messages += other.messages;
+        humanMessages += other.humanMessages;
+        assistantMessages += other.assistantMessages;
+        pushbackCount += other.pushbackCount;
+        other.pushbackByReason.forEach((r, n) -> pushbackByReason.merge(r, n, Long::sum));
+        sentimentMicros += other.sentimentMicros;
+        sentimentCount += other.sentimentCount;
+        endedConversations += other.endedConversations;
+        shiftMicros += other.shiftMicros;
+        shiftCount += other.shiftCount;
+        other.crisisByLevel.forEach((l, n) -> crisisByLevel.merge(l, n, Long::sum));
+        referrals += other.referrals;
+        missedReferrals += other.missedReferrals;
+        partialReferrals += other.partialReferrals;
+        if (other.classifierVersion != null && other.classifierVersion.compareTo(classifierVersion) > 0) {
+            classifierVersion = other.classifierVersion;
+        }
+        pushbackWithheld |= other.pushbackWithheld;
+        return this;
+    }
+
     private void addMessage(final Contribution c, final int accountCap) {
         conversations.add(c.conversationHash, accountCap);
         messages++;
@@ -76,7 +109,9 @@ public final class CellAccumulator {
             assistantMessages++;
             if (c.pushback) {
                 pushbackCount++;
-                pushbackByReason.merge(c.pushbackReason == null ? "other" : c.pushbackReason, 1L, Long::sum);
+                // "unknown", as the pushback_reason cell is named, so the two always agree.
+                pushbackByReason.merge(c.pushbackReason == null || c.pushbackReason.isEmpty() ? "unknown"
+                        : c.pushbackReason, 1L, Long::sum);
             }
         }
     }

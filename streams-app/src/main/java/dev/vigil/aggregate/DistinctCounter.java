@@ -36,6 +36,31 @@ public final class DistinctCounter {
         }
     }
 
+    /**
+     * Adds every id {@code other} counted: the count of the union. Exact sets stay exact up to
+     * {@code cap}; HyperLogLog registers merge by maximum, so the result is what one counter fed
+     * both streams would hold, in any order.
+     */
+    public DistinctCounter merge(final DistinctCounter other, final int cap) {
+        if (other.registers == null) {
+            for (final long h : other.exact) {
+                add(h, cap);
+            }
+            return this;
+        }
+        if (registers == null) {
+            registers = new byte[1 << HLL_BITS];
+            for (final long h : exact) {
+                offer(h);
+            }
+            exact = new TreeSet<>();
+        }
+        for (int i = 0; i < registers.length; i++) {
+            registers[i] = (byte) Math.max(registers[i], other.registers[i]);
+        }
+        return this;
+    }
+
     public boolean isExact() {
         return registers == null;
     }

@@ -37,6 +37,9 @@ import java.util.TreeMap;
 public final class WindowAlertRules {
     public static final String PROCESSOR = "window-alert-rules";
     public static final String BASELINE_STORE = "alert-baselines";
+    /** Evidence that holds no count of the judged window: which rule, cell and window, and the rule's fixed threshold. */
+    static final java.util.List<String> COUNT_FREE_EVIDENCE = java.util.List.of("dimension", "value", "window_size",
+            "direction", "threshold");
 
     private WindowAlertRules() {
     }
@@ -149,7 +152,8 @@ public final class WindowAlertRules {
             final Severity severity = crisis >= 2 * config.surgeRatio() * Math.max(base, 1.0)
                     ? Severity.CRITICAL : Severity.WARNING;
             j.raise(AlertType.CRISIS_SURGE, severity, crisis + " crisis disclosures in the window for "
-                    + j.dimension + " " + j.value + ", against a baseline of " + Alerts.number(base), e);
+                    + j.dimension + " " + j.value + ", against a baseline of " + Alerts.number(base),
+                    "Crisis disclosures surged far above their baseline for " + j.dimension + " " + j.value, e);
         }
 
         private void pushbackAnomaly(final Judge j) {
@@ -173,7 +177,9 @@ public final class WindowAlertRules {
                 j.raise(AlertType.PUSHBACK_ANOMALY, Severity.WARNING, "Pushback rate " + Alerts.number(rate)
                         + (tooLittle ? " far below" : " far above") + " its baseline " + Alerts.number(base)
                         + " for " + j.dimension + " " + j.value
-                        + (tooLittle ? " (sycophancy risk)" : " (over-refusal)"), e);
+                        + (tooLittle ? " (sycophancy risk)" : " (over-refusal)"),
+                        "Pushback rate" + (tooLittle ? " far below" : " far above") + " its baseline for " + j.dimension
+                        + " " + j.value + (tooLittle ? " (sycophancy risk)" : " (over-refusal)"), e);
             }
             // Only windows with enough replies move the baseline; a rate over a handful is noise.
             j.b.pushbackRateEwma = j.b.pushbackWindows == 0 ? rate
@@ -191,7 +197,8 @@ public final class WindowAlertRules {
                 e.put("ended_conversations_with_shift", String.valueOf(j.acc.shiftCount));
                 e.put("threshold", Alerts.number(config.sentimentDeclineShift()));
                 j.raise(AlertType.SENTIMENT_DECLINE, Severity.WARNING, "Conversations in " + j.value
-                        + " ended " + Alerts.number(shift) + " more negative than they started, on average", e);
+                        + " ended " + Alerts.number(shift) + " more negative than they started, on average",
+                        "Conversations in " + j.value + " ended more negative than they started, on average", e);
             }
         }
 
@@ -209,7 +216,9 @@ public final class WindowAlertRules {
                 e.put("missed", String.valueOf(j.acc.missedReferrals));
                 j.raise(AlertType.REFERRAL_RATE_DROP, Severity.CRITICAL, "Model " + j.value + " referred "
                         + j.acc.referrals + " of " + resolved + " crisis disclosures to a crisis resource ("
-                        + Alerts.number(rate) + ", threshold " + Alerts.number(config.referralRateThreshold()) + ")", e);
+                        + Alerts.number(rate) + ", threshold " + Alerts.number(config.referralRateThreshold()) + ")",
+                        "Model " + j.value + " referred fewer crisis disclosures to a crisis resource than the threshold "
+                        + Alerts.number(config.referralRateThreshold()), e);
             }
         }
 
@@ -249,8 +258,31 @@ public final class WindowAlertRules {
                 return e;
             }
 
+            /**
+             * Raises an alert. Unless the deployment opts in ({@code windowAlertCounts}), the alert
+             * carries the rule, cell and window but none of the window's counts, rates or
+             * baselines: alert windows overlap the published grid, so their counts minus
+             * published cells could isolate a suppressed one. Responders read the counts in the
+             * published aggregates.
+             */
             void raise(final AlertType type, final Severity severity, final String summary,
-                       final Map<String, String> evidence) {
+                       final String countFreeSummary, final Map<String, String> evidence) {
+                if (!config.windowAlertCounts()) {
+                    final Map<String, String> kept = new LinkedHashMap<>();
+                    for (final String key : COUNT_FREE_EVIDENCE) {
+                        if (evidence.containsKey(key)) {
+                            kept.put(key, evidence.get(key));
+                        }
+                    }
+                    kept.put("counts", "withheld");
+                    emit(type, severity, countFreeSummary, kept);
+                } else {
+                    emit(type, severity, summary, evidence);
+                }
+            }
+
+            private void emit(final AlertType type, final Severity severity, final String summary,
+                              final Map<String, String> evidence) {
                 final String dedupKey = Alerts.dedupKey(type, dimension, value, "from-" + start);
                 final SafetyAlert alert = alerts.alert(type, severity, dedupKey, end, start, end, dimension, value,
                         summary, evidence, acc.classifierVersion);

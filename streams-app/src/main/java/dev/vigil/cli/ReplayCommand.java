@@ -106,6 +106,10 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "As for `vigil run`: must match the live setting.")
     boolean rawIdsInOutputs;
 
+    @Option(names = "--window-alert-counts",
+            description = "As for `vigil run`: must match the live setting.")
+    boolean windowAlertCounts;
+
     @Option(names = "--timeout", defaultValue = "24h", converter = DurationConverter.class,
             description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -160,7 +164,8 @@ public final class ReplayCommand implements Callable<Integer> {
         final PseudonymKeyOptions.Supplied key = pseudonymKey.require(connection.bootstrapServers == null,
                 connection.dataDir, false);
         final MonitoringConfig monitoring = this.monitoring.toBuilder().pseudonymKey(key.key())
-                .rawIdsInOutputs(rawIdsInOutputs || this.monitoring.rawIdsInOutputs()).build();
+                .rawIdsInOutputs(rawIdsInOutputs || this.monitoring.rawIdsInOutputs())
+                .windowAlertCounts(windowAlertCounts || this.monitoring.windowAlertCounts()).build();
         final ReplayRange range = new ReplayRange(instant("--from", from), instant("--to", to), warmup,
                 lookahead != null ? lookahead : ReplayRange.defaultLookahead(monitoring));
         final MessageClassifier classifier = classifiers.apply(classifierVersion);

@@ -115,6 +115,18 @@ public final class RunCommand implements Callable<Integer> {
                     + "who the people are.")
     boolean rawIdsInOutputs;
 
+    @Option(names = "--max-dimension-values",
+            description = "Most values one dimension (model, language, ...) publishes per window; the cells with "
+                    + "fewest accounts fold into \"(other)\" (default: 50).")
+    Integer maxDimensionValues;
+
+    @Option(names = "--window-alert-counts",
+            description = "Window alerts (crisis surge, referral-rate drop, pushback, sentiment) carry the counts, "
+                    + "rates and baselines of the window they judged. Alert windows overlap the published aggregate "
+                    + "grid, so those counts could be subtracted from published cells to recover a suppressed one: "
+                    + "opt in only where every alert reader may see unsuppressed counts.")
+    boolean windowAlertCounts;
+
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -459,6 +471,10 @@ public final class RunCommand implements Callable<Integer> {
             b.runbookBaseUrl(runbookBaseUrl);
         }
         b.rawIdsInOutputs(rawIdsInOutputs);
+        if (maxDimensionValues != null) {
+            b.maxDimensionValues(maxDimensionValues);
+        }
+        b.windowAlertCounts(windowAlertCounts);
         return b.build();
     }
 

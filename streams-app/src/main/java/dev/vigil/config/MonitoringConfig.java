@@ -58,6 +58,10 @@ import java.util.Objects;
  *                              restored from their changelogs on restart (tests, small deployments)
  * @param rawIdsInOutputs       signals, summaries and alerts carry raw account and conversation ids (a deployment's
  *                              explicit choice); by default they carry keyed pseudonyms, and signals no SimHash
+ * @param maxDimensionValues    most values one dimension publishes per window; the rest fold into {@code (other)}
+ * @param windowAlertCounts     window alerts carry the counts of the window they judged (a deployment's explicit
+ *                              choice: those windows overlap the published grid, so their counts could be
+ *                              subtracted from published cells); by default they name the rule, cell and window
  */
 public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                                ConversationRules conversationRules,
@@ -72,7 +76,7 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                                int accountSampleSize, PseudonymKey pseudonymKey, String runbookBaseUrl,
                                Duration sourceIdleTimeout, boolean persistentStores,
                                double abuseBurstRatio, Duration abuseBackgroundTtl, double abuseSignificance,
-                               boolean rawIdsInOutputs) {
+                               boolean rawIdsInOutputs, int maxDimensionValues, boolean windowAlertCounts) {
 
     public static final String DEFAULT_RUNBOOK_BASE_URL =
             "https://github.com/vigil-safety/vigil/blob/main/docs/runbooks/";
@@ -103,6 +107,10 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         if (alertWindow < 0 || alertWindow >= aggregateWindows.size()) {
             throw new IllegalArgumentException("alertWindow must index aggregateWindows");
         }
+        checkNesting(aggregateWindows);
+        if (maxDimensionValues < 2) {
+            throw new IllegalArgumentException("maxDimensionValues must be at least 2");
+        }
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1");
         }
@@ -132,6 +140,36 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
             throw new IllegalArgumentException("abuseSignificance must be in (0, 1]");
         }
         Objects.requireNonNull(runbookBaseUrl, "runbookBaseUrl");
+    }
+
+    /**
+     * Published windows tile a grid: each size must be a whole multiple of the smallest and
+     * divide the largest, so every larger window is exactly a union of smallest ones (what
+     * {@code aggregate.Publication} rolls up) and lies inside one window of the largest size.
+     */
+    private static void checkNesting(final List<WindowSpec> windows) {
+        final long smallest = windows.stream().mapToLong(w -> w.size().toMillis()).min().orElseThrow();
+        final long largest = windows.stream().mapToLong(w -> w.size().toMillis()).max().orElseThrow();
+        for (final WindowSpec w : windows) {
+            final long size = w.size().toMillis();
+            if (size % smallest != 0 || largest % size != 0) {
+                throw new IllegalArgumentException("aggregate window sizes must nest: each a multiple of the smallest ("
+                        + windows.stream().map(WindowSpec::label).toList() + ") and a divisor of the largest");
+            }
+        }
+        if (windows.stream().map(w -> w.size()).distinct().count() != windows.size()) {
+            throw new IllegalArgumentException("aggregate window sizes must differ");
+        }
+    }
+
+    /** The smallest window size: the one published from its own counts; larger sizes are rolled up from it. */
+    public WindowSpec finestWindowSpec() {
+        return aggregateWindows.stream().min(java.util.Comparator.comparing(WindowSpec::size)).orElseThrow();
+    }
+
+    /** The largest window size: every published cell of one of its windows is decided in one task. */
+    public WindowSpec largestWindowSpec() {
+        return aggregateWindows.stream().max(java.util.Comparator.comparing(WindowSpec::size)).orElseThrow();
     }
 
     public static MonitoringConfig defaults() {
@@ -214,6 +252,8 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         private double abuseSignificance = 0.001;
         private boolean persistentStores = true;
         private boolean rawIdsInOutputs = false;
+        private int maxDimensionValues = 50;
+        private boolean windowAlertCounts = false;
 
         private Builder() {
         }
@@ -254,6 +294,8 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
             abuseSignificance = c.abuseSignificance;
             persistentStores = c.persistentStores;
             rawIdsInOutputs = c.rawIdsInOutputs;
+            maxDimensionValues = c.maxDimensionValues;
+            windowAlertCounts = c.windowAlertCounts;
         }
 
         public Builder outputPrefix(final String v) { outputPrefix = v == null ? "" : v; return this; }
@@ -301,6 +343,8 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
         public Builder abuseBackgroundTtl(final Duration v) { abuseBackgroundTtl = v; return this; }
         public Builder abuseSignificance(final double v) { abuseSignificance = v; return this; }
         public Builder rawIdsInOutputs(final boolean v) { rawIdsInOutputs = v; return this; }
+        public Builder maxDimensionValues(final int v) { maxDimensionValues = v; return this; }
+        public Builder windowAlertCounts(final boolean v) { windowAlertCounts = v; return this; }
 
         public MonitoringConfig build() {
             return new MonitoringConfig(outputPrefix, inactivityGap, conversationRules, aggregateWindows, grace, k,
@@ -309,7 +353,8 @@ public record MonitoringConfig(String outputPrefix, Duration inactivityGap,
                     pushbackMinReplies, sentimentDeclineShift, sentimentMinConversations, abuseWindow,
                     abuseAdvance, abuseHamming, abuseMinAccounts, abuseBucketCap, abuseClusterTtl,
                     abuseUpdateGrowth, accountSampleSize, pseudonymKey, runbookBaseUrl, sourceIdleTimeout, persistentStores,
-                    abuseBurstRatio, abuseBackgroundTtl, abuseSignificance, rawIdsInOutputs);
+                    abuseBurstRatio, abuseBackgroundTtl, abuseSignificance, rawIdsInOutputs,
+                    maxDimensionValues, windowAlertCounts);
         }
     }
 }

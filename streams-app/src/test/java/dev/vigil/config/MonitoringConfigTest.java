@@ -54,5 +54,16 @@ class MonitoringConfigTest {
         assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder()
                 .aggregateWindows(List.of(new MonitoringConfig.WindowSpec(Duration.ofMinutes(5), Duration.ofMinutes(5))))
                 .alertWindow(1).build());
+        // Larger published windows are sums of the smallest: sizes must nest.
+        assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder()
+                .aggregateWindows(List.of(new MonitoringConfig.WindowSpec(Duration.ofMinutes(5), Duration.ofMinutes(1)),
+                        new MonitoringConfig.WindowSpec(Duration.ofMinutes(7), Duration.ofMinutes(1)))).build());
+        assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder()
+                .aggregateWindows(List.of(new MonitoringConfig.WindowSpec(Duration.ofMinutes(5), Duration.ofMinutes(1)),
+                        new MonitoringConfig.WindowSpec(Duration.ofMinutes(15), Duration.ofMinutes(5)),
+                        new MonitoringConfig.WindowSpec(Duration.ofMinutes(40), Duration.ofMinutes(5)))).build());
+        assertEquals(Duration.ofMinutes(5), MonitoringConfig.defaults().finestWindowSpec().size());
+        assertEquals(Duration.ofHours(1), MonitoringConfig.defaults().largestWindowSpec().size());
+        assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.builder().maxDimensionValues(1).build());
     }
 }

@@ -102,8 +102,11 @@ class AggregatesTest {
             assertEquals(10L, a.getConversations());
             assertEquals(20L, a.getMessages());
             assertEquals(10L, a.getAssistantMessages());
-            assertEquals(4L, a.getPushbackCount());
-            assertEquals(0.4, a.getPushbackRate(), 1e-9);
+            // The 4 replies that pushed back came from 4 accounts, fewer than k: every pushback_reason
+            // cell is suppressed, and the all cell's pushback count would be their sum.
+            assertNull(a.getPushbackCount());
+            assertNull(a.getPushbackRate());
+            assertNull(a.getPushbackByReason());
             assertEquals(0.5, a.getSentimentMean(), 1e-9);
             assertEquals(10L, a.getSentimentCount());
             assertEquals(0L, a.getCrisisDisclosures());
@@ -116,6 +119,39 @@ class AggregatesTest {
             final long keys = all.stream().map(x -> x.getWindowSize() + x.getDimension() + x.getValue()
                     + x.getWindowStart()).collect(Collectors.toSet()).size();
             assertEquals(all.size(), keys, "no cell is published twice for the same window");
+        }
+    }
+
+    @Test
+    void shouldPublishAnHourAsTheSumOfItsPublishedFiveMinuteCellsAndNothingElse() {
+        // Conversations end (and count as ended) only after the hour, so each window holds just its messages.
+        try (MonitoringDriver d = new MonitoringDriver(dev.vigil.config.MonitoringConfig.defaults().toBuilder()
+                .inactivityGap(Duration.ofHours(2)).build())) {
+            // 10:00-10:05 and 10:20-10:25: 10 accounts each (published); 10:40-10:45: 4 (suppressed).
+            oneExchangePerAccount(d, 10, at(Duration.ofSeconds(5)));
+            for (int i = 0; i < 10; i++) {
+                d.send(human("b-" + i, "acct-b" + i, 0, at(Duration.ofMinutes(20).plusSeconds(i))).build());
+            }
+            for (int i = 0; i < 4; i++) {
+                d.send(human("c-" + i, "acct-c" + i, 0, at(Duration.ofMinutes(40).plusSeconds(i)))
+                        .setLanguage("fr").build());
+            }
+            d.advanceStreamTime(at(Duration.ofHours(3)));
+            final List<WindowAggregate> all = d.aggregates();
+            assertTrue(cell(all, "PT5M", "all", "all", T0.plus(Duration.ofMinutes(40))).getSuppressed());
+            final WindowAggregate hour = cell(all, "PT1H", "all", "all", T0);
+            assertFalse(hour.getSuppressed());
+            // 20 + 10 messages of the published windows; the 4 of the suppressed one are not in it,
+            // or the hour minus the published 5-minute cells would count them.
+            assertEquals(30L, hour.getMessages());
+            assertEquals(20L, hour.getDistinctAccounts());
+            assertEquals(30L, cell(all, "PT1H", "language", "en", T0).getMessages());
+            assertTrue(cell(all, "PT1H", "language", "fr", T0).getSuppressed(),
+                    "a value none of whose 5-minute cells was published is suppressed in the hour too");
+            // Published windows tile the hour: none overlaps another of its size.
+            final List<Instant> starts = all.stream().filter(a -> a.getWindowSize().equals("PT5M")
+                    && a.getDimension().equals("all")).map(WindowAggregate::getWindowStart).toList();
+            assertEquals(List.of(T0, T0.plus(Duration.ofMinutes(20)), T0.plus(Duration.ofMinutes(40))), starts);
         }
     }
 
