@@ -231,17 +231,7 @@ class EndToEndIT {
         final String input = "events-crash";
         final String signalsTopic = MonitoringConfig.defaults().topic(Topics.MESSAGE_SIGNALS);
 
-        final Map<String, List<ConsumerRecord<byte[], byte[]>>> reference;
-        try (InJvmKafka kafka = InJvmKafka.start()) {
-            final String bootstrap = kafka.bootstrapServers();
-            createTopics(bootstrap, input, partitions);
-            produce(bootstrap, mainJsonl, input);
-            try (VigilProcess vigil = VigilProcess.run(tmp.resolve("reference.out"), Map.of(),
-                    runArgs(bootstrap, tmp.resolve("reference"), "vigil-reference", input, partitions))) {
-                reference = finish(bootstrap, "vigil-reference", input, closingJsonl);
-                vigil.stop();
-            }
-        }
+        final Map<String, List<ConsumerRecord<byte[], byte[]>>> reference = reference(partitions, mainJsonl, closingJsonl);
         final long referenceSeconds = (System.nanoTime() - started) / 1_000_000_000L;
 
         final Map<String, List<ConsumerRecord<byte[], byte[]>>> crashed;
@@ -281,6 +271,94 @@ class EndToEndIT {
         }
         System.out.printf("EndToEndIT crash/restart took %.1f s (reference run %d s); records %s%n",
                 (System.nanoTime() - started) / 1e9, referenceSeconds, TopicRecords.sizes(reference));
+    }
+
+    /** Outputs of one uninterrupted instance on the crash scenario: what the crash and scale-out runs must equal. */
+    private static final Map<Integer, Map<String, List<ConsumerRecord<byte[], byte[]>>>> REFERENCES = new java.util.HashMap<>();
+
+    private Map<String, List<ConsumerRecord<byte[], byte[]>>> reference(final int partitions, final Path mainJsonl,
+                                                                       final Path closingJsonl) throws Exception {
+        synchronized (REFERENCES) {
+            if (!REFERENCES.containsKey(partitions)) {
+                try (InJvmKafka kafka = InJvmKafka.start()) {
+                    final String bootstrap = kafka.bootstrapServers();
+                    createTopics(bootstrap, "events-crash", partitions);
+                    produce(bootstrap, mainJsonl, "events-crash");
+                    try (VigilProcess vigil = VigilProcess.run(tmp.resolve("reference.out"), Map.of(),
+                            runArgs(bootstrap, tmp.resolve("reference"), "vigil-reference", "events-crash", partitions))) {
+                        REFERENCES.put(partitions, finish(bootstrap, "vigil-reference", "events-crash", closingJsonl));
+                        vigil.stop();
+                    }
+                }
+            }
+            return REFERENCES.get(partitions);
+        }
+    }
+
+    @Test
+    void shouldGiveTheOutputsOfOneInstanceWhenTwoShareTheWorkAndOneIsKilled() throws Exception {
+        final long started = System.nanoTime();
+        final int partitions = PARTITIONS;
+        final List<ConversationEvent> main = new ArrayList<>(Scenario.scripted("crash", UnaryOperator.identity()));
+        main.addAll(Scenario.simulated("crash", 1.0, Duration.ofMinutes(40)));
+        final Path mainJsonl = Scenario.writeJsonl(tmp.resolve("main.jsonl"), main, List.of());
+        final Path closingJsonl = Scenario.writeJsonl(tmp.resolve("closing.jsonl"), Scenario.closing("crash", partitions), List.of());
+        final String input = "events-crash";
+        final String signalsTopic = MonitoringConfig.defaults().topic(Topics.MESSAGE_SIGNALS);
+        final Map<String, List<ConsumerRecord<byte[], byte[]>>> reference = reference(partitions, mainJsonl, closingJsonl);
+
+        final Map<String, List<ConsumerRecord<byte[], byte[]>>> scaled;
+        try (InJvmKafka kafka = InJvmKafka.start()) {
+            final String bootstrap = kafka.bootstrapServers();
+            createTopics(bootstrap, input, partitions);
+            produce(bootstrap, mainJsonl, input);
+            // Two instances, one application id, each with its own state folder: Kafka Streams
+            // spreads the tasks of every sub-topology over them.
+            final String app = "vigil-scale-out";
+            final int atKill;
+            try (VigilProcess a = VigilProcess.run(tmp.resolve("a.out"), Map.of(),
+                         runArgs(bootstrap, tmp.resolve("instance-a"), app, input, partitions));
+                 VigilProcess b = VigilProcess.run(tmp.resolve("b.out"), Map.of(),
+                         runArgs(bootstrap, tmp.resolve("instance-b"), app, input, partitions))) {
+                final long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                while (members(kafka, app) < 2 || TopicRecords.readAll(bootstrap, signalsTopic, true).size() < main.size() / 5) {
+                    assertTrue(System.nanoTime() < deadline && a.isAlive() && b.isAlive(),
+                            "two instances did not both join and make progress:\n" + a.output() + "\n" + b.output());
+                    Thread.sleep(100);
+                }
+                assertEquals(2, members(kafka, app), "both instances hold tasks when one is killed");
+                a.kill();
+                atKill = TopicRecords.readAll(bootstrap, signalsTopic, true).size();
+                assertTrue(atKill < main.size(), "killed mid-stream: " + atKill + " of " + main.size());
+                // The survivor takes over the killed instance's tasks (after its session times out)
+                // and finishes the stream.
+                scaled = finish(bootstrap, app, input, closingJsonl);
+                b.stop();
+            }
+            System.out.printf("EndToEndIT scale-out: one of two instances killed after %d of %d signals were committed%n",
+                    atKill, main.size());
+        }
+        assertEquals(main.size() + partitions, scaled.get(signalsTopic).size(), "one signal per event");
+        for (final String topic : outputTopics()) {
+            assertEquals(TopicRecords.multiset(reference.get(topic)), TopicRecords.multiset(scaled.get(topic)),
+                    topic + ": the same records, each as often, as one uninterrupted instance; differences "
+                            + TopicRecords.difference(reference.get(topic), scaled.get(topic)));
+            assertEquals(TopicRecords.byKey(reference.get(topic)), TopicRecords.byKey(scaled.get(topic)),
+                    topic + ": the same values per key, in the same order");
+        }
+        System.out.printf("EndToEndIT scale-out took %.1f s%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Members of the application's consumer group: one per stream thread of each live instance. */
+    private static int members(final InJvmKafka kafka, final String applicationId) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
+            return admin.describeConsumerGroups(List.of(applicationId)).all().get().get(applicationId).members().size();
+        } catch (final java.util.concurrent.ExecutionException notYet) {
+            if (notYet.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+                return 0; // no instance has joined yet
+            }
+            throw notYet;
+        }
     }
 
     @Test
