@@ -190,13 +190,13 @@ public final class BenchRunner implements AutoCloseable {
         final List<RatePhase> result = new ArrayList<>();
         try (OutputWatcher watcher = new OutputWatcher(broker.bootstrapServers(), registryClient);
              VigilUnderTest vigil = startVigil(id, vigilJvm, List.of())) {
-            paced(id, seed, rates.get(0), warmUp);
+            paced(id, seed, rates.get(0), warmUp, java.util.concurrent.ConcurrentHashMap.newKeySet());
             long s = seed;
             for (final double rate : rates) {
                 final long start = System.currentTimeMillis();
                 // Far apart, so no two segments of any phase share a simulator seed (or conversation ids).
                 s += 1000;
-                final int sent = paced(id, s, rate, phase);
+                final int sent = paced(id, s, rate, phase, java.util.concurrent.ConcurrentHashMap.newKeySet());
                 final long end = System.currentTimeMillis();
                 // Let the phase's last outputs arrive before the next phase starts.
                 final long drain = System.currentTimeMillis() + 30_000;
@@ -217,20 +217,29 @@ public final class BenchRunner implements AutoCloseable {
         return result;
     }
 
+    /** What a soak saw: the samples, and whether every event came out once and the aggregates add up. */
+    public record SoakRun(List<SoakVerdict.Sample> samples, boolean exact, List<String> findings) {
+    }
+
     /**
      * Feeds Vigil at {@code rate} for {@code duration} with short windows and samples lag, heap
-     * after GC and state on disk every {@code every}; returns the samples.
+     * after GC and state on disk every {@code every}. Then waits for Vigil to commit to the end
+     * of its input and checks the outputs: every event sent has exactly one signal, and each
+     * published smallest-size {@code all} cell counts exactly the signals whose event time lies in
+     * its window.
      */
-    public List<SoakVerdict.Sample> soak(final double rate, final Duration duration, final Duration every, final long seed)
+    public SoakRun soak(final double rate, final Duration duration, final Duration every, final long seed)
             throws Exception {
         final String id = "bench-soak-" + (++runs);
         createVigilTopics(id);
         final List<SoakVerdict.Sample> samples = new ArrayList<>();
-        try (VigilUnderTest vigil = startVigil(id, vigilJvm, SHORT_WINDOWS)) {
+        final java.util.Set<String> sentIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (OutputWatcher watcher = new OutputWatcher(broker.bootstrapServers(), registryClient);
+             VigilUnderTest vigil = startVigil(id, vigilJvm, SHORT_WINDOWS)) {
             final AtomicReference<Exception> failure = new AtomicReference<>();
             final Thread feeder = new Thread(() -> {
                 try {
-                    paced(id, seed, rate, duration);
+                    paced(id, seed, rate, duration, sentIds);
                 } catch (final Exception e) {
                     failure.set(e);
                 }
@@ -256,8 +265,55 @@ public final class BenchRunner implements AutoCloseable {
             if (failure.get() != null) {
                 throw failure.get();
             }
+            final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!caughtUp(id, id) || watcher.signalCount() < sentIds.size()) {
+                if (System.nanoTime() > deadline || !vigil.isAlive()) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            Thread.sleep(2_000); // the watcher's last polls
+            final List<String> findings = new ArrayList<>();
+            final boolean exact = checkOutputs(sentIds, watcher, findings);
+            return new SoakRun(samples, exact, findings);
         }
-        return samples;
+    }
+
+    /** Every sent event has exactly one signal; each published smallest-size all-cell counts its window's signals. */
+    private static boolean checkOutputs(final java.util.Set<String> sent, final OutputWatcher watcher,
+                                        final List<String> findings) {
+        final Map<String, Integer> perEvent = watcher.signalsPerEvent();
+        final long missing = sent.stream().filter(e -> !perEvent.containsKey(e)).count();
+        final long twice = perEvent.values().stream().filter(n -> n > 1).count();
+        final long unknown = perEvent.keySet().stream().filter(e -> !sent.contains(e)).count();
+        findings.add(String.format(Locale.ROOT, "events: %,d sent, %,d with exactly one signal, %d without, %d with more"
+                + " than one, %d signals for events not sent", sent.size(),
+                perEvent.entrySet().stream().filter(e -> e.getValue() == 1 && sent.contains(e.getKey())).count(),
+                missing, twice, unknown));
+        final List<OutputWatcher.Seen> signals = watcher.signals();
+        final String smallest = watcher.aggregates().stream().map(a -> java.time.Duration.parse(a.getWindowSize()))
+                .min(java.util.Comparator.naturalOrder()).map(java.time.Duration::toString).orElse("");
+        int windows = 0;
+        int wrong = 0;
+        for (final var a : watcher.aggregates()) {
+            if (!a.getWindowSize().equals(smallest) || !a.getDimension().equals("all") || a.getSuppressed()) {
+                continue;
+            }
+            final long from = a.getWindowStart().toEpochMilli();
+            final long to = a.getWindowEnd().toEpochMilli();
+            final long counted = signals.stream().filter(s -> s.eventTimeMs() >= from && s.eventTimeMs() < to).count();
+            windows++;
+            if (counted != a.getMessages()) {
+                wrong++;
+                if (wrong <= 5) {
+                    findings.add("aggregate " + a.getWindowStart() + " " + smallest + ": " + a.getMessages()
+                            + " messages, " + counted + " signals in its window");
+                }
+            }
+        }
+        findings.add(String.format(Locale.ROOT, "aggregates: %d published %s all-cells, %d of them count exactly the"
+                + " signals of their window", windows, smallest, windows - wrong));
+        return missing == 0 && twice == 0 && unknown == 0 && wrong == 0 && windows > 0;
     }
 
     /**
@@ -269,7 +325,8 @@ public final class BenchRunner implements AutoCloseable {
      * disclosure and, shortly after, an assistant reply without a referral, which raises a
      * MISSED_REFERRAL alert, so crisis-to-alert latency has samples at any load.
      */
-    private int paced(final String topic, final long seed, final double rate, final Duration duration) throws InterruptedException {
+    private int paced(final String topic, final long seed, final double rate, final Duration duration,
+                      final java.util.Set<String> sentIds) throws InterruptedException {
         final long now = System.currentTimeMillis();
         final long end = now + duration.toMillis();
         final TrafficSimulator sim = new TrafficSimulator(seed, Instant.ofEpochMilli(now).minus(LEAD), rate,
@@ -287,11 +344,14 @@ public final class BenchRunner implements AutoCloseable {
             }
             final long until = simulated == null ? Long.MAX_VALUE : simulated.getTimestamp().toEpochMilli();
             while (!probes.isEmpty() && probes.peek().getTimestamp().toEpochMilli() <= until) {
-                sendAt(topic, probes.poll());
+                final ConversationEvent probe = probes.poll();
+                sendAt(topic, probe);
+                sentIds.add(probe.getEventId());
                 sent++;
             }
             if (simulated != null && until <= end) {
                 sendAt(topic, simulated);
+                sentIds.add(simulated.getEventId());
                 sent++;
             }
         }

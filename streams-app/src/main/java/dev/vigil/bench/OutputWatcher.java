@@ -4,6 +4,7 @@ import dev.vigil.config.Topics;
 import dev.vigil.schema.AlertType;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.SafetyAlert;
+import dev.vigil.schema.WindowAggregate;
 import dev.vigil.serde.ConfluentAvroSerde;
 import dev.vigil.serde.SchemaRegistryClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,6 +39,10 @@ final class OutputWatcher implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Deserializer<MessageSignals> signalReader;
     private final Deserializer<SafetyAlert> alertReader;
+    private final Deserializer<WindowAggregate> aggregateReader;
+    /** How many signals each event id got: the soak checks every sent event has exactly one. */
+    private final Map<String, Integer> signalsPerEvent = new java.util.HashMap<>();
+    private final List<WindowAggregate> aggregates = new ArrayList<>();
     private final List<Seen> signals = new ArrayList<>();
     private final List<Seen> referralAlerts = new ArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -51,8 +56,9 @@ final class OutputWatcher implements AutoCloseable {
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         signalReader = new ConfluentAvroSerde<>(registry, MessageSignals.class).deserializer();
         alertReader = new ConfluentAvroSerde<>(registry, SafetyAlert.class).deserializer();
+        aggregateReader = new ConfluentAvroSerde<>(registry, WindowAggregate.class).deserializer();
         final List<TopicPartition> partitions = new ArrayList<>();
-        for (final String topic : List.of(Topics.MESSAGE_SIGNALS, Topics.ALERTS)) {
+        for (final String topic : List.of(Topics.MESSAGE_SIGNALS, Topics.ALERTS, Topics.AGGREGATES)) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30))
                     .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         }
@@ -76,6 +82,9 @@ final class OutputWatcher implements AutoCloseable {
                     if (r.topic().equals(Topics.MESSAGE_SIGNALS)) {
                         final MessageSignals s = signalReader.deserialize(r.topic(), r.value());
                         signals.add(new Seen(s.getEventTime().toEpochMilli(), now));
+                        signalsPerEvent.merge(s.getEventId(), 1, Integer::sum);
+                    } else if (r.topic().equals(Topics.AGGREGATES)) {
+                        aggregates.add(aggregateReader.deserialize(r.topic(), r.value()));
                     } else {
                         final SafetyAlert a = alertReader.deserialize(r.topic(), r.value());
                         // Only alerts raised by an assistant reply: one raised because a conversation
@@ -98,6 +107,14 @@ final class OutputWatcher implements AutoCloseable {
 
     synchronized List<Seen> signals() {
         return List.copyOf(signals);
+    }
+
+    synchronized Map<String, Integer> signalsPerEvent() {
+        return Map.copyOf(signalsPerEvent);
+    }
+
+    synchronized List<WindowAggregate> aggregates() {
+        return List.copyOf(aggregates);
     }
 
     synchronized List<Seen> referralAlerts() {

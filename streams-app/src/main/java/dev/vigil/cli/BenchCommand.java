@@ -214,11 +214,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "soak: %,.0f events/s for %s with short windows (%s), sampling every %s%n", rate, soak,
                 String.join(" ", BenchRunner.SHORT_WINDOWS), sampleEvery);
-        final List<SoakVerdict.Sample> samples = runner.soak(rate, soak, sampleEvery, seed + 1000);
-        final SoakVerdict.Result verdict = SoakVerdict.judge(samples, rate);
+        final BenchRunner.SoakRun run = runner.soak(rate, soak, sampleEvery, seed + 1000);
+        final SoakVerdict.Result verdict = SoakVerdict.judge(run.samples(), rate);
         verdict.findings().forEach(f -> out.println("  " + f));
         out.println(verdict.steady() ? "soak: steady" : "soak: GROWTH beyond what the windows explain");
-        return verdict.steady() ? 0 : 1;
+        run.findings().forEach(f -> out.println("  " + f));
+        out.println(run.exact() ? "soak: every event once, aggregates add up"
+                : "soak: OUTPUTS WRONG (events lost or doubled, or aggregates that do not add up)");
+        return verdict.steady() && run.exact() ? 0 : 1;
     }
 
     private static Path findRepoRoot() {

@@ -15,7 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The soak ({@code vigil bench --soak 10m}): Vigil at half its measured capacity for ten
  * minutes on the local broker process, with lag, heap after GC and state on disk sampled every
- * 10 s; steady means no trend in the second half beyond {@link SoakVerdict}'s bounds. Runs only
+ * 10 s; steady means no trend in the second half beyond {@link SoakVerdict}'s bounds. Afterwards
+ * every event sent must have exactly one signal, and every published 1-minute all-cell must count
+ * exactly the signals of its window. Runs only
  * with {@code -Psoak} (about 12 minutes; {@code .ci/run} includes it).
  */
 class SoakIT {
@@ -37,6 +39,7 @@ class SoakIT {
         final String out = captured.toString(StandardCharsets.UTF_8);
         original.println(out);
         assertTrue(out.contains("soak: "), out);
+        assertTrue(out.contains("soak: every event once, aggregates add up"), "soak outputs wrong:\n" + out);
         assertEquals(0, exit, "soak not steady:\n" + out);
     }
 }
