@@ -37,7 +37,7 @@ public final class CrisisTrainer {
     public static final int DIMS = 256;
     /** Smooth-inverse-frequency constant: tokens rarer than this share of the text keep full weight. */
     static final double SIF = 1e-3;
-    static final int HIDDEN = 64;
+    static final int HIDDEN = 128;
     static final int MLP_ITERATIONS = 400;
     static final double MLP_L2 = 1e-4;
     static final long SEED = 7;
