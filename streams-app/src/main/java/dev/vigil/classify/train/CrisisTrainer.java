@@ -37,7 +37,7 @@ public final class CrisisTrainer {
     public static final int DIMS = 256;
     /** Smooth-inverse-frequency constant: tokens rarer than this share of the text keep full weight. */
     static final double SIF = 1e-3;
-    static final int HIDDEN = 128;
+    static final int HIDDEN = 64;
     static final int MLP_ITERATIONS = 400;
     static final double MLP_L2 = 1e-4;
     static final long SEED = 7;
@@ -64,8 +64,7 @@ public final class CrisisTrainer {
      * Fast crisis probability from which a message goes to the encoder. Read off the validation
      * split (held_out_5) and the demo traffic with 2.0.0's fast head: at 0.15, 95% of the split's
      * referral-rung disclosures and 97% of its self-harm requests escalate, and 5% of the demo's
-     * human messages (0.08: 96% / 98%, 11%; 0.004: all, 47%). With the third request set: 95%,
-     * all, 5.6% (0.25: 90% / 98%, 5.1%). Training-set quantiles, in or out
+     * human messages (0.08: 96% / 98%, 11%; 0.004: all, 47%). Training-set quantiles, in or out
      * of fold, put it at 0.004: the head is surer of unseen risk than of its own hard examples.
      */
     static final double ESCALATE_FROM = 0.15;
