@@ -169,6 +169,10 @@ public final class BenchRunner implements AutoCloseable {
             final long first = watcher.signals().get(0).visibleMs();
             out.printf(Locale.ROOT, "  (%d events: last signal visible %.1f s after the first, every source offset committed"
                     + " %.1f s after the first)%n", sent, (signalsDone - first) / 1000.0, (done - first) / 1000.0);
+            final long changelog = internalTopicBytes(id, "-changelog");
+            final long repartition = internalTopicBytes(id, "-repartition");
+            out.printf(Locale.ROOT, "  (internal topics written: changelogs %,.0f bytes per event, repartition topics %,.0f"
+                    + " bytes per event, on the broker's disk)%n", changelog / (double) sent, repartition / (double) sent);
             return sent * 1000.0 / Math.max(1, done - first);
         }
     }
@@ -406,6 +410,28 @@ public final class BenchRunner implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Bytes on the broker's disk of application {@code applicationId}'s internal topics whose
+     * names end with {@code suffix}: what its state changelogs or repartitioning cost per event.
+     */
+    private long internalTopicBytes(final String applicationId, final String suffix)
+            throws ExecutionException, InterruptedException {
+        final List<Integer> brokers = admin.describeCluster().nodes().get().stream()
+                .map(org.apache.kafka.common.Node::id).toList();
+        long bytes = 0;
+        for (final var dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (final var dir : dirs.values()) {
+                for (final var replica : dir.replicaInfos().entrySet()) {
+                    final String topic = replica.getKey().topic();
+                    if (topic.startsWith(applicationId + "-") && topic.endsWith(suffix)) {
+                        bytes += replica.getValue().size();
+                    }
+                }
+            }
+        }
+        return bytes;
     }
 
     /** Records in {@code input} not yet committed by the group. */
