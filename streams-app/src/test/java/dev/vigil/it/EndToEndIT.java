@@ -224,8 +224,7 @@ class EndToEndIT {
         // processed at partition-dependent speeds (and cut at a different point by the kill), and
         // the windows still close on event-time progress only, so both runs agree byte for byte.
         final int partitions = Integer.getInteger("vigil.it.crash.partitions", PARTITIONS);
-        final List<ConversationEvent> main = new ArrayList<>(Scenario.scripted("crash", UnaryOperator.identity()));
-        main.addAll(Scenario.simulated("crash", 1.0, Duration.ofMinutes(40)));
+        final List<ConversationEvent> main = crashEvents();
         final Path mainJsonl = Scenario.writeJsonl(tmp.resolve("main.jsonl"), main, List.of());
         final Path closingJsonl = Scenario.writeJsonl(tmp.resolve("closing.jsonl"), Scenario.closing("crash", partitions), List.of());
         final String input = "events-crash";
@@ -273,6 +272,13 @@ class EndToEndIT {
                 (System.nanoTime() - started) / 1e9, referenceSeconds, TopicRecords.sizes(reference));
     }
 
+    /** The crash and scale-out scenario: the scripted conversations and 40 minutes of simulated traffic. */
+    private static List<ConversationEvent> crashEvents() {
+        final List<ConversationEvent> main = new ArrayList<>(Scenario.scripted("crash", UnaryOperator.identity()));
+        main.addAll(Scenario.simulated("crash", 1.0, Duration.ofMinutes(40)));
+        return main;
+    }
+
     /** Outputs of one uninterrupted instance on the crash scenario: what the crash and scale-out runs must equal. */
     private static final Map<Integer, Map<String, List<ConsumerRecord<byte[], byte[]>>>> REFERENCES = new java.util.HashMap<>();
 
@@ -299,8 +305,7 @@ class EndToEndIT {
     void shouldGiveTheOutputsOfOneInstanceWhenTwoShareTheWorkAndOneIsKilled() throws Exception {
         final long started = System.nanoTime();
         final int partitions = PARTITIONS;
-        final List<ConversationEvent> main = new ArrayList<>(Scenario.scripted("crash", UnaryOperator.identity()));
-        main.addAll(Scenario.simulated("crash", 1.0, Duration.ofMinutes(40)));
+        final List<ConversationEvent> main = crashEvents();
         final Path mainJsonl = Scenario.writeJsonl(tmp.resolve("main.jsonl"), main, List.of());
         final Path closingJsonl = Scenario.writeJsonl(tmp.resolve("closing.jsonl"), Scenario.closing("crash", partitions), List.of());
         final String input = "events-crash";
