@@ -137,8 +137,9 @@ public final class AggregateStage {
         final String held = "aggregate-publication-held";
         final String rollUps = "aggregate-publication-roll-ups";
         final String progress = "aggregate-publication-progress";
+        final long largestMs = config.largestWindowSpec().size().toMillis();
         outgoing.map((w, v) -> KeyValue.pair(((FinalCell) v).progressOnly ? ProgressStamper.PROGRESS_KEY
-                                : Publication.routingKey(config, w.window().start()), (FinalCell) v),
+                                : Publication.routingKey(largestMs, w.window().start()), (FinalCell) v),
                         Named.as("aggregate-publication-key"))
                 .repartition(Repartitioned.<String, FinalCell>as(PUBLISH_REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(FinalCell.class))

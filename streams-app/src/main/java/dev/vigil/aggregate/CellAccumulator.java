@@ -39,10 +39,7 @@ public final class CellAccumulator {
     /** Folds one contribution in; {@code accountCap} is the exact-count cap of {@link DistinctCounter}. */
     public CellAccumulator add(final Contribution c, final int accountCap) {
         accounts.add(c.accountHash, accountCap);
-        // During a classifier roll-out a window mixes versions; name the newest (highest) one.
-        if (c.classifierVersion != null && c.classifierVersion.compareTo(classifierVersion) > 0) {
-            classifierVersion = c.classifierVersion;
-        }
+        takeNewerVersion(c.classifierVersion);
         switch (c.kind) {
             case MESSAGE -> addMessage(c, accountCap);
             case REFERRAL_OUTCOME -> {
@@ -86,11 +83,16 @@ public final class CellAccumulator {
         referrals += other.referrals;
         missedReferrals += other.missedReferrals;
         partialReferrals += other.partialReferrals;
-        if (other.classifierVersion != null && other.classifierVersion.compareTo(classifierVersion) > 0) {
-            classifierVersion = other.classifierVersion;
-        }
+        takeNewerVersion(other.classifierVersion);
         pushbackWithheld |= other.pushbackWithheld;
         return this;
+    }
+
+    /** During a classifier roll-out a window mixes versions; it names the newest (highest) one. */
+    private void takeNewerVersion(final String version) {
+        if (version != null && version.compareTo(classifierVersion) > 0) {
+            classifierVersion = version;
+        }
     }
 
     private void addMessage(final Contribution c, final int accountCap) {
@@ -109,9 +111,8 @@ public final class CellAccumulator {
             assistantMessages++;
             if (c.pushback) {
                 pushbackCount++;
-                // "unknown", as the pushback_reason cell is named, so the two always agree.
-                pushbackByReason.merge(c.pushbackReason == null || c.pushbackReason.isEmpty() ? "unknown"
-                        : c.pushbackReason, 1L, Long::sum);
+                // Named as the pushback_reason cell is, so the two always agree.
+                pushbackByReason.merge(Contribution.orUnknown(c.pushbackReason), 1L, Long::sum);
             }
         }
     }

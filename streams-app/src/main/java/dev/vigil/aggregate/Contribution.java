@@ -48,7 +48,8 @@ public final class Contribution extends Stamped {
         return cells;
     }
 
-    private static String orUnknown(final String v) {
+    /** A dimension value as its cell names it: {@code unknown} when the producer gave none. */
+    static String orUnknown(final String v) {
         return v == null || v.isEmpty() ? "unknown" : v;
     }
 }

@@ -52,18 +52,14 @@ public final class DisclosureControl {
      */
     public static List<Decision> decide(final Map<String, CellAccumulator> cells, final int k, final int maxValues,
                                         final int accountCap) {
-        final Map<String, Map<String, CellAccumulator>> byDimension = new TreeMap<>();
-        cells.forEach((cell, acc) -> byDimension.computeIfAbsent(Dimensions.dimension(cell), d -> new TreeMap<>())
-                .put(cell, acc));
         final Map<String, CellAccumulator> kept = new TreeMap<>();
         final Set<String> suppressed = new TreeSet<>();
         final Set<String> folded = new TreeSet<>();
-        for (final Map.Entry<String, Map<String, CellAccumulator>> d : byDimension.entrySet()) {
-            final Map<String, CellAccumulator> dimension = fold(d.getKey(), d.getValue(), maxValues, accountCap,
-                    folded);
-            kept.putAll(dimension);
-            suppressed.addAll(suppressedCells(dimension, k));
-        }
+        byDimension(cells).forEach((name, dimension) -> {
+            final Map<String, CellAccumulator> bounded = fold(name, dimension, maxValues, accountCap, folded);
+            kept.putAll(bounded);
+            suppressed.addAll(suppressedCells(bounded, k));
+        });
         final boolean withholdPushback = pushbackBelowK(kept, suppressed, k, accountCap);
         final List<Decision> out = new ArrayList<>(kept.size());
         for (final Map.Entry<String, CellAccumulator> e : kept.entrySet()) {
@@ -97,6 +93,25 @@ public final class DisclosureControl {
             }
         }
         return accounts.count() > 0 && accounts.count() < k;
+    }
+
+    /**
+     * Every dimension of {@code cells} bounded to {@code maxValues} cells ({@link #fold}): what a
+     * larger window, whose cells are sums of published ones, has left to decide.
+     */
+    static Map<String, CellAccumulator> foldAll(final Map<String, CellAccumulator> cells, final int maxValues,
+                                                final int accountCap) {
+        final Map<String, CellAccumulator> out = new TreeMap<>();
+        byDimension(cells).forEach((name, dimension) ->
+                out.putAll(fold(name, dimension, maxValues, accountCap, new TreeSet<>())));
+        return out;
+    }
+
+    /** {@code dimension=value} cells by dimension, each sorted by name. */
+    private static Map<String, Map<String, CellAccumulator>> byDimension(final Map<String, CellAccumulator> cells) {
+        final Map<String, Map<String, CellAccumulator>> out = new TreeMap<>();
+        cells.forEach((cell, acc) -> out.computeIfAbsent(Dimensions.dimension(cell), d -> new TreeMap<>()).put(cell, acc));
+        return out;
     }
 
     /** The cells of one dimension, at most {@code maxValues}: the smallest fold into {@link #OTHER}. */

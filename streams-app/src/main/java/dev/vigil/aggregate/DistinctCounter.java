@@ -25,11 +25,7 @@ public final class DistinctCounter {
         if (registers == null) {
             exact.add(hash);
             if (exact.size() > cap) {
-                registers = new byte[1 << HLL_BITS];
-                for (final long h : exact) {
-                    offer(h);
-                }
-                exact = new TreeSet<>();
+                toRegisters();
             }
         } else {
             offer(hash);
@@ -49,16 +45,21 @@ public final class DistinctCounter {
             return this;
         }
         if (registers == null) {
-            registers = new byte[1 << HLL_BITS];
-            for (final long h : exact) {
-                offer(h);
-            }
-            exact = new TreeSet<>();
+            toRegisters();
         }
         for (int i = 0; i < registers.length; i++) {
             registers[i] = (byte) Math.max(registers[i], other.registers[i]);
         }
         return this;
+    }
+
+    /** From the exact set to HyperLogLog registers holding the same ids. */
+    private void toRegisters() {
+        registers = new byte[1 << HLL_BITS];
+        for (final long h : exact) {
+            offer(h);
+        }
+        exact = new TreeSet<>();
     }
 
     public boolean isExact() {

@@ -72,10 +72,14 @@ final class Publication implements Processor<String, FinalCell, String, WindowAg
                 .sorted(Comparator.comparing(MonitoringConfig.WindowSpec::size)).toList();
     }
 
-    /** Key of a smallest-size cell on its way here: the start of the largest window it lies in. */
-    static String routingKey(final MonitoringConfig config, final long windowStart) {
-        final long largest = config.largestWindowSpec().size().toMillis();
-        return SortableKeys.time(Math.floorDiv(windowStart, largest) * largest);
+    /** Key of a smallest-size cell on its way here: the start of the largest window ({@code largestMs} long) it lies in. */
+    static String routingKey(final long largestMs, final long windowStart) {
+        return SortableKeys.time(alignedStart(windowStart, largestMs));
+    }
+
+    /** Start of the window of {@code sizeMs} on the epoch-aligned grid that holds {@code time}. */
+    private static long alignedStart(final long time, final long sizeMs) {
+        return Math.floorDiv(time, sizeMs) * sizeMs;
     }
 
     @Override
@@ -141,7 +145,7 @@ final class Publication implements Processor<String, FinalCell, String, WindowAg
 
     private void rollUp(final MonitoringConfig.WindowSpec spec, final long smallStart, final DisclosureControl.Decision d) {
         final long size = spec.size().toMillis();
-        final long start = Math.floorDiv(smallStart, size) * size;
+        final long start = alignedStart(smallStart, size);
         final String key = spec.label() + "|" + key(start + size, start, d.cell());
         FinalCell sum = rollUps.get(key);
         if (sum == null) {
@@ -165,41 +169,36 @@ final class Publication implements Processor<String, FinalCell, String, WindowAg
             return;
         }
         final String prefix = spec.label() + "|";
-        final Map<Long, Map<String, CellAccumulator>> windows = new TreeMap<>();
-        final Map<Long, List<String>> presentOnly = new TreeMap<>();
+        // By window end: the summed cells, and the cells none of whose parts was published.
+        final Map<Long, Map<String, CellAccumulator>> summed = new TreeMap<>();
+        final Map<Long, List<String>> unpublished = new TreeMap<>();
         final List<String> done = new ArrayList<>();
         try (KeyValueIterator<String, FinalCell> it = rollUps.range(prefix + pad(floor), prefix + pad(through) + "|\uffff")) {
             while (it.hasNext()) {
                 final KeyValue<String, FinalCell> e = it.next();
                 done.add(e.key);
-                final long window = e.value.windowEnd;
+                summed.computeIfAbsent(e.value.windowEnd, w -> new TreeMap<>());
                 if (e.value.counts == null) {
-                    presentOnly.computeIfAbsent(window, w -> new ArrayList<>()).add(e.value.cell);
+                    unpublished.computeIfAbsent(e.value.windowEnd, w -> new ArrayList<>()).add(e.value.cell);
                 } else {
-                    windows.computeIfAbsent(window, w -> new TreeMap<>()).put(e.value.cell, e.value.counts);
+                    summed.get(e.value.windowEnd).put(e.value.cell, e.value.counts);
                 }
             }
         }
         done.forEach(rollUps::delete);
         rollUpFloors.put(spec.label(), through + 1);
-        final java.util.Set<Long> all = new java.util.TreeSet<>(windows.keySet());
-        all.addAll(presentOnly.keySet());
-        for (final long window : all) {
-            final long end = window;
+        for (final Map.Entry<Long, Map<String, CellAccumulator>> w : summed.entrySet()) {
+            final long end = w.getKey();
             final long start = end - spec.size().toMillis();
-            final Map<String, CellAccumulator> cells = new TreeMap<>(windows.getOrDefault(window, Map.of()));
             // Each summed cell covers at least one published part, so at least k accounts: folding
             // (sums of published cells) is the only decision left.
-            final Map<String, CellAccumulator> bounded = new TreeMap<>();
-            final Map<String, Map<String, CellAccumulator>> byDimension = new TreeMap<>();
-            cells.forEach((c, acc) -> byDimension.computeIfAbsent(Dimensions.dimension(c), d -> new TreeMap<>()).put(c, acc));
-            byDimension.forEach((dimension, dc) -> bounded.putAll(DisclosureControl.fold(dimension, dc,
-                    config.maxDimensionValues(), config.exactAccountCap(), new java.util.TreeSet<>())));
-            final Map<String, CellAccumulator> out = new TreeMap<>(bounded);
-            for (final String cell : presentOnly.getOrDefault(window, List.of())) {
+            final Map<String, CellAccumulator> out = DisclosureControl.foldAll(w.getValue(), config.maxDimensionValues(),
+                    config.exactAccountCap());
+            final Map<String, Long> perDimension = new TreeMap<>();
+            out.keySet().forEach(c -> perDimension.merge(Dimensions.dimension(c), 1L, Long::sum));
+            for (final String cell : unpublished.getOrDefault(end, List.of())) {
                 final String dimension = Dimensions.dimension(cell);
-                final long published = bounded.keySet().stream().filter(c -> Dimensions.dimension(c).equals(dimension)).count();
-                if (!out.containsKey(cell) && published < config.maxDimensionValues()) {
+                if (!out.containsKey(cell) && perDimension.getOrDefault(dimension, 0L) < config.maxDimensionValues()) {
                     out.put(cell, null);
                 }
             }
