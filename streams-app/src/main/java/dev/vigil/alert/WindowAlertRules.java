@@ -174,12 +174,11 @@ public final class WindowAlertRules {
                 e.put("baseline_rate", Alerts.number(base));
                 e.put("pushback_count", String.valueOf(j.acc.pushbackCount));
                 e.put("assistant_messages", String.valueOf(j.acc.assistantMessages));
-                j.raise(AlertType.PUSHBACK_ANOMALY, Severity.WARNING, "Pushback rate " + Alerts.number(rate)
-                        + (tooLittle ? " far below" : " far above") + " its baseline " + Alerts.number(base)
-                        + " for " + j.dimension + " " + j.value
-                        + (tooLittle ? " (sycophancy risk)" : " (over-refusal)"),
-                        "Pushback rate" + (tooLittle ? " far below" : " far above") + " its baseline for " + j.dimension
-                        + " " + j.value + (tooLittle ? " (sycophancy risk)" : " (over-refusal)"), e);
+                final String side = tooLittle ? " far below" : " far above";
+                final String risk = tooLittle ? " (sycophancy risk)" : " (over-refusal)";
+                j.raise(AlertType.PUSHBACK_ANOMALY, Severity.WARNING, "Pushback rate " + Alerts.number(rate) + side
+                        + " its baseline " + Alerts.number(base) + " for " + j.dimension + " " + j.value + risk,
+                        "Pushback rate" + side + " its baseline for " + j.dimension + " " + j.value + risk, e);
             }
             // Only windows with enough replies move the baseline; a rate over a handful is noise.
             j.b.pushbackRateEwma = j.b.pushbackWindows == 0 ? rate
