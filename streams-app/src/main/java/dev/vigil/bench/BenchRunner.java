@@ -194,13 +194,13 @@ public final class BenchRunner implements AutoCloseable {
         final List<RatePhase> result = new ArrayList<>();
         try (OutputWatcher watcher = new OutputWatcher(broker.bootstrapServers(), registryClient);
              VigilUnderTest vigil = startVigil(id, vigilJvm, List.of())) {
-            paced(id, seed, rates.get(0), warmUp, java.util.concurrent.ConcurrentHashMap.newKeySet());
+            paced(id, seed, rates.get(0), warmUp, sentId -> { });
             long s = seed;
             for (final double rate : rates) {
                 final long start = System.currentTimeMillis();
                 // Far apart, so no two segments of any phase share a simulator seed (or conversation ids).
                 s += 1000;
-                final int sent = paced(id, s, rate, phase, java.util.concurrent.ConcurrentHashMap.newKeySet());
+                final int sent = paced(id, s, rate, phase, sentId -> { });
                 final long end = System.currentTimeMillis();
                 // Let the phase's last outputs arrive before the next phase starts.
                 final long drain = System.currentTimeMillis() + 30_000;
@@ -243,7 +243,7 @@ public final class BenchRunner implements AutoCloseable {
             final AtomicReference<Exception> failure = new AtomicReference<>();
             final Thread feeder = new Thread(() -> {
                 try {
-                    paced(id, seed, rate, duration, sentIds);
+                    paced(id, seed, rate, duration, sentIds::add);
                 } catch (final Exception e) {
                     failure.set(e);
                 }
@@ -330,7 +330,7 @@ public final class BenchRunner implements AutoCloseable {
      * MISSED_REFERRAL alert, so crisis-to-alert latency has samples at any load.
      */
     private int paced(final String topic, final long seed, final double rate, final Duration duration,
-                      final java.util.Set<String> sentIds) throws InterruptedException {
+                      final java.util.function.Consumer<String> sentIds) throws InterruptedException {
         final long now = System.currentTimeMillis();
         final long end = now + duration.toMillis();
         final TrafficSimulator sim = new TrafficSimulator(seed, Instant.ofEpochMilli(now).minus(LEAD), rate,
@@ -350,12 +350,12 @@ public final class BenchRunner implements AutoCloseable {
             while (!probes.isEmpty() && probes.peek().getTimestamp().toEpochMilli() <= until) {
                 final ConversationEvent probe = probes.poll();
                 sendAt(topic, probe);
-                sentIds.add(probe.getEventId());
+                sentIds.accept(probe.getEventId());
                 sent++;
             }
             if (simulated != null && until <= end) {
                 sendAt(topic, simulated);
-                sentIds.add(simulated.getEventId());
+                sentIds.accept(simulated.getEventId());
                 sent++;
             }
         }
