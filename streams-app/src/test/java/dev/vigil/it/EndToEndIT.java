@@ -224,10 +224,11 @@ class EndToEndIT {
         // processed at partition-dependent speeds (and cut at a different point by the kill), and
         // the windows still close on event-time progress only, so both runs agree byte for byte.
         final int partitions = Integer.getInteger("vigil.it.crash.partitions", PARTITIONS);
-        final List<ConversationEvent> main = crashEvents();
-        final Path mainJsonl = Scenario.writeJsonl(tmp.resolve("main.jsonl"), main, List.of());
-        final Path closingJsonl = Scenario.writeJsonl(tmp.resolve("closing.jsonl"), Scenario.closing("crash", partitions), List.of());
-        final String input = "events-crash";
+        final CrashScenario scenario = crashScenario(partitions);
+        final List<ConversationEvent> main = scenario.events();
+        final Path mainJsonl = scenario.mainJsonl();
+        final Path closingJsonl = scenario.closingJsonl();
+        final String input = CRASH_INPUT;
         final String signalsTopic = MonitoringConfig.defaults().topic(Topics.MESSAGE_SIGNALS);
 
         final Map<String, List<ConsumerRecord<byte[], byte[]>>> reference = reference(partitions, mainJsonl, closingJsonl);
@@ -272,11 +273,18 @@ class EndToEndIT {
                 (System.nanoTime() - started) / 1e9, referenceSeconds, TopicRecords.sizes(reference));
     }
 
-    /** The crash and scale-out scenario: the scripted conversations and 40 minutes of simulated traffic. */
-    private static List<ConversationEvent> crashEvents() {
+    private static final String CRASH_INPUT = "events-crash";
+
+    /** The crash and scale-out scenario: its events, and its main and closing input files. */
+    private record CrashScenario(List<ConversationEvent> events, Path mainJsonl, Path closingJsonl) {
+    }
+
+    /** The scripted conversations and 40 minutes of simulated traffic, then the events that close every partition. */
+    private CrashScenario crashScenario(final int partitions) throws Exception {
         final List<ConversationEvent> main = new ArrayList<>(Scenario.scripted("crash", UnaryOperator.identity()));
         main.addAll(Scenario.simulated("crash", 1.0, Duration.ofMinutes(40)));
-        return main;
+        return new CrashScenario(main, Scenario.writeJsonl(tmp.resolve("main.jsonl"), main, List.of()),
+                Scenario.writeJsonl(tmp.resolve("closing.jsonl"), Scenario.closing("crash", partitions), List.of()));
     }
 
     /** Outputs of one uninterrupted instance on the crash scenario: what the crash and scale-out runs must equal. */
@@ -288,11 +296,11 @@ class EndToEndIT {
             if (!REFERENCES.containsKey(partitions)) {
                 try (InJvmKafka kafka = InJvmKafka.start()) {
                     final String bootstrap = kafka.bootstrapServers();
-                    createTopics(bootstrap, "events-crash", partitions);
-                    produce(bootstrap, mainJsonl, "events-crash");
+                    createTopics(bootstrap, CRASH_INPUT, partitions);
+                    produce(bootstrap, mainJsonl, CRASH_INPUT);
                     try (VigilProcess vigil = VigilProcess.run(tmp.resolve("reference.out"), Map.of(),
-                            runArgs(bootstrap, tmp.resolve("reference"), "vigil-reference", "events-crash", partitions))) {
-                        REFERENCES.put(partitions, finish(bootstrap, "vigil-reference", "events-crash", closingJsonl));
+                            runArgs(bootstrap, tmp.resolve("reference"), "vigil-reference", CRASH_INPUT, partitions))) {
+                        REFERENCES.put(partitions, finish(bootstrap, "vigil-reference", CRASH_INPUT, closingJsonl));
                         vigil.stop();
                     }
                 }
@@ -305,10 +313,11 @@ class EndToEndIT {
     void shouldGiveTheOutputsOfOneInstanceWhenTwoShareTheWorkAndOneIsKilled() throws Exception {
         final long started = System.nanoTime();
         final int partitions = PARTITIONS;
-        final List<ConversationEvent> main = crashEvents();
-        final Path mainJsonl = Scenario.writeJsonl(tmp.resolve("main.jsonl"), main, List.of());
-        final Path closingJsonl = Scenario.writeJsonl(tmp.resolve("closing.jsonl"), Scenario.closing("crash", partitions), List.of());
-        final String input = "events-crash";
+        final CrashScenario scenario = crashScenario(partitions);
+        final List<ConversationEvent> main = scenario.events();
+        final Path mainJsonl = scenario.mainJsonl();
+        final Path closingJsonl = scenario.closingJsonl();
+        final String input = CRASH_INPUT;
         final String signalsTopic = MonitoringConfig.defaults().topic(Topics.MESSAGE_SIGNALS);
         final Map<String, List<ConsumerRecord<byte[], byte[]>>> reference = reference(partitions, mainJsonl, closingJsonl);
 
