@@ -200,6 +200,7 @@ final class Publication implements Processor<String, FinalCell, String, WindowAg
                 final String dimension = Dimensions.dimension(cell);
                 if (!out.containsKey(cell) && perDimension.getOrDefault(dimension, 0L) < config.maxDimensionValues()) {
                     out.put(cell, null);
+                    perDimension.merge(dimension, 1L, Long::sum);
                 }
             }
             out.forEach((cell, acc) -> forward(spec, start, end, cell, acc));

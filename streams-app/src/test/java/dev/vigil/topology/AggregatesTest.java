@@ -156,6 +156,28 @@ class AggregatesTest {
     }
 
     @Test
+    void shouldPublishNoMoreCellsOfADimensionInAnHourThanTheCapAllows() {
+        try (MonitoringDriver d = new MonitoringDriver(dev.vigil.config.MonitoringConfig.defaults().toBuilder()
+                .maxDimensionValues(3).build())) {
+            // Two new models in each of six 5-minute windows, one account each: every model cell is
+            // suppressed where it is counted, and the hour has 12 models none of which was published.
+            for (int w = 0; w < 6; w++) {
+                for (int m = 0; m < 2; m++) {
+                    final String id = "w" + w + "-m" + m;
+                    d.send(human(id, "acct-" + id, 0, at(Duration.ofMinutes(5L * w).plusSeconds(m))).setModel("model-" + id)
+                            .build());
+                }
+            }
+            d.advanceStreamTime(at(Duration.ofHours(3)));
+            final List<WindowAggregate> hourModels = d.aggregates().stream().filter(a -> a.getWindowSize().equals("PT1H")
+                    && a.getDimension().equals("model") && a.getWindowStart().equals(T0)).toList();
+            assertFalse(hourModels.isEmpty());
+            assertTrue(hourModels.size() <= 3, "at most --max-dimension-values cells: " + hourModels.size());
+            assertTrue(hourModels.stream().allMatch(WindowAggregate::getSuppressed));
+        }
+    }
+
+    @Test
     void shouldCountARecordArrivingOutOfOrderWithinGrace() {
         try (MonitoringDriver d = new MonitoringDriver()) {
             oneExchangePerAccount(d, 9, at(Duration.ofSeconds(5)));
