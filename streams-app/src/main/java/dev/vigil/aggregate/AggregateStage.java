@@ -6,6 +6,7 @@ import dev.vigil.schema.WindowAggregate;
 import dev.vigil.serde.VigilSerdes;
 import dev.vigil.stream.JsonSerde;
 import dev.vigil.stream.Metered;
+import dev.vigil.stream.ObjectCachedStore;
 import dev.vigil.config.MonitoringConfig;
 import dev.vigil.stream.ProgressPartitioner;
 import dev.vigil.stream.ProgressStamper;
@@ -44,12 +45,16 @@ import java.util.Set;
 /**
  * The windowed aggregates: every contribution counted in its cells (all, affective category,
  * pushback reason, language, model) over the smallest window size, on a tumbling grid, and over
- * the hopping windows the rate alerts judge. Cells are handed on once per window after every
- * input partition has passed the window's end plus grace (see {@link dev.vigil.stream.Stamped});
- * {@link Publication} decides what is published of them and sums the larger sizes.
+ * the hopping windows the rate alerts judge. Counted in two phases: each input task counts its
+ * own contributions ({@link CellPartials}) and sends one partial per cell and window, which the
+ * cell's task merges. Cells are handed on once per window after every input partition has passed
+ * the window's end plus grace (see {@link dev.vigil.stream.Stamped}); {@link Publication}
+ * decides what is published of them and sums the larger sizes.
  */
 public final class AggregateStage {
     public static final String CELL_REPARTITION = "aggregate-cells";
+    /** The first phase's log of contributions to open windows, per input task. */
+    public static final String PARTIALS_STORE = "aggregate-partials";
     public static final String PUBLISH_REPARTITION = "aggregate-publication";
     /**
      * Distinct accounts and conversations (exactly counted ones) the open cell windows of one
@@ -68,44 +73,64 @@ public final class AggregateStage {
     public static Map<String, KStream<Windowed<String>, CellAccumulator>> build(
             final KStream<String, Contribution> contributions, final MonitoringConfig config,
             final VigilSerdes serdes, final SafetyMetrics metrics) {
-        final JsonSerde<Contribution> contributionSerde = new JsonSerde<>(Contribution.class);
-        final KStream<String, Contribution> cells = contributions
-                .process(() -> new CellContributions(config.sourceIdleTimeout()),
-                        Named.as("aggregate-cell-contributions"))
-                .repartition(Repartitioned.<String, Contribution>as(CELL_REPARTITION)
-                        .withKeySerde(Serdes.String()).withValueSerde(contributionSerde)
-                        .withStreamPartitioner(new ProgressPartitioner<>()));
-        final Map<String, KStream<Windowed<String>, CellAccumulator>> results = new LinkedHashMap<>();
         final MonitoringConfig.WindowSpec finest = config.finestWindowSpec();
         final MonitoringConfig.WindowSpec judged = config.alertWindowSpec();
         // Counted from contributions: the smallest size (published), and the windows the rate
         // alerts judge. Larger published sizes are sums of published small cells (Publication).
+        final Map<MonitoringConfig.WindowSpec, TimeWindows> counted = new LinkedHashMap<>();
         for (final MonitoringConfig.WindowSpec spec : config.aggregateWindows()) {
+            if (spec.equals(finest) || spec.equals(judged)) {
+                // Only the aligned windows of the smallest size are published; unless the alerts
+                // judge them, the overlapping ones need not be counted at all.
+                final Duration advance = spec.equals(judged) ? spec.advance() : spec.size();
+                counted.put(spec, TimeWindows.ofSizeAndGrace(spec.size(), config.grace()).advanceBy(advance));
+            }
+        }
+        // First phase, in the task that keeps the conversations: one partial per cell and window.
+        final KStream<String, CellPartial> cells = contributions
+                .process(new ProcessorSupplier<String, Contribution, String, CellPartial>() {
+                    @Override
+                    public Processor<String, Contribution, String, CellPartial> get() {
+                        final List<CellPartials.Counted> sizes = new ArrayList<>();
+                        counted.forEach((spec, windows) -> sizes.add(new CellPartials.Counted(windows, spec.equals(finest))));
+                        return new CellPartials(sizes, config.grace(), PARTIALS_STORE,
+                                config.exactAccountCap(), CACHE_WEIGHT, config.sourceIdleTimeout(), metrics);
+                    }
+
+                    @Override
+                    public Set<StoreBuilder<?>> stores() {
+                        // The log of contributions the open windows are built from; each is
+                        // written once and deleted soon after, so small segments let it compact.
+                        return Set.of(Stores.keyValueStoreBuilder(config.keyValueStore(PARTIALS_STORE),
+                                Serdes.String(), new JsonSerde<>(Contribution.class))
+                                .withLoggingEnabled(ObjectCachedStore.CHANGELOG_CONFIG));
+                    }
+                }, Named.as("aggregate-cell-partials"))
+                .repartition(Repartitioned.<String, CellPartial>as(CELL_REPARTITION)
+                        .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(CellPartial.class))
+                        .withStreamPartitioner(new ProgressPartitioner<>()));
+        final Map<String, KStream<Windowed<String>, CellAccumulator>> results = new LinkedHashMap<>();
+        for (final Map.Entry<MonitoringConfig.WindowSpec, TimeWindows> e : counted.entrySet()) {
+            final MonitoringConfig.WindowSpec spec = e.getKey();
+            final TimeWindows windows = e.getValue();
             final boolean publishes = spec.equals(finest);
             final boolean isJudged = spec.equals(judged);
-            if (!publishes && !isJudged) {
-                continue;
-            }
             final String label = label(spec);
-            // Only the aligned windows of the smallest size are published; unless the alerts judge
-            // them, the overlapping ones need not be counted at all.
-            final Duration advance = isJudged ? spec.advance() : spec.size();
-            final TimeWindows windows = TimeWindows.ofSizeAndGrace(spec.size(), config.grace()).advanceBy(advance);
             final String store = "aggregate-cells-" + label;
             final String progress = "aggregate-progress-" + label;
             // One record per cell per window, once every input partition has passed the window's
             // end plus grace: downstream never sees a partial count, and a replay the same ones.
             final KStream<Windowed<String>, Object> closed = cells.process(
-                    new ProcessorSupplier<String, Contribution, Windowed<String>, Object>() {
+                    new ProcessorSupplier<String, CellPartial, Windowed<String>, Object>() {
                         @Override
-                        public Processor<String, Contribution, Windowed<String>, Object> get() {
+                        public Processor<String, CellPartial, Windowed<String>, Object> get() {
                             return new CellWindows(windows, store, progress, config, metrics, publishes, isJudged);
                         }
 
                         @Override
                         public Set<StoreBuilder<?>> stores() {
-                            // Live objects, written to the changelog once per commit: every
-                            // record updates several cell windows (see ObjectCachedStore).
+                            // Live objects, written to the changelog once per commit (see
+                            // ObjectCachedStore): a busy cell takes a partial from every input task.
                             return Set.of(ProgressWindowProcessor.windowStore(config, store,
                                     new JsonSerde<>(CellAccumulator.class), CellAccumulator::weight, CACHE_WEIGHT),
                                     SourceProgress.store(config, progress));
@@ -163,25 +188,11 @@ public final class AggregateStage {
                         .withName("aggregates-sink"));
     }
 
-    /** Sends each contribution to every cell it counts in, stamped with this task's progress. */
-    static final class CellContributions extends ProgressStamper<String, Contribution, Contribution> {
-        CellContributions(final Duration idleAfter) {
-            super(Contribution::new, idleAfter);
-        }
-
-        @Override
-        protected void emit(final Record<String, Contribution> record, final Emitter<Contribution> out) {
-            if (record.value() == null) {
-                return;
-            }
-            for (final String cell : record.value().cells()) {
-                out.send(cell, record.value(), record.timestamp());
-            }
-        }
-    }
-
-    /** Counts contributions per cell and window; hands on each window's final count. */
-    static final class CellWindows extends ProgressWindowProcessor<Contribution, CellAccumulator,
+    /**
+     * Second phase: merges every input task's partial per cell and window; hands on each window's
+     * final count once every input task has passed its end plus grace.
+     */
+    static final class CellWindows extends ProgressWindowProcessor<CellPartial, CellAccumulator,
             Windowed<String>, Object> {
         private final MonitoringConfig config;
         private final SafetyMetrics metrics;
@@ -209,8 +220,16 @@ public final class AggregateStage {
         }
 
         @Override
-        protected CellAccumulator add(final String cell, final Contribution c, final CellAccumulator acc) {
-            return acc.add(c, config.exactAccountCap());
+        protected Map<Long, TimeWindow> windowsOf(final Record<String, CellPartial> record) {
+            final CellPartial p = record.value();
+            // Both sizes read the same partials; a size merges its own windows only.
+            return p.windowEnd - p.windowStart == size ? Map.of(p.windowStart, new TimeWindow(p.windowStart, p.windowEnd))
+                    : Map.of();
+        }
+
+        @Override
+        protected CellAccumulator add(final String cell, final CellPartial p, final CellAccumulator acc) {
+            return acc.merge(p.counts, config.exactAccountCap());
         }
 
         @Override
@@ -243,7 +262,7 @@ public final class AggregateStage {
         }
 
         @Override
-        protected void late(final Contribution c) {
+        protected void late(final CellPartial p) {
             Metered.safely(() -> metrics.lateRecord("aggregates"));
         }
     }

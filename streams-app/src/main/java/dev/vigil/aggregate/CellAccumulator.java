@@ -38,10 +38,22 @@ public final class CellAccumulator {
 
     /** Folds one contribution in; {@code accountCap} is the exact-count cap of {@link DistinctCounter}. */
     public CellAccumulator add(final Contribution c, final int accountCap) {
-        accounts.add(c.accountHash, accountCap);
+        return add(c, accountCap, true);
+    }
+
+    /**
+     * Folds one contribution in, with its account and conversation in the distinct counts only if
+     * {@code distinct}: windows that are judged by the rate alerts but never published need no
+     * distinct counts (no alert rule reads them), and without them a cell is a few numbers instead
+     * of up to two sets of a thousand ids, written whole at every commit.
+     */
+    public CellAccumulator add(final Contribution c, final int accountCap, final boolean distinct) {
+        if (distinct) {
+            accounts.add(c.accountHash, accountCap);
+        }
         takeNewerVersion(c.classifierVersion);
         switch (c.kind) {
-            case MESSAGE -> addMessage(c, accountCap);
+            case MESSAGE -> addMessage(c, accountCap, distinct);
             case REFERRAL_OUTCOME -> {
                 switch (c.outcome) {
                     case "referred" -> referrals++;
@@ -95,8 +107,10 @@ public final class CellAccumulator {
         }
     }
 
-    private void addMessage(final Contribution c, final int accountCap) {
-        conversations.add(c.conversationHash, accountCap);
+    private void addMessage(final Contribution c, final int accountCap, final boolean distinct) {
+        if (distinct) {
+            conversations.add(c.conversationHash, accountCap);
+        }
         messages++;
         if (c.human) {
             humanMessages++;

@@ -34,6 +34,11 @@ public final class Contribution extends Stamped {
     /** Sentiment shift of an ended conversation, if it had one. */
     public Double sentimentShift;
     public String classifierVersion;
+    /**
+     * When it happened (its record's timestamp): set only on the copy the first phase of the
+     * aggregates logs ({@link CellPartials}), with its arrival time in {@link #sourceTime}.
+     */
+    public long at;
 
     /** The cells of the aggregates this contribution counts in, as {@code dimension=value}. */
     public List<String> cells() {

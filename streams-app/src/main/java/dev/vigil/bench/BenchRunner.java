@@ -173,6 +173,15 @@ public final class BenchRunner implements AutoCloseable {
             final long repartition = internalTopicBytes(id, "-repartition");
             out.printf(Locale.ROOT, "  (internal topics written: changelogs %,.0f bytes per event, repartition topics %,.0f"
                     + " bytes per event, on the broker's disk)%n", changelog / (double) sent, repartition / (double) sent);
+            // Which stores and hops those bytes come from: where the next saving is.
+            final Map<String, Long> byTopic = internalTopicBytesByTopic(id);
+            final double events = sent;
+            final int prefix = id.length() + 1;
+            out.printf(Locale.ROOT, "  (largest, bytes per event: %s)%n", byTopic.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                    .map(e -> String.format(Locale.ROOT, "%s %,.0f", e.getKey().substring(prefix),
+                            e.getValue() / events))
+                    .collect(java.util.stream.Collectors.joining(", ")));
             return sent * 1000.0 / Math.max(1, done - first);
         }
     }
@@ -418,15 +427,22 @@ public final class BenchRunner implements AutoCloseable {
      */
     private long internalTopicBytes(final String applicationId, final String suffix)
             throws ExecutionException, InterruptedException {
+        return internalTopicBytesByTopic(applicationId).entrySet().stream()
+                .filter(e -> e.getKey().endsWith(suffix)).mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** Bytes on the broker's disk of each internal topic of application {@code applicationId}. */
+    private Map<String, Long> internalTopicBytesByTopic(final String applicationId)
+            throws ExecutionException, InterruptedException {
         final List<Integer> brokers = admin.describeCluster().nodes().get().stream()
                 .map(org.apache.kafka.common.Node::id).toList();
-        long bytes = 0;
+        final Map<String, Long> bytes = new HashMap<>();
         for (final var dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
             for (final var dir : dirs.values()) {
                 for (final var replica : dir.replicaInfos().entrySet()) {
                     final String topic = replica.getKey().topic();
-                    if (topic.startsWith(applicationId + "-") && topic.endsWith(suffix)) {
-                        bytes += replica.getValue().size();
+                    if (topic.startsWith(applicationId + "-")) {
+                        bytes.merge(topic, replica.getValue().size(), Long::sum);
                     }
                 }
             }

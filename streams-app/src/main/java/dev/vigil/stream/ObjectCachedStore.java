@@ -73,7 +73,7 @@ public final class ObjectCachedStore<V> extends WrappedStateStore<KeyValueStore<
      * 1 GiB segments the one-hour demo's data folder passed 1 GB in 8 minutes. Small segments let
      * the log cleaner bound each partition to about a segment plus the live state.
      */
-    static final Map<String, String> CHANGELOG_CONFIG = Map.of(
+    public static final Map<String, String> CHANGELOG_CONFIG = Map.of(
             org.apache.kafka.common.config.TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024),
             org.apache.kafka.common.config.TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(10 * 60 * 1000));
 

@@ -34,6 +34,10 @@ public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Pr
     private long lastStep = Long.MIN_VALUE;
     private long lastInputNanos = System.nanoTime();
     private boolean idleSent;
+    /** This task's stream time as of the record being processed (see {@link #streamTime()}). */
+    private long time = Long.MIN_VALUE;
+    /** The furthest progress stamped on any record sent so far (see {@link #sendAsReported}). */
+    private long reported = Long.MIN_VALUE;
     /** Topics this task has read records from: its input, whose lag says whether it is caught up. */
     private final Set<String> inputTopics = new HashSet<>();
 
@@ -54,7 +58,7 @@ public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Pr
         lastInputNanos = System.nanoTime();
         idleSent = false;
         context.recordMetadata().ifPresent(m -> inputTopics.add(m.topic()));
-        final long time = Math.max(context.currentStreamTimeMs(), record.timestamp());
+        time = Math.max(context.currentStreamTimeMs(), record.timestamp());
         emit(record, (key, value, timestamp) -> {
             stamp(value, time, false);
             context.forward(new Record<>(key, value, timestamp));
@@ -69,6 +73,30 @@ public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Pr
     /** Turns one input record into the records to send, through {@code out}. */
     protected abstract void emit(Record<KIn, VIn> record, Emitter<V> out);
 
+    /** This task's stream time with the record {@link #emit} is handling: what its records are stamped with. */
+    protected final long streamTime() {
+        return time;
+    }
+
+    /**
+     * Sends {@code value} stamped with the progress this task last reported rather than its
+     * stream time now: for a record that holds what the task gathered before now (a sender that
+     * aggregates). Stamped with the new time, a reader could close a window on it while other
+     * such records for that window were still behind it in the same batch.
+     */
+    protected final void sendAsReported(final String key, final V value, final long timestamp) {
+        final long at = reported;
+        stamp(value, at, false);
+        context.forward(new Record<>(key, value, timestamp));
+    }
+
+    /**
+     * Called when the task has gone quiet, just before it tells the readers so (they stop
+     * waiting for it): a sender that holds records back sends them now.
+     */
+    protected void beforeQuiet() {
+    }
+
     /** Where {@link #emit} sends its records; they are stamped on the way. */
     @FunctionalInterface
     public interface Emitter<V> {
@@ -78,6 +106,7 @@ public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Pr
     private void checkIdle() {
         if (!idleSent && System.nanoTime() - lastInputNanos >= idleAfter.toNanos() && caughtUp()) {
             idleSent = true;
+            beforeQuiet();
             // Sent even before the first record (stream time unknown): a partition that never
             // had input must not hold the readers' windows open either.
             sendProgress(context.currentStreamTimeMs(), true);
@@ -99,9 +128,10 @@ public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Pr
         context.forward(new Record<>(PROGRESS_KEY, p, Math.max(0, time)));
     }
 
-    private void stamp(final V value, final long time, final boolean idle) {
+    private void stamp(final V value, final long at, final boolean idle) {
         value.source = context.taskId().partition();
-        value.sourceTime = time;
+        value.sourceTime = at;
         value.sourceIdle = idle;
+        reported = Math.max(reported, at);
     }
 }

@@ -86,6 +86,14 @@ public abstract class ProgressWindowProcessor<V extends Stamped, A, KOut, VOut>
     protected void advanced(final long watermark, final int sources) {
     }
 
+    /**
+     * The windows {@code record} counts in, by start: every window holding its timestamp, unless
+     * the record is itself a window's partial count from a sender that aggregates first.
+     */
+    protected Map<Long, TimeWindow> windowsOf(final Record<String, V> record) {
+        return windows.windowsFor(record.timestamp());
+    }
+
     /** A record that came after its window closed (one call per window missed). */
     protected void late(final V value) {
     }
@@ -98,7 +106,7 @@ public abstract class ProgressWindowProcessor<V extends Stamped, A, KOut, VOut>
         }
         final boolean moved = progress.observe(v);
         if (!v.progressOnly) {
-            for (final Map.Entry<Long, TimeWindow> w : windows.windowsFor(record.timestamp()).entrySet()) {
+            for (final Map.Entry<Long, TimeWindow> w : windowsOf(record).entrySet()) {
                 final long end = w.getValue().end();
                 if (end + graceMs <= v.sourceTime || end <= progress.closedThrough()) {
                     late(v);
