@@ -56,6 +56,13 @@ public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Pr
     @Override
     public final void process(final Record<KIn, VIn> record) {
         lastInputNanos = System.nanoTime();
+        if (idleSent) {
+            // Readers stopped waiting for this task when it fell quiet: tell them to wait again
+            // before anything else. A sender that holds records back (an aggregating one) may send
+            // nothing for a while, and readers that still took it for quiet would close windows
+            // its held records belong to. Stamped with what it reported already, not the new time.
+            sendProgress(reported, false);
+        }
         idleSent = false;
         context.recordMetadata().ifPresent(m -> inputTopics.add(m.topic()));
         time = Math.max(context.currentStreamTimeMs(), record.timestamp());

@@ -110,6 +110,44 @@ class TwoPhaseAggregateTest {
         assertTrue(last.progressOnly && last.sourceIdle, "then the quiet report, after the counts it covers");
     }
 
+    @Test
+    void shouldMakeTheMergingTaskWaitAgainForATaskThatFellQuietAndCameBack() {
+        final List<Phase1> tasks = List.of(new Phase1(0), new Phase1(1), new Phase1(2));
+        final Map<String, String> merged = new TreeMap<>();
+        final Phase2 reader = new Phase2(FIVE, merged);
+        final String window = T0 + "-" + (T0 + 5 * MINUTE) + "|all=all";
+        for (final Phase1 t : tasks) {
+            t.process(contribution(t.hashCode() % 7, "en", false), T0 + 3 * MINUTE);
+        }
+        // Task 0 falls quiet: it sends what it holds, and the reader stops waiting for it.
+        tasks.get(0).quiet();
+        deliver(tasks.get(0), reader);
+        // It comes back with an older message for the same 5-minute window (its stream time does
+        // not move, so no progress record is due), and holds it.
+        tasks.get(0).process(contribution(1, "en", false), T0 + 2 * MINUTE);
+        deliver(tasks.get(0), reader);
+        // The other two pass the window's end plus grace.
+        for (final Phase1 t : tasks.subList(1, 3)) {
+            t.process(contribution(2, "en", false), T0 + 10 * MINUTE);
+            deliver(t, reader);
+        }
+        assertTrue(!merged.containsKey(window), "the window waits for the task that came back");
+
+        tasks.get(0).process(contribution(3, "en", false), T0 + 10 * MINUTE);
+        deliver(tasks.get(0), reader);
+
+        final CellAccumulator all = COUNTS.deserializer().deserialize("", merged.get(window).getBytes());
+        assertEquals(4, all.messages, "both of task 0's messages, and one from each other task");
+    }
+
+    private static void deliver(final Phase1 from, final Phase2 to) {
+        for (final var f : from.context.forwarded()) {
+            f.record().value().sources = TASKS;
+            to.process(new Record<>(f.record().key(), f.record().value(), f.record().timestamp()));
+        }
+        from.context.resetForwards();
+    }
+
     private static Contribution contribution(final int account, final String language, final boolean pushback) {
         final Contribution c = new Contribution();
         c.kind = Contribution.Kind.MESSAGE;
