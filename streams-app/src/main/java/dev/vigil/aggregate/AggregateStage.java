@@ -102,7 +102,7 @@ public final class AggregateStage {
                         // The log of contributions the open windows are built from; each is
                         // written once and deleted soon after, so small segments let it compact.
                         return Set.of(Stores.keyValueStoreBuilder(config.keyValueStore(PARTIALS_STORE),
-                                Serdes.String(), new JsonSerde<>(Contribution.class))
+                                Serdes.String(), new ContributionCodec())
                                 .withLoggingEnabled(ObjectCachedStore.CHANGELOG_CONFIG));
                     }
                 }, Named.as("aggregate-cell-partials"))

@@ -33,7 +33,7 @@ import java.util.TreeSet;
  * merged cell is what one task fed every contribution would have counted.
  *
  * <p>The open windows live on the heap. What survives a crash is the log they are built from: each
- * contribution once (a few hundred bytes), in a changelogged store, deleted when its last window
+ * contribution once (packed, about 60 bytes: {@link ContributionCodec}), in a changelogged store, deleted when its last window
  * has been sent. A restarted task counts the logged contributions into the windows still open.
  * Logging the cells instead meant writing every changed cell whole, exact account sets included,
  * at every commit: several KB per message.

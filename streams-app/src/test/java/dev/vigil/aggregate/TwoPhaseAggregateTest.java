@@ -140,6 +140,25 @@ class TwoPhaseAggregateTest {
         assertEquals(4, all.messages, "both of task 0's messages, and one from each other task");
     }
 
+    @Test
+    void shouldLogAContributionPackedAndReadItBackUnchanged() {
+        final JsonSerde<Contribution> json = new JsonSerde<>(Contribution.class);
+        for (final boolean pushback : new boolean[] {false, true}) {
+            final Contribution c = contribution(11, "de", pushback);
+            c.sentimentShift = pushback ? -0.25 : null;
+            c.outcome = pushback ? "missed" : null;
+            c.sourceTime = T0 + 7;
+            c.at = T0 + 3;
+            final byte[] packed = ContributionCodec.write(c);
+            assertEquals(new String(json.serializer().serialize("", c)),
+                    new String(json.serializer().serialize("", ContributionCodec.read(packed))));
+            assertTrue(packed.length < 120, "packed in " + packed.length + " bytes");
+        }
+        final Contribution mark = new Contribution();
+        mark.sourceTime = T0;
+        assertEquals(T0, ContributionCodec.read(ContributionCodec.write(mark)).sourceTime);
+    }
+
     private static void deliver(final Phase1 from, final Phase2 to) {
         for (final var f : from.context.forwarded()) {
             f.record().value().sources = TASKS;
@@ -296,7 +315,7 @@ class TwoPhaseAggregateTest {
             props.put("bootstrap.servers", "unused:9092");
             context = new MockProcessorContext<>(props, new TaskId(0, partition), stateDir());
             context.setCurrentStreamTimeMs(-1);
-            store(context, "partials", COUNTS_OF_CONTRIBUTION);
+            store(context, "partials", new ContributionCodec());
             start();
         }
 
