@@ -232,18 +232,38 @@ public final class Replay implements AutoCloseable {
             drain(group, repartition, deadline);
             // 3. Partitions whose input ended before the others hold the last windows open
             // until their tasks report themselves idle (after the idle timeout of quiet input),
-            // exactly as they did live; wait for that report, then drain what it released.
-            final long quiet = options.replayMonitoring().sourceIdleTimeout().toMillis() * 3 / 2
-                    + 2 * options.streams().commitIntervalMs();
-            final long until = System.nanoTime() + quiet * 1_000_000L;
-            while (System.nanoTime() < until) {
+            // exactly as they did live. A quiet report can release records that make the next
+            // stage's task quiet in turn (the first aggregate phase sends what it held, the
+            // merging task closes windows, publication follows), so one idle timeout is not
+            // enough: wait until nothing new has reached any repartition or output topic for
+            // longer than a task takes to notice it is quiet, draining whatever arrives.
+            final long quietNanos = (options.replayMonitoring().sourceIdleTimeout().toMillis() * 2
+                    + 2 * options.streams().commitIntervalMs()) * 1_000_000L;
+            final Set<String> watched = new java.util.HashSet<>(repartition);
+            watched.addAll(existing(admin, outputTopics));
+            Map<TopicPartition, Long> seen = group.ends(watched);
+            long stillSince = System.nanoTime();
+            while (System.nanoTime() - stillSince < quietNanos) {
                 waitOrFail(deadline);
+                drain(group, repartition, deadline);
+                final Map<TopicPartition, Long> now = group.ends(watched);
+                if (!now.equals(seen)) {
+                    seen = now;
+                    stillSince = System.nanoTime();
+                }
             }
-            drain(group, repartition, deadline);
         }
         final Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
         close();
         return new Result(options.outputPrefix(), plan.records(), elapsed, clients.withheld(), outputTopics());
+    }
+
+    /** Those of {@code topics} that exist: an output the range never wrote to may not have been created. */
+    private static Set<String> existing(final Admin admin, final Set<String> topics) {
+        final Set<String> names = GroupOffsets.get(admin.listTopics().names());
+        final Set<String> out = new java.util.HashSet<>(topics);
+        out.retainAll(names);
+        return out;
     }
 
     /** Waits until the group has committed every record now in the repartition topics, stage by stage. */

@@ -416,6 +416,23 @@ class ReplayIT {
                 final Map<TopicPartition, Long> ends = group.ends(repartition);
                 await().atMost(3, TimeUnit.MINUTES).until(() -> GroupOffsets.reached(group.committed(), ends, null));
             }
+            // The last windows close only once the tasks report themselves quiet, stage after
+            // stage: wait until nothing new reaches a repartition or output topic for longer than
+            // a task takes to notice it is quiet.
+            final Set<String> watched = new HashSet<>(repartition);
+            watched.addAll(List.of(Topics.MESSAGE_SIGNALS, Topics.AGGREGATES, Topics.ALERTS,
+                    Topics.CONVERSATION_SUMMARIES));
+            final long still = MONITORING.sourceIdleTimeout().toMillis() * 2 + 200;
+            final long[] since = {System.currentTimeMillis()};
+            final Object[] seen = {group.ends(watched)};
+            await().atMost(3, TimeUnit.MINUTES).pollInterval(200, TimeUnit.MILLISECONDS).until(() -> {
+                final Map<TopicPartition, Long> now = group.ends(watched);
+                if (!now.equals(seen[0])) {
+                    seen[0] = now;
+                    since[0] = System.currentTimeMillis();
+                }
+                return System.currentTimeMillis() - since[0] >= still;
+            });
         }
     }
 
