@@ -26,7 +26,8 @@ import java.util.zip.GZIPOutputStream;
  *       head. This gives the probability that the message is a disclosure or a self-harm request.</li>
  *   <li><b>Encoder, escalated messages only</b> (milliseconds): messages the fast head cannot rule
  *       out ({@code escalateFrom}), or that a curated crisis phrase flags, are encoded by
- *       all-MiniLM-L6-v2 and graded by a head trained on the same labelled messages. A long
+ *       all-MiniLM-L6-v2 and graded by a head trained on the same labelled messages, blended with
+ *       the vote of the nearest labelled messages ({@link NearestLabelled}). A long
  *       message is read as its most crisis-like chunks (at most {@link #ENCODER_CHUNKS} of at most
  *       {@link #CHUNK_TOKENS} tokens), so no message can hold a thread for long.</li>
  * </ol>
@@ -37,7 +38,7 @@ import java.util.zip.GZIPOutputStream;
 public final class SemanticCrisis {
     public static final String RESOURCE = "crisis-semantic.bin.gz";
     private static final int MAGIC = 0x56475343; // "VGSC"
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 3;
     /** Tokens the fast tier reads of a message; the rest of a very long message is not read. */
     public static final int FAST_MAX_TOKENS = 4096;
     /** Tokens of one encoder input. */
@@ -54,6 +55,7 @@ public final class SemanticCrisis {
     private final StaticVectors vectors;
     private final MlpHead fastHead;
     private final MlpHead encoderHead;
+    private final NearestLabelled neighbours;
     private final Settings settings;
     private final String contentHash;
     private volatile SentenceEncoder encoder;
@@ -61,8 +63,9 @@ public final class SemanticCrisis {
     private final LongAdder encoderInputs = new LongAdder();
 
     public SemanticCrisis(final WordPiece vocab, final StaticVectors vectors, final MlpHead fastHead,
-                          final MlpHead encoderHead, final Settings settings) {
+                          final MlpHead encoderHead, final NearestLabelled neighbours, final Settings settings) {
         this.vocab = vocab;
+        this.neighbours = neighbours;
         this.vectors = vectors;
         this.fastHead = fastHead;
         this.encoderHead = encoderHead;
@@ -84,6 +87,7 @@ public final class SemanticCrisis {
         final double[] windowP = new double[CLASSES];
         final float[] fastHidden;
         final float[] hidden;
+        final NearestLabelled.Scratch nearest;
         /** Outputs of the last grade. */
         public CrisisLevel level;
         public double probability;
@@ -92,7 +96,8 @@ public final class SemanticCrisis {
         public CrisisTier tier;
         public boolean escalate;
 
-        Workspace(final int dims, final int fastHidden, final int encoderHidden) {
+        Workspace(final int dims, final int fastHidden, final int encoderHidden, final int k) {
+            nearest = new NearestLabelled.Scratch(k);
             vector = new float[dims];
             chunkVector = new float[dims];
             this.fastHidden = new float[fastHidden];
@@ -101,7 +106,7 @@ public final class SemanticCrisis {
     }
 
     public Workspace workspace() {
-        return new Workspace(vectors.dims, fastHead.hidden, encoderHead.hidden);
+        return new Workspace(vectors.dims, fastHead.hidden, encoderHead.hidden, neighbours.k);
     }
 
     public Settings settings() {
@@ -187,6 +192,7 @@ public final class SemanticCrisis {
         if (ws.count <= CHUNK_TOKENS) {
             final float[] v = enc.encode(ws.ids, ws.count);
             encoderHead.probabilities(v, ws.hidden, ws.p);
+            neighbours.blend(v, ws.p, ws.nearest);
             best = grade(ws.p, settings.encoderThreshold());
             bestProbability = 1 - ws.p[0];
             bestSeverity = severity(ws.p);
@@ -198,6 +204,7 @@ public final class SemanticCrisis {
                 System.arraycopy(ws.ids, starts[k], ws.chunk, 0, CHUNK_TOKENS);
                 final float[] v = enc.encode(ws.chunk, CHUNK_TOKENS);
                 encoderHead.probabilities(v, ws.hidden, ws.chunkP);
+                neighbours.blend(v, ws.chunkP, ws.nearest);
                 encoderInputs.increment();
                 final CrisisLevel l = grade(ws.chunkP, settings.encoderThreshold());
                 if (l.ordinal() > best.ordinal()) {
@@ -321,7 +328,8 @@ public final class SemanticCrisis {
         }
         final MlpHead fast = MlpHead.read(in);
         final MlpHead enc = MlpHead.read(in);
-        return new SemanticCrisis(vocab, new StaticVectors(dims, v), fast, enc, settings);
+        final NearestLabelled near = NearestLabelled.read(in);
+        return new SemanticCrisis(vocab, new StaticVectors(dims, v), fast, enc, near, settings);
     }
 
     /** Quantises the static vectors as {@link #read} stores them. */
@@ -379,6 +387,7 @@ public final class SemanticCrisis {
         }
         fastHead.write(out);
         encoderHead.write(out);
+        neighbours.write(out);
     }
 
     private static String hash(final SemanticCrisis model) {
