@@ -90,11 +90,17 @@ public abstract class ProgressStamper<KIn, VIn, V extends Stamped> implements Pr
      * stream time now: for a record that holds what the task gathered before now (a sender that
      * aggregates). Stamped with the new time, a reader could close a window on it while other
      * such records for that window were still behind it in the same batch.
+     *
+     * <p>The record's timestamp is {@code timestamp} or that progress, whichever is earlier. A
+     * window sent before it closes (when the task falls quiet) would otherwise carry a time up to
+     * a window ahead of any event, and every task that reads it would take that as its stream
+     * time: its conversations would end and its windows close on a time no event had reached,
+     * at a moment that depends on scheduling, so a replay would not give what the live run did.
      */
     protected final void sendAsReported(final String key, final V value, final long timestamp) {
         final long at = reported;
         stamp(value, at, false);
-        context.forward(new Record<>(key, value, timestamp));
+        context.forward(new Record<>(key, value, Math.min(timestamp, Math.max(0, at))));
     }
 
     /**
