@@ -315,17 +315,7 @@ public final class SemanticCrisis {
         if (tokens != vocab.size()) {
             throw new IOException("static vectors for " + tokens + " tokens, vocabulary has " + vocab.size());
         }
-        // Stored as 8-bit values with one scale per token: a quarter of the size, and the
-        // rounding is far below what the grade head resolves.
-        final float[] v = new float[tokens * dims];
-        final byte[] row = new byte[dims];
-        for (int t = 0; t < tokens; t++) {
-            final float scale = in.readFloat();
-            in.readFully(row);
-            for (int k = 0; k < dims; k++) {
-                v[t * dims + k] = row[k] * scale;
-            }
-        }
+        final float[] v = QuantisedRows.read(in, tokens, dims);
         final MlpHead fast = MlpHead.read(in);
         final MlpHead enc = MlpHead.read(in);
         final NearestLabelled near = NearestLabelled.read(in);
@@ -334,23 +324,9 @@ public final class SemanticCrisis {
 
     /** Quantises the static vectors as {@link #read} stores them. */
     public static StaticVectors quantised(final StaticVectors v) {
-        final int dims = v.dims;
-        final float[] out = new float[v.vectors.length];
-        for (int t = 0; t < v.tokens(); t++) {
-            final float scale = scale(v.vectors, t * dims, dims);
-            for (int k = 0; k < dims; k++) {
-                out[t * dims + k] = Math.round(v.vectors[t * dims + k] / scale) * scale;
-            }
-        }
-        return new StaticVectors(dims, out);
-    }
-
-    private static float scale(final float[] v, final int from, final int n) {
-        float max = 0;
-        for (int k = 0; k < n; k++) {
-            max = Math.max(max, Math.abs(v[from + k]));
-        }
-        return max == 0 ? 1f : max / 127f;
+        final float[] out = v.vectors.clone();
+        QuantisedRows.quantise(out, v.dims);
+        return new StaticVectors(v.dims, out);
     }
 
     /** Writes the tier (static vectors quantised) as {@link #read} loads it. */
@@ -376,15 +352,7 @@ public final class SemanticCrisis {
         final int dims = vectors.dims;
         out.writeInt(vectors.tokens());
         out.writeInt(dims);
-        final byte[] row = new byte[dims];
-        for (int t = 0; t < vectors.tokens(); t++) {
-            final float scale = scale(vectors.vectors, t * dims, dims);
-            out.writeFloat(scale);
-            for (int k = 0; k < dims; k++) {
-                row[k] = (byte) Math.round(vectors.vectors[t * dims + k] / scale);
-            }
-            out.write(row);
-        }
+        QuantisedRows.write(out, vectors.vectors, dims);
         fastHead.write(out);
         encoderHead.write(out);
         neighbours.write(out);

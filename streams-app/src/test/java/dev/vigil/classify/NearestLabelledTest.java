@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.schema.CrisisLevel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** The labelled neighbours' vote that the encoder tier blends into its grade. */
 class NearestLabelledTest {
-    private static final int NONE = 0;
-    private static final int ACTIVE = 2;
+    private static final byte NONE = (byte) CrisisLevel.NONE.ordinal();
+    private static final byte ACTIVE = (byte) CrisisLevel.ACTIVE_IDEATION.ordinal();
     /** Three messages around the x axis labelled active ideation, one on the y axis labelled none. */
     private static final float[][] ROWS = {{1, 0.1f, 0}, {1, -0.1f, 0}, {1, 0, 0.1f}, {0, 1, 0}};
     private static final byte[] RUNGS = {ACTIVE, ACTIVE, ACTIVE, NONE};
@@ -35,7 +36,7 @@ class NearestLabelledTest {
         final double[] p = blended(memory(0.6, 0.5), new float[] {1, 0, 0}, new double[] {0.9, 0.05, 0.05, 0, 0});
         assertEquals(0.36, p[0], 1e-9);
         assertEquals(0.62, p[2], 1e-9);
-        assertEquals(CrisisLevelOf.ACTIVE, SemanticCrisis.grade(p, 0.5).ordinal());
+        assertEquals(CrisisLevel.ACTIVE_IDEATION, SemanticCrisis.grade(p, 0.5));
         assertEquals(1.0, p[0] + p[1] + p[2] + p[3] + p[4], 1e-9, "still a distribution");
     }
 
@@ -45,7 +46,7 @@ class NearestLabelledTest {
         final double[] head = {0.9, 0.05, 0.05, 0, 0};
         final double[] p = blended(memory(0.6, 0.5), new float[] {0, 0, -1}, head);
         assertArrayEquals(head, p, 1e-12);
-        assertEquals(CrisisLevelOf.NONE, SemanticCrisis.grade(p, 0.5).ordinal());
+        assertEquals(CrisisLevel.NONE, SemanticCrisis.grade(p, 0.5));
     }
 
     @Test
@@ -54,10 +55,10 @@ class NearestLabelledTest {
         final NearestLabelled m = new NearestLabelled(NearestLabelled.unitRows(
                 new float[][] {{1, 0.2f, 0}, {0.2f, 1, 0}, {1, 0.3f, 0}}), new byte[] {ACTIVE, NONE, ACTIVE}, 3, 3, 0.6, 0.1);
         final float[] message = {1, 0.6f, 0};
-        assertEquals(CrisisLevelOf.NONE, SemanticCrisis.grade(blended(m, message, new double[] {0.9, 0.05, 0.05, 0, 0}),
-                0.5).ordinal(), "a head sure it is harmless outweighs a two-to-one vote");
-        assertEquals(CrisisLevelOf.ACTIVE, SemanticCrisis.grade(blended(m, message, new double[] {0.6, 0.1, 0.3, 0, 0}),
-                0.5).ordinal(), "a head at 0.3 joins a two-to-one vote");
+        assertEquals(CrisisLevel.NONE, SemanticCrisis.grade(blended(m, message, new double[] {0.9, 0.05, 0.05, 0, 0}),
+                0.5), "a head sure it is harmless outweighs a two-to-one vote");
+        assertEquals(CrisisLevel.ACTIVE_IDEATION, SemanticCrisis.grade(blended(m, message, new double[] {0.6, 0.1, 0.3, 0, 0}),
+                0.5), "a head at 0.3 joins a two-to-one vote");
     }
 
     @Test
@@ -75,11 +76,5 @@ class NearestLabelledTest {
             assertArrayEquals(blended(m, message, head), blended(back, message, head), 1e-6);
         }
         assertTrue(bytes.size() < 4 * ROWS.length * 3 + 64, "vectors stored at 8 bits");
-    }
-
-    /** Ordinals of the rungs the tests name (the schema's enum order). */
-    private static final class CrisisLevelOf {
-        static final int NONE = dev.vigil.schema.CrisisLevel.NONE.ordinal();
-        static final int ACTIVE = dev.vigil.schema.CrisisLevel.ACTIVE_IDEATION.ordinal();
     }
 }
