@@ -2,10 +2,10 @@ package dev.vigil.abuse;
 
 import java.util.TreeMap;
 
-/** Everything one LSH band bucket saw in one window: its members, capped. */
+/** Everything one LSH band bucket saw in one window: its members, capped. Built when the window closes. */
 public final class BucketWindow {
     public TreeMap<String, Member> members = new TreeMap<>();
-    /** Sightings not kept because the bucket was full. */
+    /** Members not kept because the bucket was full. */
     public long overflow;
     /**
      * Greatest classifier version among the sightings (one in steady state; the greatest during
@@ -13,22 +13,25 @@ public final class BucketWindow {
      */
     public String classifierVersion;
 
-    /** Roughly how much memory this takes, in members (what the object cache bounds). */
-    public long weight() {
-        return 1 + members.size();
-    }
-
-    BucketWindow add(final Sighting s, final int cap) {
-        if (s.classifierVersion != null
-                && (classifierVersion == null || s.classifierVersion.compareTo(classifierVersion) > 0)) {
-            classifierVersion = s.classifierVersion;
+    /**
+     * Adds one slice's entry for a member (not changed: it is the stored one), merging it with
+     * the member's entries from other slices. Entries come in a fixed order, so which members a
+     * full bucket keeps is the same in every run.
+     */
+    BucketWindow add(final String key, final Member entry, final int cap) {
+        if (entry.classifierVersion != null
+                && (classifierVersion == null || entry.classifierVersion.compareTo(classifierVersion) > 0)) {
+            classifierVersion = entry.classifierVersion;
         }
-        final String key = Member.key(s.simhash, s.account);
         final Member existing = members.get(key);
         if (existing != null) {
-            existing.merge(Member.of(s));
+            existing.merge(entry);
         } else if (members.size() < cap) {
-            members.put(key, Member.of(s));
+            final Member copy = new Member();
+            copy.simhash = entry.simhash;
+            copy.account = entry.account;
+            copy.merge(entry);
+            members.put(key, copy);
         } else {
             overflow++;
         }

@@ -1,5 +1,6 @@
 package dev.vigil.abuse;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.vigil.stream.PackedLongs;
@@ -19,6 +20,12 @@ public final class Member {
     public TreeSet<Long> messages = new TreeSet<>();
     public long firstSeen = Long.MAX_VALUE;
     public long lastSeen = Long.MIN_VALUE;
+    /**
+     * Version of the classifier that fingerprinted the messages: kept in a bucket's stored
+     * entries (the greatest wins), left out of the members a window hands on.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public String classifierVersion;
 
     static String key(final long simhash, final String account) {
         return SortableKeys.hex(simhash, 16) + "|" + account;
@@ -46,6 +53,7 @@ public final class Member {
         m.messages.add(s.messageHash);
         m.firstSeen = s.eventTime;
         m.lastSeen = s.eventTime;
+        m.classifierVersion = s.classifierVersion;
         return m;
     }
 }

@@ -30,7 +30,7 @@ class TopologyNamingTest {
         assertFalse(description.contains("KSTREAM-"), description);
         assertFalse(description.contains("KTABLE-"), description);
         for (final String name : new String[] {"conversation-state", "conversation-expiry", "aggregate-partials", "aggregate-cells-pt5m",
-            "aggregate-cells-pt1h", "alert-baselines", "near-duplicate-buckets", "near-duplicate-bucket-sightings",
+            "aggregate-cells-pt1h", "alert-baselines", "near-duplicate-buckets", "near-duplicate-bucket-slices",
             "coordinated-abuse-candidates", "coordinated-abuse-campaigns", "safety-alerts-sink"}) {
             assertTrue(description.contains(name), name);
         }
