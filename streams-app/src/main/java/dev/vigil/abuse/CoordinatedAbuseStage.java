@@ -219,11 +219,19 @@ public final class CoordinatedAbuseStage {
             super(windows, BUCKET_STORE, BUCKET_PROGRESS_STORE);
             this.config = config;
             this.metrics = metrics;
+            // A window keeps at most the cap, so a slice need not keep more.
+            entryCap(config.abuseBucketCap());
         }
 
         @Override
         protected void late(final Sighting s) {
             Metered.safely(() -> metrics.lateRecord("coordinated_abuse"));
+        }
+
+        @Override
+        protected void overflowed(final Sighting s) {
+            // A full bucket is where a flood of distinct texts could hide a campaign: counted.
+            Metered.safely(() -> metrics.abuseDropped("bucket_overflow"));
         }
 
         @Override

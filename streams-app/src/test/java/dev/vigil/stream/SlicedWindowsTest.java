@@ -72,6 +72,16 @@ class SlicedWindowsTest {
     private static final class Sliced extends SlicedWindowProcessor<Sighting, Integer, TreeMap<String, Integer>, String, String> {
         final List<String> closed = new ArrayList<>();
         final List<String> late = new ArrayList<>();
+        int overflowed;
+
+        @Override
+        protected void overflowed(final Sighting s) {
+            overflowed++;
+        }
+
+        void cap(final int cap) {
+            entryCap(cap);
+        }
 
         Sliced(final TimeWindows windows) {
             super(windows, "windows", "progress");
@@ -212,5 +222,43 @@ class SlicedWindowsTest {
         for (long seed = 1; seed <= 10; seed++) {
             check(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(4), Duration.ofMinutes(1)), seed);
         }
+    }
+
+    @Test
+    void shouldKeepAtMostTheCapOfNewEntriesPerKeyAndSliceAndCountTheRest() {
+        final Sliced p = new Sliced(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(4), Duration.ofMinutes(1)).advanceBy(Duration.ofMinutes(2)));
+        init(p, true);
+        p.cap(3);
+        // A flood of 40 distinct members into one key within one slice, and one member seen again.
+        for (int i = 0; i < 40; i++) {
+            final Sighting s = new Sighting();
+            s.member = "m" + (100 + i);
+            s.source = 0;
+            s.sources = 1;
+            s.sourceTime = T0 + 30_000 + i;
+            p.process(new Record<>("flooded", s, T0 + 30_000 + i));
+        }
+        final Sighting again = new Sighting();
+        again.member = "m100";
+        again.source = 0;
+        again.sources = 1;
+        again.sourceTime = T0 + 50_000;
+        p.process(new Record<>("flooded", again, T0 + 50_000));
+        final Sighting quiet = new Sighting();
+        quiet.member = "m1";
+        quiet.source = 0;
+        quiet.sources = 1;
+        quiet.sourceTime = T0 + 50_000;
+        p.process(new Record<>("quiet", quiet, T0 + 50_000));
+        final Sighting end = new Sighting();
+        end.progressOnly = true;
+        end.source = 0;
+        end.sources = 1;
+        end.sourceTime = T0 + 60 * MINUTE;
+        p.process(new Record<>(ProgressStamper.PROGRESS_KEY, end, end.sourceTime));
+        assertEquals(37, p.overflowed, "every member past the cap is counted");
+        assertEquals(List.of("flooded@-2-2={m100=2, m101=1, m102=1}", "quiet@-2-2={m1=1}",
+                "flooded@0-4={m100=2, m101=1, m102=1}", "quiet@0-4={m1=1}"), p.closed,
+                "a known member still counts; another key is not held back by the flooded one");
     }
 }
