@@ -147,7 +147,7 @@ public final class CoordinatedAbuseStage {
                 .process(() -> new BandBuckets(new Pseudonyms(config.pseudonymKey()), config.sourceIdleTimeout()),
                         Named.as("fingerprint-band-buckets"))
                 .repartition(Repartitioned.<String, Sighting>as(BUCKET_REPARTITION)
-                        .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Sighting.class))
+                        .withKeySerde(Serdes.String()).withValueSerde(new SightingCodec())
                         .withStreamPartitioner(new ProgressPartitioner<>()))
                 .process(new ProcessorSupplier<String, Sighting, String, CampaignInput>() {
                     @Override
