@@ -158,7 +158,7 @@ public final class CoordinatedAbuseStage {
                     @Override
                     public Set<StoreBuilder<?>> stores() {
                         return Set.of(ProgressWindowProcessor.windowStore(config, BUCKET_STORE,
-                                new JsonSerde<>(Member.class), m -> 1, BUCKET_CACHE_WEIGHT),
+                                new MemberCodec(), m -> 1, BUCKET_CACHE_WEIGHT),
                                 SourceProgress.store(config, BUCKET_PROGRESS_STORE));
                     }
                 }, Named.as("near-duplicate-bucket-window"));

@@ -23,8 +23,8 @@ final class SightingCodec implements Serde<Sighting> {
     private static final int PROGRESS_ONLY = 1;
     private static final int SOURCE_IDLE = 2;
     /** The account is 16 lower-case hex digits (a pseudonym), packed in 8 bytes. */
-    private static final int HEX_ACCOUNT = 4;
-    private static final int TEXT_ACCOUNT = 8;
+    static final int HEX_ACCOUNT = 4;
+    static final int TEXT_ACCOUNT = 8;
     private static final int CLASSIFIER_VERSION = 16;
     private static final HexFormat HEX = HexFormat.of();
 
@@ -41,10 +41,9 @@ final class SightingCodec implements Serde<Sighting> {
     static byte[] write(final Sighting s) {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            final boolean hex = s.account != null && isHex16(s.account);
             out.writeByte(VERSION);
             out.writeByte((s.progressOnly ? PROGRESS_ONLY : 0) | (s.sourceIdle ? SOURCE_IDLE : 0)
-                    | (hex ? HEX_ACCOUNT : s.account != null ? TEXT_ACCOUNT : 0)
+                    | accountFlag(s.account)
                     | (s.classifierVersion != null ? CLASSIFIER_VERSION : 0));
             out.writeInt(s.source);
             out.writeInt(s.sources);
@@ -55,11 +54,7 @@ final class SightingCodec implements Serde<Sighting> {
             out.writeLong(s.simhash);
             out.writeLong(s.messageHash);
             out.writeLong(s.eventTime);
-            if (hex) {
-                out.writeLong(HEX.fromHexDigitsToLong(s.account));
-            } else if (s.account != null) {
-                out.writeUTF(s.account);
-            }
+            writeAccount(out, s.account);
             if (s.classifierVersion != null) {
                 out.writeUTF(s.classifierVersion);
             }
@@ -88,11 +83,7 @@ final class SightingCodec implements Serde<Sighting> {
             s.simhash = in.readLong();
             s.messageHash = in.readLong();
             s.eventTime = in.readLong();
-            if ((flags & HEX_ACCOUNT) != 0) {
-                s.account = HEX.toHexDigits(in.readLong());
-            } else if ((flags & TEXT_ACCOUNT) != 0) {
-                s.account = in.readUTF();
-            }
+            s.account = readAccount(in, flags);
             s.classifierVersion = (flags & CLASSIFIER_VERSION) != 0 ? in.readUTF() : null;
             return s;
         } catch (final IOException e) {
@@ -100,8 +91,30 @@ final class SightingCodec implements Serde<Sighting> {
         }
     }
 
-    private static boolean isHex16(final String s) {
-        if (s.length() != 16) {
+    /** Writes {@code account} as its flag ({@link #accountFlag}) says. */
+    static void writeAccount(final DataOutputStream out, final String account) throws IOException {
+        if (isPseudonym(account)) {
+            out.writeLong(HEX.fromHexDigitsToLong(account));
+        } else if (account != null) {
+            out.writeUTF(account);
+        }
+    }
+
+    /** How {@code account} is written: packed, as text, or not at all. */
+    static int accountFlag(final String account) {
+        return isPseudonym(account) ? HEX_ACCOUNT : account != null ? TEXT_ACCOUNT : 0;
+    }
+
+    static String readAccount(final DataInputStream in, final int flags) throws IOException {
+        if ((flags & HEX_ACCOUNT) != 0) {
+            return HEX.toHexDigits(in.readLong());
+        }
+        return (flags & TEXT_ACCOUNT) != 0 ? in.readUTF() : null;
+    }
+
+    /** 16 lower-case hex digits, as {@code Pseudonyms.pseudonym} writes them. */
+    private static boolean isPseudonym(final String s) {
+        if (s == null || s.length() != 16) {
             return false;
         }
         for (int i = 0; i < 16; i++) {

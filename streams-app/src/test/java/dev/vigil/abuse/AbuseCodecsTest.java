@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A sighting packed and unpacked is the sighting it was, in far fewer bytes than as JSON. */
-class SightingCodecTest {
+/** A sighting or a member packed and unpacked is what it was, in far fewer bytes than as JSON. */
+class AbuseCodecsTest {
     private static final JsonSerde<Sighting> JSON = new JsonSerde<>(Sighting.class);
 
     private static String json(final Sighting s) {
@@ -43,6 +43,30 @@ class SightingCodecTest {
         progress.sources = 3;
         progress.sourceTime = 1_767_225_600_000L;
         assertEquals(json(progress), json(SightingCodec.read(SightingCodec.write(progress))));
+    }
+
+    @Test
+    void shouldUnpackEveryMemberAsItWasPacked() {
+        final JsonSerde<Member> json = new JsonSerde<>(Member.class);
+        final Random random = new Random(12);
+        for (int i = 0; i < 300; i++) {
+            final Member m = new Member();
+            m.simhash = random.nextLong();
+            m.account = i % 7 == 0 ? "account-" + i : dev.vigil.stream.SortableKeys.hex(random.nextLong(), 16);
+            for (int k = random.nextInt(i % 10 == 0 ? Member.MESSAGE_CAP : 3) + 1; k > 0; k--) {
+                m.messages.add(random.nextLong());
+            }
+            m.firstSeen = 1_767_225_600_000L + random.nextInt(1000);
+            m.lastSeen = m.firstSeen + random.nextInt(1000);
+            m.classifierVersion = i % 3 == 0 ? null : "vigil-clf-2.1.0+0123abcd";
+            final byte[] packed = MemberCodec.write(m);
+            final String expected = new String(json.serializer().serialize("", m));
+            assertEquals(expected, new String(json.serializer().serialize("", MemberCodec.read(packed))));
+            if (m.messages.size() == 1 && m.account.length() == 16) {
+                assertTrue(packed.length * 2 < expected.length(), packed.length + " bytes against " + expected.length());
+            }
+        }
+        assertThrows(SerializationException.class, () -> MemberCodec.read("{\"simhash\":1}".getBytes()));
     }
 
     @Test
