@@ -22,8 +22,10 @@ import java.util.zip.GZIPOutputStream;
  *
  * <ol>
  *   <li><b>Fast, every human message</b> (microseconds): the encoder's tokens, each looked up in a
- *       table of static vectors distilled from the encoder, averaged, and read by a small grade
- *       head. This gives the probability that the message is a disclosure or a self-harm request.</li>
+ *       table of static vectors distilled from the encoder, averaged, and read by a small
+ *       escalation head trained on one question, any risk or none. This gives the probability
+ *       that the message is a disclosure or a self-harm request. Only a message it cannot rule
+ *       out is read by the fast grade head (the rung, for when the encoder is over budget).</li>
  *   <li><b>Encoder, escalated messages only</b> (milliseconds): messages the fast head cannot rule
  *       out ({@code escalateFrom}), or that a curated crisis phrase flags, are encoded by
  *       all-MiniLM-L6-v2 and graded by a head trained on the same labelled messages, blended with
@@ -38,7 +40,7 @@ import java.util.zip.GZIPOutputStream;
 public final class SemanticCrisis {
     public static final String RESOURCE = "crisis-semantic.bin.gz";
     private static final int MAGIC = 0x56475343; // "VGSC"
-    private static final int FORMAT = 3;
+    private static final int FORMAT = 4;
     /** Tokens the fast tier reads of a message; the rest of a very long message is not read. */
     public static final int FAST_MAX_TOKENS = 4096;
     /** Tokens of one encoder input. */
@@ -53,6 +55,7 @@ public final class SemanticCrisis {
 
     private final WordPiece vocab;
     private final StaticVectors vectors;
+    private final MlpHead escalationHead;
     private final MlpHead fastHead;
     private final MlpHead encoderHead;
     private final NearestLabelled neighbours;
@@ -62,9 +65,11 @@ public final class SemanticCrisis {
     private final LongAdder encoderNanos = new LongAdder();
     private final LongAdder encoderInputs = new LongAdder();
 
-    public SemanticCrisis(final WordPiece vocab, final StaticVectors vectors, final MlpHead fastHead,
-                          final MlpHead encoderHead, final NearestLabelled neighbours, final Settings settings) {
+    public SemanticCrisis(final WordPiece vocab, final StaticVectors vectors, final MlpHead escalationHead,
+                          final MlpHead fastHead, final MlpHead encoderHead, final NearestLabelled neighbours,
+                          final Settings settings) {
         this.vocab = vocab;
+        this.escalationHead = escalationHead;
         this.neighbours = neighbours;
         this.vectors = vectors;
         this.fastHead = fastHead;
@@ -79,13 +84,16 @@ public final class SemanticCrisis {
         int count;
         final float[] vector;
         final float[] chunkVector;
+        /** The static vector the fast grade reads: the whole message's, or its riskiest window's. */
+        final float[] gradedVector;
+        final double[] risk = new double[2];
         final double[] p = new double[CLASSES];
         final double[] chunkP = new double[CLASSES];
         final int[] chunk = new int[CHUNK_TOKENS];
         final int[] windowStarts = new int[ENCODER_CHUNKS];
         final double[] windowScores = new double[ENCODER_CHUNKS];
-        final double[] windowP = new double[CLASSES];
         final float[] fastHidden;
+        final float[] escalationHidden;
         final float[] hidden;
         final NearestLabelled.Scratch nearest;
         /** Outputs of the last grade. */
@@ -96,17 +104,19 @@ public final class SemanticCrisis {
         public CrisisTier tier;
         public boolean escalate;
 
-        Workspace(final int dims, final int fastHidden, final int encoderHidden, final int k) {
+        Workspace(final int dims, final int escalationHidden, final int fastHidden, final int encoderHidden, final int k) {
             nearest = new NearestLabelled.Scratch(k);
             vector = new float[dims];
             chunkVector = new float[dims];
+            gradedVector = new float[dims];
+            this.escalationHidden = new float[escalationHidden];
             this.fastHidden = new float[fastHidden];
             this.hidden = new float[encoderHidden];
         }
     }
 
     public Workspace workspace() {
-        return new Workspace(vectors.dims, fastHead.hidden, encoderHead.hidden, neighbours.k);
+        return new Workspace(vectors.dims, escalationHead.hidden, fastHead.hidden, encoderHead.hidden, neighbours.k);
     }
 
     public Settings settings() {
@@ -122,35 +132,58 @@ public final class SemanticCrisis {
     }
 
     /**
-     * The fast tier: tokenises {@code text}, grades it from its static vector and decides whether
-     * the encoder should see it ({@link Workspace#escalate}). Sets level, probability and tier.
+     * The fast tier: tokenises {@code text}, reads the probability of any risk from its static
+     * vector and decides whether the encoder should see it ({@link Workspace#escalate}). Sets
+     * level, probability, severity and tier: a message it escalates is graded by the fast grade
+     * head too (the grade that stands when the encoder is over budget); one it rules out is
+     * graded none, its severity its risk at the passive rung's score.
      */
     public void fast(final String text, final Workspace ws) {
         ws.count = vocab.encode(text, ws.ids, FAST_MAX_TOKENS);
         vectors.embed(ws.ids, ws.count, ws.vector);
-        fastHead.probabilities(ws.vector, ws.fastHidden, ws.p);
-        ws.probability = 1 - ws.p[0];
-        ws.severity = severity(ws.p);
-        ws.level = grade(ws.p, settings.fastThreshold());
-        ws.tier = CrisisTier.FAST;
+        ws.probability = risk(ws.vector, ws);
+        float[] graded = ws.vector;
         if (ws.count > CHUNK_TOKENS) {
             // A long message is as risky as its riskiest part: one sentence of disclosure in a
             // long post about something else is diluted in the whole message's mean.
             rankWindows(ws);
             if (ws.windowScores[0] > ws.probability) {
                 ws.probability = ws.windowScores[0];
-                System.arraycopy(ws.windowP, 0, ws.p, 0, CLASSES);
-                ws.severity = severity(ws.p);
-                ws.level = grade(ws.p, settings.fastThreshold());
+                graded = ws.chunkVector;
             }
         }
+        System.arraycopy(graded, 0, ws.gradedVector, 0, graded.length);
         ws.escalate = ws.probability >= settings.escalateFrom();
+        ws.tier = CrisisTier.FAST;
+        if (ws.escalate) {
+            fastGrade(ws);
+        } else {
+            ws.level = CrisisLevel.NONE;
+            ws.severity = ws.probability * RUNG_SCORE[1];
+        }
     }
 
     /**
-     * Windows of {@link #CHUNK_TOKENS} advancing by half a window, ranked by the fast head: the
-     * {@link #ENCODER_CHUNKS} highest (ties: earliest first) into the workspace, and the class
-     * probabilities of the highest.
+     * The fast grade head on the message {@link #fast} last read (its riskiest window if long):
+     * sets level and severity. {@link #fast} runs it on what it escalates; a caller that
+     * escalates a message for another reason (a curated phrase) runs it when the encoder is over
+     * budget.
+     */
+    public void fastGrade(final Workspace ws) {
+        fastHead.probabilities(ws.gradedVector, ws.fastHidden, ws.p);
+        ws.severity = severity(ws.p);
+        ws.level = grade(ws.p, settings.fastThreshold());
+    }
+
+    private double risk(final float[] vector, final Workspace ws) {
+        escalationHead.probabilities(vector, ws.escalationHidden, ws.risk);
+        return ws.risk[1];
+    }
+
+    /**
+     * Windows of {@link #CHUNK_TOKENS} advancing by half a window, ranked by the escalation head:
+     * the {@link #ENCODER_CHUNKS} riskiest (ties: earliest first) into the workspace, and the
+     * static vector of the riskiest in {@link Workspace#chunkVector}.
      */
     private void rankWindows(final Workspace ws) {
         final int step = CHUNK_TOKENS / 2;
@@ -161,9 +194,8 @@ public final class SemanticCrisis {
         for (int w = 0; w < windows; w++) {
             final int from = Math.min(w * step, ws.count - CHUNK_TOKENS);
             System.arraycopy(ws.ids, from, ws.chunk, 0, CHUNK_TOKENS);
-            vectors.embed(ws.chunk, CHUNK_TOKENS, ws.chunkVector);
-            fastHead.probabilities(ws.chunkVector, ws.fastHidden, ws.chunkP);
-            final double s = 1 - ws.chunkP[0];
+            vectors.embed(ws.chunk, CHUNK_TOKENS, ws.gradedVector);
+            final double s = risk(ws.gradedVector, ws);
             for (int k = 0; k < ENCODER_CHUNKS; k++) {
                 if (s > scores[k]) {
                     System.arraycopy(scores, k, scores, k + 1, ENCODER_CHUNKS - k - 1);
@@ -171,7 +203,7 @@ public final class SemanticCrisis {
                     scores[k] = s;
                     starts[k] = from;
                     if (k == 0) {
-                        System.arraycopy(ws.chunkP, 0, ws.windowP, 0, CLASSES);
+                        System.arraycopy(ws.gradedVector, 0, ws.chunkVector, 0, ws.chunkVector.length);
                     }
                     break;
                 }
@@ -316,10 +348,11 @@ public final class SemanticCrisis {
             throw new IOException("static vectors for " + tokens + " tokens, vocabulary has " + vocab.size());
         }
         final float[] v = QuantisedRows.read(in, tokens, dims);
+        final MlpHead escalation = MlpHead.read(in);
         final MlpHead fast = MlpHead.read(in);
         final MlpHead enc = MlpHead.read(in);
         final NearestLabelled near = NearestLabelled.read(in);
-        return new SemanticCrisis(vocab, new StaticVectors(dims, v), fast, enc, near, settings);
+        return new SemanticCrisis(vocab, new StaticVectors(dims, v), escalation, fast, enc, near, settings);
     }
 
     /** Quantises the static vectors as {@link #read} stores them. */
@@ -353,6 +386,7 @@ public final class SemanticCrisis {
         out.writeInt(vectors.tokens());
         out.writeInt(dims);
         QuantisedRows.write(out, vectors.vectors, dims);
+        escalationHead.write(out);
         fastHead.write(out);
         encoderHead.write(out);
         neighbours.write(out);
