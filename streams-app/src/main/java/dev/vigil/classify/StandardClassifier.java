@@ -103,6 +103,11 @@ public final class StandardClassifier implements MessageClassifier {
 
     @Override
     public MessageSignals classify(final ConversationEvent event) {
+        return classify(event, 0);
+    }
+
+    @Override
+    public MessageSignals classify(final ConversationEvent event, final int partition) {
         final Workspace ws = workspaces.get();
         final String text = event.getText();
         if (event.getRole() == Role.ASSISTANT) {
@@ -128,7 +133,7 @@ public final class StandardClassifier implements MessageClassifier {
                 : language == null ? null : language.languageOf(event.getConversationId(), text, ws.tokens));
         if (event.getRole() == Role.HUMAN) {
             human(ws, out);
-            crisis(text, event.getTimestamp().toEpochMilli(), ws, out);
+            crisis(text, partition, event.getTimestamp().toEpochMilli(), ws, out);
             out.setSimhash(SimHash.ofText(text));
         } else if (event.getRole() == Role.ASSISTANT) {
             assistant(ws, out);
@@ -219,7 +224,8 @@ public final class StandardClassifier implements MessageClassifier {
      * its grade unless the message is reported speech, fiction or someone else's situation,
      * where only the encoder, which learned those framings, decides.
      */
-    private void crisis(final String text, final long eventTimeMs, final Workspace ws, final MessageSignals out) {
+    private void crisis(final String text, final int partition, final long eventTimeMs, final Workspace ws,
+                        final MessageSignals out) {
         final CueHits cues = ws.cues;
         if (semantic == null) {
             // Phrases only: classifier 1.x's per-message work, kept for the benchmark's reference.
@@ -240,7 +246,7 @@ public final class StandardClassifier implements MessageClassifier {
                 || cues.has(Cue.CRISIS_DISCOUNTED);
         CrisisTier tier = CrisisTier.FAST;
         if (sw.escalate || phrase != CrisisLevel.NONE) {
-            if (budget.tryAcquire(eventTimeMs)) {
+            if (budget.tryAcquire(partition, eventTimeMs)) {
                 semantic.encode(sw);
                 tier = CrisisTier.ENCODER;
             } else {

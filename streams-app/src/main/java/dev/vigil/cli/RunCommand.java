@@ -132,8 +132,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--crisis-encoder-rate", defaultValue = "" + EncoderBudget.DEFAULT_RATE,
             description = "Sentence-encoder calls per second of event time this instance may make for the crisis "
-                    + "grade; past it the fast tier's grade stands and vigil_crisis_grades_total{tier=\"fast_over_budget\"} "
-                    + "counts it (default: ${DEFAULT-VALUE}, about a third of a core).")
+                    + "grade, shared evenly by the --partitions input partitions (so a grade does not depend on which "
+                    + "instance holds a partition); past it the fast tier's grade stands and "
+                    + "vigil_crisis_grades_total{tier=\"fast_over_budget\"} counts it (default: ${DEFAULT-VALUE}, "
+                    + "about a third of a core).")
     double encoderRate;
 
     @Option(names = "--max-text-chars", defaultValue = "" + EventValidator.DEFAULT_MAX_TEXT_CHARS,
@@ -357,7 +359,7 @@ public final class RunCommand implements Callable<Integer> {
             final SchemaRegistryClient registryClient = SchemaRegistries.forUrl(registryUrl, clientConfig);
             final VigilSerdes serdes = VigilSerdes.registry(registryClient);
             final MessageClassifier classifier = Classifiers.forStream(
-                    new EncoderBudget(encoderRate, Math.max(1, 2 * encoderRate)));
+                    new EncoderBudget(encoderRate, Math.max(1, 2 * encoderRate), partitions));
             final VigilMetrics metrics = VigilMetrics.create();
             started.push(metrics);
             metrics.bindCrisisEncoder(Classifiers.semantic()::encoderNanos, Classifiers.semantic()::encoderInputs);

@@ -172,7 +172,8 @@ public final class VigilTopology {
             final long start = System.nanoTime();
             final MessageSignals signals;
             try {
-                signals = classifier.classify(record.value().event());
+                signals = classifier.classify(record.value().event(),
+                        context.recordMetadata().map(RecordMetadata::partition).orElse(0));
             } catch (final RuntimeException | StackOverflowError e) {
                 // A stack overflow too (deeply nested input in a pattern): rethrown, it would
                 // make a replaced thread classify the same record again, forever.

@@ -50,4 +50,27 @@ class EncoderBudgetTest {
             assertTrue(EncoderBudget.UNLIMITED.tryAcquire(0));
         }
     }
+
+    @Test
+    void shouldGrantAPartitionWhatItsOwnEventsBuyWhateverTheOtherPartitionsDid() {
+        final long t = 1_700_000_000_000L;
+        // Two partitions share 2 calls a second, a burst of 2: one each.
+        final EncoderBudget alone = new EncoderBudget(2, 2, 2);
+        final EncoderBudget shared = new EncoderBudget(2, 2, 2);
+        // On the shared instance partition 0 ran an hour ahead first (a survivor that then takes
+        // over a killed instance's partition 1 and its backlog).
+        for (int s = 0; s < 3600; s++) {
+            shared.tryAcquire(0, t + s * 1000L);
+        }
+        final StringBuilder a = new StringBuilder();
+        final StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            final long at = t + i * 250L;
+            a.append(alone.tryAcquire(1, at) ? 'y' : 'n');
+            b.append(shared.tryAcquire(1, at) ? 'y' : 'n');
+        }
+        assertEquals(a.toString(), b.toString(), "partition 1 is granted the same calls either way");
+        assertTrue(a.indexOf("n") > 0 && a.indexOf("y", a.indexOf("n")) > 0,
+                "its share (one call a second) binds and refills: " + a);
+    }
 }
