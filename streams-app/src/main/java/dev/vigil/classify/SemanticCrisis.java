@@ -84,8 +84,10 @@ public final class SemanticCrisis {
         int count;
         final float[] vector;
         final float[] chunkVector;
-        /** The static vector the fast grade reads: the whole message's, or its riskiest window's. */
-        final float[] gradedVector;
+        /** One window's static vector while {@link #rankWindows} ranks them. */
+        final float[] windowVector;
+        /** The static vector the fast grade reads: {@link #vector}, or {@link #chunkVector} if riskier. */
+        float[] graded;
         final double[] risk = new double[2];
         final double[] p = new double[CLASSES];
         final double[] chunkP = new double[CLASSES];
@@ -108,7 +110,7 @@ public final class SemanticCrisis {
             nearest = new NearestLabelled.Scratch(k);
             vector = new float[dims];
             chunkVector = new float[dims];
-            gradedVector = new float[dims];
+            windowVector = new float[dims];
             this.escalationHidden = new float[escalationHidden];
             this.fastHidden = new float[fastHidden];
             this.hidden = new float[encoderHidden];
@@ -142,17 +144,16 @@ public final class SemanticCrisis {
         ws.count = vocab.encode(text, ws.ids, FAST_MAX_TOKENS);
         vectors.embed(ws.ids, ws.count, ws.vector);
         ws.probability = risk(ws.vector, ws);
-        float[] graded = ws.vector;
+        ws.graded = ws.vector;
         if (ws.count > CHUNK_TOKENS) {
             // A long message is as risky as its riskiest part: one sentence of disclosure in a
             // long post about something else is diluted in the whole message's mean.
             rankWindows(ws);
             if (ws.windowScores[0] > ws.probability) {
                 ws.probability = ws.windowScores[0];
-                graded = ws.chunkVector;
+                ws.graded = ws.chunkVector;
             }
         }
-        System.arraycopy(graded, 0, ws.gradedVector, 0, graded.length);
         ws.escalate = ws.probability >= settings.escalateFrom();
         ws.tier = CrisisTier.FAST;
         if (ws.escalate) {
@@ -170,7 +171,7 @@ public final class SemanticCrisis {
      * budget.
      */
     public void fastGrade(final Workspace ws) {
-        fastHead.probabilities(ws.gradedVector, ws.fastHidden, ws.p);
+        fastHead.probabilities(ws.graded, ws.fastHidden, ws.p);
         ws.severity = severity(ws.p);
         ws.level = grade(ws.p, settings.fastThreshold());
     }
@@ -194,8 +195,8 @@ public final class SemanticCrisis {
         for (int w = 0; w < windows; w++) {
             final int from = Math.min(w * step, ws.count - CHUNK_TOKENS);
             System.arraycopy(ws.ids, from, ws.chunk, 0, CHUNK_TOKENS);
-            vectors.embed(ws.chunk, CHUNK_TOKENS, ws.gradedVector);
-            final double s = risk(ws.gradedVector, ws);
+            vectors.embed(ws.chunk, CHUNK_TOKENS, ws.windowVector);
+            final double s = risk(ws.windowVector, ws);
             for (int k = 0; k < ENCODER_CHUNKS; k++) {
                 if (s > scores[k]) {
                     System.arraycopy(scores, k, scores, k + 1, ENCODER_CHUNKS - k - 1);
@@ -203,7 +204,7 @@ public final class SemanticCrisis {
                     scores[k] = s;
                     starts[k] = from;
                     if (k == 0) {
-                        System.arraycopy(ws.gradedVector, 0, ws.chunkVector, 0, ws.chunkVector.length);
+                        System.arraycopy(ws.windowVector, 0, ws.chunkVector, 0, ws.chunkVector.length);
                     }
                     break;
                 }

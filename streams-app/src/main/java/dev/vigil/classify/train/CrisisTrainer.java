@@ -168,8 +168,10 @@ public final class CrisisTrainer {
         // referral-rung disclosures and 71% -> 79% of the self-harm requests escalated, over
         // five seeds each; the small validation split cannot tell the two apart).
         final int[] anyRisk = new int[n];
+        int atRisk = 0;
         for (int i = 0; i < n; i++) {
             anyRisk[i] = y[i] > 0 ? 1 : 0;
+            atRisk += anyRisk[i];
         }
         final MlpHead escalation = Fit.mlp(xs, anyRisk, w, 2, FAST_HIDDEN, FAST_L2, FAST_ITERATIONS, ESCALATION_SEED);
         final MlpHead fast = Fit.mlp(xs, y, w, 5, FAST_HIDDEN, FAST_L2, FAST_ITERATIONS, SEED);
@@ -181,10 +183,6 @@ public final class CrisisTrainer {
         }
         final NearestLabelled nearest = new NearestLabelled(NearestLabelled.unitRows(xe), rungs,
                 SentenceEncoder.DIMENSIONS, NEIGHBOURS, NEIGHBOUR_WEIGHT, NEIGHBOUR_MIN_SIMILARITY);
-        int atRisk = 0;
-        for (final int label : y) {
-            atRisk += label > 0 ? 1 : 0;
-        }
         log.printf(Locale.ROOT, "  %d examples (%d at risk); escalation from fast probability %.3f (%.0f s)%n", n,
                 atRisk, ESCALATE_FROM, (System.nanoTime() - t0) / 1e9);
         return new SemanticCrisis(vocab, vectors, escalation, fast, full, nearest,
