@@ -118,11 +118,20 @@ public abstract class ProgressClosedWindows<V extends Stamped, KOut, VOut> imple
     }
 
     /** The first window end after {@code time}; at most {@code time + 1} when there is nothing to go on. */
-    protected long firstEndAfter(final long time) {
+    private long firstEndAfter(final long time) {
         if (time == SourceProgress.NONE || time < windows.sizeMs) {
             return Math.min(time, Long.MAX_VALUE - 1) + 1; // near the epoch or unknown: always close
         }
-        return (Math.floorDiv(time - windows.sizeMs, windows.advanceMs) + 1) * windows.advanceMs + windows.sizeMs;
+        return endAfter(time);
+    }
+
+    /**
+     * The end of the first window holding time {@code t}, i.e. the first window end after it
+     * (windows start at 0 or later, as Kafka's).
+     */
+    protected long endAfter(final long t) {
+        return Math.max(windows.sizeMs,
+                (Math.floorDiv(t - windows.sizeMs, windows.advanceMs) + 1) * windows.advanceMs + windows.sizeMs);
     }
 
     /** Everything at or before this event time has been closed ({@link SourceProgress#NONE}: nothing yet). */

@@ -123,8 +123,8 @@ public abstract class SlicedWindowProcessor<V extends Stamped, E, A, KOut, VOut>
      * (256 KiB a slice) however many keys a slice has, and a count never below the true one, so
      * no key passes the cap. A key may be stopped early only if hash collisions add up to the cap
      * in both of its cells: with the abuse stage's 262,144 band buckets, 15-minute slices and a
-     * cap of 5,000, that takes about 45,000 human messages a second on one task. Held in memory only: after a
-     * restart a slice may admit up to the cap again, which still bounds it.
+     * cap of 5,000, that takes about 45,000 human messages a second on one task. Held in memory
+     * only: after a restart a slice may admit up to the cap again, which still bounds it.
      */
     private static final class EntryCounts {
         private static final int CELLS = 1 << 15;
@@ -206,15 +206,6 @@ public abstract class SlicedWindowProcessor<V extends Stamped, E, A, KOut, VOut>
         }
         // Counts of slices no open window holds any more.
         admitted.headMap(Math.floorDiv(through - size, advance) * advance + advance, false).clear();
-    }
-
-    /**
-     * The end of the first window holding time {@code t}, i.e. the first window end after it
-     * (windows start at 0 or later, as Kafka's).
-     */
-    private long endAfter(final long t) {
-        return Math.max(windows.sizeMs,
-                (Math.floorDiv(t - windows.sizeMs, windows.advanceMs) + 1) * windows.advanceMs + windows.sizeMs);
     }
 
     private static long gcd(final long a, final long b) {
