@@ -19,10 +19,7 @@ public final class BucketWindow {
      * full bucket keeps is the same in every run.
      */
     BucketWindow add(final String key, final Member entry, final int cap) {
-        if (entry.classifierVersion != null
-                && (classifierVersion == null || entry.classifierVersion.compareTo(classifierVersion) > 0)) {
-            classifierVersion = entry.classifierVersion;
-        }
+        classifierVersion = Member.newerVersion(classifierVersion, entry.classifierVersion);
         final Member existing = members.get(key);
         if (existing != null) {
             existing.merge(entry);

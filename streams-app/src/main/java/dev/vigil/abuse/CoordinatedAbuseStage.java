@@ -247,10 +247,7 @@ public final class CoordinatedAbuseStage {
         @Override
         protected Member merge(final Member entry, final Sighting s) {
             entry.merge(Member.of(s));
-            if (s.classifierVersion != null
-                    && (entry.classifierVersion == null || s.classifierVersion.compareTo(entry.classifierVersion) > 0)) {
-                entry.classifierVersion = s.classifierVersion;
-            }
+            entry.classifierVersion = Member.newerVersion(entry.classifierVersion, s.classifierVersion);
             return entry;
         }
 
@@ -435,10 +432,7 @@ public final class CoordinatedAbuseStage {
                     w.windowStart = in.windowStart;
                     w.windowEnd = in.windowEnd;
                 }
-                if (in.classifierVersion != null
-                        && (w.classifierVersion == null || in.classifierVersion.compareTo(w.classifierVersion) > 0)) {
-                    w.classifierVersion = in.classifierVersion;
-                }
+                w.classifierVersion = Member.newerVersion(w.classifierVersion, in.classifierVersion);
                 for (final Member m : in.members) {
                     final String memberKey = key + "|" + m.key();
                     final Member existing = pendingMembers.get(memberKey);
@@ -632,10 +626,7 @@ public final class CoordinatedAbuseStage {
                 h.hold.peakWindowStart = w.windowStart;
                 h.hold.peakWindowEnd = w.windowEnd;
             }
-            if (w.classifierVersion != null && (h.hold.classifierVersion == null
-                    || w.classifierVersion.compareTo(h.hold.classifierVersion) > 0)) {
-                h.hold.classifierVersion = w.classifierVersion;
-            }
+            h.hold.classifierVersion = Member.newerVersion(h.hold.classifierVersion, w.classifierVersion);
             h.hold.until = Math.max(h.hold.until, w.windowEnd);
             held().put(h);
         }

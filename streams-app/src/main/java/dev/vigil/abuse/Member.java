@@ -27,6 +27,14 @@ public final class Member {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public String classifierVersion;
 
+    /**
+     * The newer of two classifier versions (either may be null): during a roll-out a window mixes
+     * versions and names the greatest, whatever order its records came in.
+     */
+    static String newerVersion(final String current, final String seen) {
+        return seen != null && (current == null || seen.compareTo(current) > 0) ? seen : current;
+    }
+
     static String key(final long simhash, final String account) {
         return SortableKeys.hex(simhash, 16) + "|" + account;
     }
