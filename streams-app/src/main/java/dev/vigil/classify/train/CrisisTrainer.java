@@ -45,8 +45,12 @@ public final class CrisisTrainer {
     static final int FAST_HIDDEN = 64;
     static final int FAST_ITERATIONS = 400;
     static final double FAST_L2 = 1e-4;
-    /** GoEmotions comments taken as messages with no risk (file order, risk words left out). */
-    static final int ORDINARY = 3000;
+    /**
+     * GoEmotions comments taken as messages with no risk (file order, risk words left out). 9,000
+     * rather than 3,000 since 2.3.0: with the oblique written sets, 3,000 gave a crisis level to
+     * 4.4–5.5% of DailyDialog's everyday turns; 9,000 brought it below 2.2.0's 3.6%.
+     */
+    static final int ORDINARY = 9000;
     /**
      * Weight of a public ordinary message against a written one: thousands of them would otherwise
      * drown the few hundred hard negatives (fiction, idioms, third parties) that teach the boundary.
@@ -54,11 +58,15 @@ public final class CrisisTrainer {
     static final double ORDINARY_WEIGHT = 0.3;
     /**
      * Weight of a written message with no risk that borrows the words of one (a mishap, an idiom,
-     * a denial, a side-effect question, an everyday errand): the boundary the encoder finds hardest.
+     * a denial, a side-effect or dose question asked for safety, fiction, research, a third
+     * party, an everyday errand): the boundary the encoder finds hardest. Fiction, research and
+     * third parties joined in 2.3.0: with 1,295 ordinary assistant requests weighted double
+     * beside them, a novelist's overdose question was graded at the referral rung.
      */
     static final double LOOK_ALIKE_WEIGHT = Double.parseDouble(System.getProperty("vigil.train.lookAlikeWeight", "2"));
     static final java.util.Set<String> LOOK_ALIKE_KINDS = java.util.Set.of("mishap", "idiom", "denial", "medical",
-            "side_effect", "activity", "task", "negated_recovered", "recovered", "support_to_others", "others_safety");
+            "side_effect", "activity", "task", "negated_recovered", "recovered", "support_to_others", "others_safety",
+            "fiction", "research", "news_research", "third_party", "medication_info", "medicine");
     /** Nearest labelled messages that vote on an escalated message's rung ({@link NearestLabelled}). */
     static final int NEIGHBOURS = 3;
     /**
@@ -79,12 +87,14 @@ public final class CrisisTrainer {
     static final double THRESHOLD = 0.5;
     /**
      * Probability of any risk (the escalation head's) from which a message goes to the encoder:
-     * the highest that escalates about 5% of the demo's human messages (at 0.10, 4.8%; the
-     * escalation head's scores of the demo's repeated texts leave no setting between 4.8% and
-     * 5.3%). With it, 75 of the validation split's (held_out_5) 78 referral-rung disclosures
-     * and 63 of its 66 self-harm requests escalate.
+     * the one that escalates the same share of real everyday text as 2.2.0 did (14.2% of
+     * GoEmotions' dev comments and DailyDialog's turns from the shared data, 12,616 messages), so
+     * a retrained head neither spends more of the encoder's budget nor saves it by escalating
+     * less. 4.2% of the demo's human messages escalate at it. 2.2.0 took 0.10, the highest that
+     * escalated about 5% of the demo's messages; the demo repeats 351 sentences, so real text is
+     * the better yardstick.
      */
-    static final double ESCALATE_FROM = 0.10;
+    static final double ESCALATE_FROM = 0.1129;
     /**
      * Seed of the escalation head. Heads of one recipe differ by several points from seed to
      * seed on the validation split's 144 referral-rung messages, so the seed was chosen on it:
