@@ -187,8 +187,14 @@ public final class BenchRunner implements AutoCloseable {
     }
 
     /** Latency figures of one fixed-rate phase. */
-    public record RatePhase(double targetRate, double achievedRate, int signals, int sent, double signalP50, double signalP99,
-                     double signalMax, int alerts, double alertP50, double alertP99, double alertMax) {
+    /**
+     * One fixed-load phase. {@code signals} counts the phase's sent events that have a signal and
+     * {@code duplicates} the signals beyond the first for any of them, both by event id: the
+     * latencies are taken by event time, where a straggler of the phase before can fall in range.
+     */
+    public record RatePhase(double targetRate, double achievedRate, int signals, int sent, int duplicates,
+                            double signalP50, double signalP99, double signalMax, int alerts, double alertP50,
+                            double alertP99, double alertMax) {
     }
 
     /**
@@ -209,17 +215,19 @@ public final class BenchRunner implements AutoCloseable {
                 final long start = System.currentTimeMillis();
                 // Far apart, so no two segments of any phase share a simulator seed (or conversation ids).
                 s += 1000;
-                final int sent = paced(id, s, rate, phase, sentId -> { });
+                final java.util.Set<String> sentIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                final int sent = paced(id, s, rate, phase, sentIds::add);
                 final long end = System.currentTimeMillis();
                 // Let the phase's last outputs arrive before the next phase starts.
                 final long drain = System.currentTimeMillis() + 30_000;
-                while (inRange(watcher.signals(), start, end).size() < sent && System.currentTimeMillis() < drain) {
+                while (signalled(watcher, sentIds)[0] < sent && System.currentTimeMillis() < drain) {
                     Thread.sleep(50);
                 }
                 Thread.sleep(2_000);
+                final int[] seen = signalled(watcher, sentIds);
                 final List<Long> signal = latencies(inRange(watcher.signals(), start, end));
                 final List<Long> alert = latencies(inRange(watcher.referralAlerts(), start, end));
-                result.add(new RatePhase(rate, sent * 1000.0 / (end - start), signal.size(), sent,
+                result.add(new RatePhase(rate, sent * 1000.0 / (end - start), seen[0], sent, seen[1],
                         Stats.percentile(signal, 50), Stats.percentile(signal, 99), Stats.percentile(signal, 100),
                         alert.size(), Stats.percentile(alert, 50), Stats.percentile(alert, 99), Stats.percentile(alert, 100)));
                 if (!vigil.isAlive()) {
@@ -388,6 +396,19 @@ public final class BenchRunner implements AutoCloseable {
         // A little more event time than needed: the simulator's rate is approximate.
         final Duration span = Duration.ofSeconds((long) Math.ceil(records / PRELOAD_EVENT_RATE * 1.5) + 60);
         return new TrafficSimulator(seed, start, PRELOAD_EVENT_RATE, span);
+    }
+
+    /** Of {@code ids}: how many have a signal, and how many signals beyond one they have. */
+    private static int[] signalled(final OutputWatcher watcher, final java.util.Set<String> ids) {
+        int with = 0;
+        int extra = 0;
+        for (final Map.Entry<String, Integer> e : watcher.signalsPerEvent().entrySet()) {
+            if (ids.contains(e.getKey())) {
+                with++;
+                extra += e.getValue() - 1;
+            }
+        }
+        return new int[] {with, extra};
     }
 
     private static List<OutputWatcher.Seen> inRange(final List<OutputWatcher.Seen> seen, final long from, final long to) {

@@ -168,10 +168,10 @@ public final class BenchCommand implements Callable<Integer> {
             final List<BenchRunner.RatePhase> run = runner.fixedRates(rates, phase, warmUp, seed + 100 + 10L * i);
             phases.add(run);
             for (final BenchRunner.RatePhase p : run) {
-                out.printf(Locale.ROOT, "  run %d @ %,.0f/s (sent %,.0f/s): signals %d/%d p50 %.0f p99 %.0f max %.0f ms;"
+                out.printf(Locale.ROOT, "  run %d @ %,.0f/s (sent %,.0f/s): signals %d/%d%s p50 %.0f p99 %.0f max %.0f ms;"
                                 + " referral alerts %d p50 %.0f p99 %.0f max %.0f ms%n", i + 1, p.targetRate(), p.achievedRate(),
-                        p.signals(), p.sent(), p.signalP50(), p.signalP99(), p.signalMax(), p.alerts(), p.alertP50(),
-                        p.alertP99(), p.alertMax());
+                        p.signals(), p.sent(), p.duplicates() == 0 ? "" : " (" + p.duplicates() + " twice or more)",
+                        p.signalP50(), p.signalP99(), p.signalMax(), p.alerts(), p.alertP50(), p.alertP99(), p.alertMax());
             }
         }
 
