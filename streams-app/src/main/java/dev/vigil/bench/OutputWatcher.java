@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class OutputWatcher implements AutoCloseable {
     /** One visible output: its event time (signal) or raising event's time (alert), and when it became visible. */
-    record Seen(long eventTimeMs, long visibleMs) {
+    /** An output record: its event time, when it became visible, and the input event it is for (signals only). */
+    record Seen(long eventTimeMs, long visibleMs, String eventId) {
         long latencyMs() {
             return visibleMs - eventTimeMs;
         }
@@ -81,7 +82,7 @@ final class OutputWatcher implements AutoCloseable {
                     }
                     if (r.topic().equals(Topics.MESSAGE_SIGNALS)) {
                         final MessageSignals s = signalReader.deserialize(r.topic(), r.value());
-                        signals.add(new Seen(s.getEventTime().toEpochMilli(), now));
+                        signals.add(new Seen(s.getEventTime().toEpochMilli(), now, s.getEventId()));
                         signalsPerEvent.merge(s.getEventId(), 1, Integer::sum);
                     } else if (r.topic().equals(Topics.AGGREGATES)) {
                         aggregates.add(aggregateReader.deserialize(r.topic(), r.value()));
@@ -92,7 +93,7 @@ final class OutputWatcher implements AutoCloseable {
                         final boolean byReply = !"conversation_ended".equals(a.getEvidence().get("reply_turn"));
                         if ((a.getType() == AlertType.MISSED_REFERRAL || a.getType() == AlertType.PARTIAL_REFERRAL)
                                 && byReply) {
-                            referralAlerts.add(new Seen(a.getRaisedAt().toEpochMilli(), now));
+                            referralAlerts.add(new Seen(a.getRaisedAt().toEpochMilli(), now, null));
                         }
                     }
                 }

@@ -170,7 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (final BenchRunner.RatePhase p : run) {
                 out.printf(Locale.ROOT, "  run %d @ %,.0f/s (sent %,.0f/s): signals %d/%d%s p50 %.0f p99 %.0f max %.0f ms;"
                                 + " referral alerts %d p50 %.0f p99 %.0f max %.0f ms%n", i + 1, p.targetRate(), p.achievedRate(),
-                        p.signals(), p.sent(), p.duplicates() == 0 ? "" : " (" + p.duplicates() + " twice or more)",
+                        p.signals(), p.sent(), p.duplicates() == 0 ? "" : " (" + p.duplicates() + " signalled more than once)",
                         p.signalP50(), p.signalP99(), p.signalMax(), p.alerts(), p.alertP50(), p.alertP99(), p.alertMax());
             }
         }

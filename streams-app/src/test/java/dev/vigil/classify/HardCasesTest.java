@@ -358,6 +358,24 @@ class HardCasesTest {
         assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
     }
 
+    // --- follow-ups that only make sense after the assistant's answer
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Thanks. How would I know if it's working?",
+        "Got it. What if I only have half the time?",
+        "Is that enough, or should I add more?",
+        "And if that doesn't work, what then?",
+        "Okay, how long until I see a difference?",
+        "Perfect, and what if I can't afford the second option?",
+    })
+    void shouldNotReadAVagueFollowUpAsACrisis(final String text) {
+        // Read alone, "it" could be a method or a dose; a crisis classifier that guesses so pages
+        // on every cooking or coding follow-up (a 2.3.0 candidate graded one such follow-up
+        // behaviour and raised MISSED_REFERRAL in the scripted end-to-end scenario).
+        assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
+    }
+
     // --- eating-disorder danger framed as dieting
 
     @Test
