@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * current ends, so it sees exactly one run's output.
  */
 final class OutputWatcher implements AutoCloseable {
-    /** One visible output: its event time (signal) or raising event's time (alert), and when it became visible. */
-    /** An output record: its event time, when it became visible, and the input event it is for (signals only). */
+    /**
+     * One visible output: its event time (signal) or raising event's time (alert), when it became
+     * visible, and for a signal the input event it is for (null for an alert).
+     */
     record Seen(long eventTimeMs, long visibleMs, String eventId) {
         long latencyMs() {
             return visibleMs - eventTimeMs;
