@@ -358,7 +358,7 @@ public final class SemanticCrisis {
 
     /** Quantises the static vectors as {@link #read} stores them. */
     public static StaticVectors quantised(final StaticVectors v) {
-        final float[] out = v.vectors.clone();
+        final float[] out = v.flat();
         QuantisedRows.quantise(out, v.dims);
         return new StaticVectors(v.dims, out);
     }
@@ -386,7 +386,7 @@ public final class SemanticCrisis {
         final int dims = vectors.dims;
         out.writeInt(vectors.tokens());
         out.writeInt(dims);
-        QuantisedRows.write(out, vectors.vectors, dims);
+        QuantisedRows.write(out, vectors.flat(), dims);
         escalationHead.write(out);
         fastHead.write(out);
         encoderHead.write(out);

@@ -33,7 +33,7 @@ public final class TrainCommand implements Callable<Integer> {
     boolean researchData;
 
     @Option(names = "--only", description = "Train one part: linear (the hashed heads) or crisis (the semantic "
-            + "crisis tier: static vectors distilled from the sentence encoder and its grade heads, about three "
+            + "crisis tier: static vectors distilled from the sentence encoder and its grade heads, about eight "
             + "minutes); default both.", paramLabel = "PART")
     String only;
 
