@@ -43,8 +43,6 @@ final class OutputWatcher implements AutoCloseable {
     private final Deserializer<MessageSignals> signalReader;
     private final Deserializer<SafetyAlert> alertReader;
     private final Deserializer<WindowAggregate> aggregateReader;
-    /** How many signals each event id got: the soak checks every sent event has exactly one. */
-    private final Map<String, Integer> signalsPerEvent = new java.util.HashMap<>();
     private final List<WindowAggregate> aggregates = new ArrayList<>();
     private final List<Seen> signals = new ArrayList<>();
     private final List<Seen> referralAlerts = new ArrayList<>();
@@ -85,7 +83,6 @@ final class OutputWatcher implements AutoCloseable {
                     if (r.topic().equals(Topics.MESSAGE_SIGNALS)) {
                         final MessageSignals s = signalReader.deserialize(r.topic(), r.value());
                         signals.add(new Seen(s.getEventTime().toEpochMilli(), now, s.getEventId()));
-                        signalsPerEvent.merge(s.getEventId(), 1, Integer::sum);
                     } else if (r.topic().equals(Topics.AGGREGATES)) {
                         aggregates.add(aggregateReader.deserialize(r.topic(), r.value()));
                     } else {
@@ -112,8 +109,13 @@ final class OutputWatcher implements AutoCloseable {
         return List.copyOf(signals);
     }
 
+    /** How many signals each event id got: the soak checks every sent event has exactly one. */
     synchronized Map<String, Integer> signalsPerEvent() {
-        return Map.copyOf(signalsPerEvent);
+        final Map<String, Integer> perEvent = new java.util.HashMap<>();
+        for (final Seen s : signals) {
+            perEvent.merge(s.eventId(), 1, Integer::sum);
+        }
+        return perEvent;
     }
 
     synchronized List<WindowAggregate> aggregates() {
