@@ -292,6 +292,11 @@ public final class SemanticCrisis {
         return s;
     }
 
+    /** The labelled messages that vote on escalated ones. */
+    NearestLabelled neighbours() {
+        return neighbours;
+    }
+
     /** CPU time spent in the encoder so far, in nanoseconds (all threads). */
     public long encoderNanos() {
         return encoderNanos.sum();

@@ -77,4 +77,94 @@ class NearestLabelledTest {
         }
         assertTrue(bytes.size() < 4 * ROWS.length * 3 + 64, "vectors stored at 8 bits");
     }
+
+    /** The vote as it was first written: a dot product per labelled row, four running sums, row by row. */
+    private static double[] rowByRow(final float[] rows, final byte[] rungs, final int dims, final int k, final double weight,
+                                     final double minSimilarity, final float[] v, final double[] head) {
+        final float[] best = new float[k];
+        final int[] at = new int[k];
+        java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
+        for (int r = 0, base = 0; r < rungs.length; r++, base += dims) {
+            float d0 = 0;
+            float d1 = 0;
+            float d2 = 0;
+            float d3 = 0;
+            int d = 0;
+            for (; d + 3 < dims; d += 4) {
+                d0 += rows[base + d] * v[d];
+                d1 += rows[base + d + 1] * v[d + 1];
+                d2 += rows[base + d + 2] * v[d + 2];
+                d3 += rows[base + d + 3] * v[d + 3];
+            }
+            for (; d < dims; d++) {
+                d0 += rows[base + d] * v[d];
+            }
+            final float dot = (d0 + d1) + (d2 + d3);
+            if (dot > best[k - 1]) {
+                int i = k - 1;
+                while (i > 0 && dot > best[i - 1]) {
+                    best[i] = best[i - 1];
+                    at[i] = at[i - 1];
+                    i--;
+                }
+                best[i] = dot;
+                at[i] = r;
+            }
+        }
+        int close = 0;
+        while (close < k && best[close] >= minSimilarity) {
+            close++;
+        }
+        final double[] p = head.clone();
+        final double share = weight * close / k;
+        for (int c = 0; c < p.length; c++) {
+            p[c] *= 1 - share;
+        }
+        for (int j = 0; j < close; j++) {
+            p[rungs[at[j]]] += weight / k;
+        }
+        return p;
+    }
+
+    @Test
+    void shouldVoteExactlyAsARowByRowDotProductWould() {
+        // The vote sums a dimension at a time; every similarity must still be the row-by-row one
+        // to the bit, or a near tie would pick a different neighbour than the model was measured with.
+        final java.util.Random random = new java.util.Random(11);
+        for (final int dims : new int[] {384, 7}) {
+            final int n = 2_000;
+            final float[][] raw = new float[n][dims];
+            for (int r = 0; r < n; r++) {
+                for (int d = 0; d < dims; d++) {
+                    raw[r][d] = (float) random.nextGaussian();
+                }
+            }
+            // Exact duplicates make ties, which must go to the earlier row (the first query is beside them).
+            raw[1_500] = raw[10].clone();
+            raw[1_900] = raw[10].clone();
+            final float[] rows = NearestLabelled.unitRows(raw);
+            final byte[] rungs = new byte[n];
+            for (int r = 0; r < n; r++) {
+                rungs[r] = (byte) random.nextInt(5);
+            }
+            final NearestLabelled m = new NearestLabelled(rows, rungs, dims, 3, 0.6, 0.0);
+            final NearestLabelled.Scratch scratch = new NearestLabelled.Scratch(3);
+            int voted = 0;
+            for (int q = 0; q < 200; q++) {
+                final float[] v = new float[dims];
+                final int near = q == 0 ? 10 : random.nextInt(n);
+                for (int d = 0; d < dims; d++) {
+                    // Most queries close to a labelled row, so the vote is not always empty.
+                    v[d] = rows[near * dims + d] + (float) (0.05 * random.nextGaussian());
+                }
+                final double[] head = {0.5, 0.2, 0.1, 0.1, 0.1};
+                final double[] expected = rowByRow(rows, rungs, dims, 3, 0.6, 0.0, v, head);
+                final double[] p = head.clone();
+                m.blend(v, p, scratch);
+                assertArrayEquals(expected, p, 0.0, "query " + q + " at " + dims + " dimensions");
+                voted += java.util.Arrays.equals(expected, head) ? 0 : 1;
+            }
+            assertTrue(voted > 150, "the neighbours voted on most queries: " + voted);
+        }
+    }
 }
