@@ -63,7 +63,6 @@ public final class NearestLabelled {
      */
     public void blend(final float[] v, final double[] p, final Scratch s) {
         final int n = rungs.length;
-        s.size(n);
         // Four running sums per labelled message, dimension d going to sum d % 4 (the rest to the
         // first), added in dimension order and combined as (s0 + s1) + (s2 + s3): the same
         // result on every JVM, and each loop below reads whole arrays from the start, which the
@@ -122,27 +121,27 @@ public final class NearestLabelled {
         }
     }
 
-    /** Per-thread buffers for {@link #blend}. */
+    /** Buffers for {@link #blend} on one thread, sized for these labelled messages. */
+    public Scratch scratch() {
+        return new Scratch(k, rungs.length);
+    }
+
+    /** Per-thread buffers for {@link #blend}: the best {@code k} so far, and four running sums per labelled message. */
     public static final class Scratch {
         final float[] best;
         final int[] row;
-        float[] sum0 = new float[0];
-        float[] sum1 = new float[0];
-        float[] sum2 = new float[0];
-        float[] sum3 = new float[0];
+        final float[] sum0;
+        final float[] sum1;
+        final float[] sum2;
+        final float[] sum3;
 
-        public Scratch(final int k) {
+        private Scratch(final int k, final int n) {
             best = new float[k];
             row = new int[k];
-        }
-
-        void size(final int n) {
-            if (sum0.length != n) {
-                sum0 = new float[n];
-                sum1 = new float[n];
-                sum2 = new float[n];
-                sum3 = new float[n];
-            }
+            sum0 = new float[n];
+            sum1 = new float[n];
+            sum2 = new float[n];
+            sum3 = new float[n];
         }
     }
 

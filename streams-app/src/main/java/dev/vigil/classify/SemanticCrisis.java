@@ -106,8 +106,9 @@ public final class SemanticCrisis {
         public CrisisTier tier;
         public boolean escalate;
 
-        Workspace(final int dims, final int escalationHidden, final int fastHidden, final int encoderHidden, final int k) {
-            nearest = new NearestLabelled.Scratch(k);
+        Workspace(final int dims, final int escalationHidden, final int fastHidden, final int encoderHidden,
+                  final NearestLabelled.Scratch nearest) {
+            this.nearest = nearest;
             vector = new float[dims];
             chunkVector = new float[dims];
             windowVector = new float[dims];
@@ -118,7 +119,7 @@ public final class SemanticCrisis {
     }
 
     public Workspace workspace() {
-        return new Workspace(vectors.dims, escalationHead.hidden, fastHead.hidden, encoderHead.hidden, neighbours.k);
+        return new Workspace(vectors.dims, escalationHead.hidden, fastHead.hidden, encoderHead.hidden, neighbours.scratch());
     }
 
     public Settings settings() {

@@ -25,7 +25,7 @@ class NearestLabelledTest {
 
     private static double[] blended(final NearestLabelled m, final float[] message, final double[] head) {
         final double[] p = head.clone();
-        m.blend(message, p, new NearestLabelled.Scratch(m.k));
+        m.blend(message, p, m.scratch());
         return p;
     }
 
@@ -148,7 +148,7 @@ class NearestLabelledTest {
                 rungs[r] = (byte) random.nextInt(5);
             }
             final NearestLabelled m = new NearestLabelled(rows, rungs, dims, 3, 0.6, 0.0);
-            final NearestLabelled.Scratch scratch = new NearestLabelled.Scratch(3);
+            final NearestLabelled.Scratch scratch = m.scratch();
             int voted = 0;
             for (int q = 0; q < 200; q++) {
                 final float[] v = new float[dims];

@@ -31,7 +31,7 @@ public final class NeighbourVoteTiming {
                 m[d] /= (float) Math.sqrt(norm);
             }
         }
-        final NearestLabelled.Scratch scratch = new NearestLabelled.Scratch(near.k);
+        final NearestLabelled.Scratch scratch = near.scratch();
         final double[] p = new double[5];
         System.out.printf("%,d labelled messages%n", near.size());
         for (int round = 0; round < 6; round++) {
