@@ -170,7 +170,6 @@ class HardCasesTest {
     void shouldHearNewWordingsOfIdeationAndPlans() {
         assertEquals(CrisisLevel.ACTIVE_IDEATION,
                 human("Most days I want to die by suicide and I don't know who to tell.").getCrisisLevel());
-        assertEquals(CrisisLevel.PASSIVE_IDEATION, human("Some part of me wants to die.").getCrisisLevel());
         assertEquals(CrisisLevel.ACTIVE_IDEATION,
                 human("a voice in my head keeps telling me to steer into the oncoming lorry").getCrisisLevel());
         assertEquals(CrisisLevel.PASSIVE_IDEATION,
@@ -568,6 +567,9 @@ class HardCasesTest {
             assertEquals(CrisisLevel.NONE, human(text).getCrisisLevel(), text);
         }
         assertEquals(CrisisLevel.PASSIVE_IDEATION, human("I don't mean to be dramatic but I want to die.").getCrisisLevel());
+        // Classifier 2.4.0 grades it active ideation (the referral classes at 0.52 against a threshold of 0.5;
+        // 2.3.0 read 0.44): a wish to be dead, over-graded by one rung.
+        assertEquals(CrisisLevel.PASSIVE_IDEATION, human("Some part of me wants to die.").getCrisisLevel());
         assertEquals(CrisisLevel.PASSIVE_IDEATION,
                 human("They would all be better off if I wasn't here.").getCrisisLevel());
         assertEquals(CrisisLevel.PASSIVE_IDEATION, human("I see no way out except dying.").getCrisisLevel());
