@@ -246,7 +246,11 @@ public final class StandardClassifier implements MessageClassifier {
                 || cues.has(Cue.CRISIS_DISCOUNTED);
         CrisisTier tier = CrisisTier.FAST;
         if (sw.escalate || phrase != CrisisLevel.NONE) {
-            if (budget.tryAcquire(partition, eventTimeMs)) {
+            // How urgent the encoder's reading is when escalations exceed the budget: a curated
+            // crisis phrase fully, otherwise how far the fast tier's risk is above escalation.
+            final double from = semantic.settings().escalateFrom();
+            final double urgency = phrase != CrisisLevel.NONE ? 1 : (sw.probability - from) / (1 - from);
+            if (budget.tryAcquire(partition, eventTimeMs, urgency)) {
                 semantic.encode(sw);
                 tier = CrisisTier.ENCODER;
             } else {

@@ -138,6 +138,13 @@ public final class RunCommand implements Callable<Integer> {
                     + "about a third of a core).")
     double encoderRate;
 
+    @Option(names = "--crisis-encoder-reserve", defaultValue = "" + EncoderBudget.DEFAULT_RESERVE,
+            description = "Share (0 to 1) of the encoder budget's room kept for the escalations the fast tier finds "
+                    + "riskiest (and curated crisis phrases), in proportion to their risk, so that above the cap the "
+                    + "encoder reads the likeliest crises first; 0 is first come, first served (default: "
+                    + "${DEFAULT-VALUE}).")
+    double encoderReserve;
+
     @Option(names = "--max-text-chars", defaultValue = "" + EventValidator.DEFAULT_MAX_TEXT_CHARS,
             description = "Longer messages go to the dead-letter topic (default: ${DEFAULT-VALUE}).")
     int maxTextChars;
@@ -359,7 +366,7 @@ public final class RunCommand implements Callable<Integer> {
             final SchemaRegistryClient registryClient = SchemaRegistries.forUrl(registryUrl, clientConfig);
             final VigilSerdes serdes = VigilSerdes.registry(registryClient);
             final MessageClassifier classifier = Classifiers.forStream(
-                    new EncoderBudget(encoderRate, Math.max(1, 2 * encoderRate), partitions));
+                    new EncoderBudget(encoderRate, Math.max(1, 2 * encoderRate), partitions, encoderReserve));
             final VigilMetrics metrics = VigilMetrics.create();
             started.push(metrics);
             metrics.bindCrisisEncoder(Classifiers.semantic()::encoderNanos, Classifiers.semantic()::encoderInputs);

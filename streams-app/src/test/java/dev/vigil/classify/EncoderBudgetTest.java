@@ -60,17 +60,58 @@ class EncoderBudgetTest {
         // On the shared instance partition 0 ran an hour ahead first (a survivor that then takes
         // over a killed instance's partition 1 and its backlog).
         for (int s = 0; s < 3600; s++) {
-            shared.tryAcquire(0, t + s * 1000L);
+            shared.tryAcquire(0, t + s * 1000L, 1);
         }
         final StringBuilder a = new StringBuilder();
         final StringBuilder b = new StringBuilder();
         for (int i = 0; i < 40; i++) {
             final long at = t + i * 250L;
-            a.append(alone.tryAcquire(1, at) ? 'y' : 'n');
-            b.append(shared.tryAcquire(1, at) ? 'y' : 'n');
+            a.append(alone.tryAcquire(1, at, 1) ? 'y' : 'n');
+            b.append(shared.tryAcquire(1, at, 1) ? 'y' : 'n');
         }
         assertEquals(a.toString(), b.toString(), "partition 1 is granted the same calls either way");
         assertTrue(a.indexOf("n") > 0 && a.indexOf("y", a.indexOf("n")) > 0,
                 "its share (one call a second) binds and refills: " + a);
+    }
+
+    @Test
+    void shouldKeepTheLastCallsForTheMostUrgentEscalations() {
+        final long t = 1_700_000_000_000L;
+        // Ten calls of room, nine of them reserved in proportion to urgency.
+        final EncoderBudget b = new EncoderBudget(10, 10, 1, 0.9, () -> t);
+        assertTrue(b.tryAcquire(0, t, 0), "a full bucket encodes even the least urgent escalation");
+        assertFalse(b.tryAcquire(0, t, 0), "the rest is reserve: not for the least urgent");
+        int middling = 0;
+        while (b.tryAcquire(0, t, 0.5)) {
+            middling++;
+        }
+        assertEquals(4, middling, "half as urgent: down to about half the reserve");
+        int urgent = 0;
+        while (b.tryAcquire(0, t, 1)) {
+            urgent++;
+        }
+        assertEquals(5, urgent, "the most urgent may take every call that is left");
+        assertEquals(3, b.overflow(), "each refusal counted as overflow, the last urgent one too");
+    }
+
+    @Test
+    void shouldEncodeEveryEscalationWhileTheCapIsNotReached() {
+        final long t = 1_700_000_000_000L;
+        final EncoderBudget b = new EncoderBudget(10, 20, 1, 0.9, () -> t);
+        // Half the cap, all of it the least urgent kind, for a minute of event time.
+        for (int i = 0; i < 300; i++) {
+            assertTrue(b.tryAcquire(0, t + i * 200L, 0), "escalation " + i + " below the cap");
+        }
+        assertEquals(0, b.overflow());
+    }
+
+    @Test
+    void shouldServeFirstComeFirstServedWithoutAReserve() {
+        final long t = 1_700_000_000_000L;
+        final EncoderBudget b = new EncoderBudget(10, 10, 1, 0, () -> t);
+        for (int i = 0; i < 10; i++) {
+            assertTrue(b.tryAcquire(0, t, 0), "call " + i);
+        }
+        assertFalse(b.tryAcquire(0, t, 1), "an urgent escalation finds nothing left");
     }
 }
