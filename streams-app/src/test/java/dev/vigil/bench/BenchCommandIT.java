@@ -44,6 +44,7 @@ class BenchCommandIT {
         assertTrue(positive(out, "Kafka ProducerPerformance: +([\\d,]+) records/s"), out);
         assertTrue(positive(out, "Kafka ConsumerPerformance: +([\\d,]+) records/s"), out);
         assertTrue(positive(out, "Vigil end to end: +([\\d,]+) records/s"), out);
+        assertTrue(positive(out, "signals, second half: +([\\d,]+) records/s"), out);
         assertTrue(out.contains("Vigil / produce ceiling:"), out);
         assertTrue(Pattern.compile("at 50% \\([\\d,]+/s\\): event->signal p50 [\\d,]+ ms").matcher(out).find(), out);
         assertTrue(out.contains("machine: "), out);
