@@ -114,4 +114,19 @@ class EncoderBudgetTest {
         }
         assertFalse(b.tryAcquire(0, t, 1), "an urgent escalation finds nothing left");
     }
+
+    @Test
+    void shouldRefuseNoEscalationBelowTheCapWhateverItsUrgencyWithTheDefaultReserve() {
+        final long t = 1_700_000_000_000L;
+        // The stream's default: 40 calls a second over three partitions, a burst of twice that.
+        final EncoderBudget b = new EncoderBudget(40, 80, 3, EncoderBudget.DEFAULT_RESERVE, () -> t + 86_400_000L);
+        final java.util.Random random = new java.util.Random(3);
+        double at = t;
+        for (int i = 0; i < 100_000; i++) {
+            // Random arrivals at 85% of the cap, mostly of low urgency as everyday escalations are.
+            at += -Math.log(1 - random.nextDouble()) / (0.85 * 40) * 1000;
+            b.tryAcquire(i % 3, (long) at, Math.pow(random.nextDouble(), 3));
+        }
+        assertEquals(0, b.overflow(), "no escalation refused below the cap, so the over-budget alert means over it");
+    }
 }
