@@ -1,5 +1,6 @@
 package dev.vigil.abuse;
 
+import dev.vigil.testing.TestStateDir;
 import dev.vigil.privacy.Pseudonyms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -234,6 +235,7 @@ class CoordinatedAbuseYoutubeEvaluationTest {
         final VigilSerdes serdes = VigilSerdes.plainAvro();
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-abuse-eval");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, TestStateDir.fresh());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG,
                 BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class.getName());

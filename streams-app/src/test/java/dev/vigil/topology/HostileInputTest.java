@@ -1,5 +1,6 @@
 package dev.vigil.topology;
 
+import dev.vigil.testing.TestStateDir;
 import dev.vigil.config.MonitoringConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.ingest.DeadLetters;
@@ -71,6 +72,7 @@ class HostileInputTest {
                 MonitoringConfig.defaults());
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-hostile-input-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, TestStateDir.fresh());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(VigilTopology.build(settings, new KeywordTestClassifier(), serdes, metrics), props);
         input = driver.createInputTopic(Topics.CONVERSATION_EVENTS, new StringSerializer(), new ByteArraySerializer());

@@ -1,5 +1,6 @@
 package dev.vigil.topology;
 
+import dev.vigil.testing.TestStateDir;
 import dev.vigil.config.MonitoringConfig;
 import dev.vigil.abuse.SimHash;
 import dev.vigil.config.Topics;
@@ -54,6 +55,7 @@ public final class MonitoringDriver implements AutoCloseable {
         final VigilSerdes serdes = VigilSerdes.plainAvro();
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-monitoring-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, TestStateDir.fresh());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // In-memory window stores: the same semantics as RocksDB, without opening a RocksDB

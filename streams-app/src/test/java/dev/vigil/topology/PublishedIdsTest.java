@@ -1,5 +1,6 @@
 package dev.vigil.topology;
 
+import dev.vigil.testing.TestStateDir;
 import dev.vigil.config.MonitoringConfig;
 import dev.vigil.privacy.Pseudonyms;
 import dev.vigil.config.Topics;
@@ -65,6 +66,7 @@ class PublishedIdsTest {
         final VigilSerdes serdes = VigilSerdes.registry(InMemorySchemaRegistry.named(REGISTRY));
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "published-ids-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, TestStateDir.fresh());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(VigilTopology.build(new VigilTopology.Settings(Topics.CONVERSATION_EVENTS,
                 new EventValidator(), config), new KeywordTestClassifier(), serdes, SafetyMetrics.noop()), props);

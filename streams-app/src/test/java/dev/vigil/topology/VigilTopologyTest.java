@@ -1,5 +1,6 @@
 package dev.vigil.topology;
 
+import dev.vigil.testing.TestStateDir;
 import dev.vigil.config.MonitoringConfig;
 import dev.vigil.privacy.PublishedIds;
 import dev.vigil.config.Topics;
@@ -65,6 +66,7 @@ class VigilTopologyTest {
         ids = settings.monitoring().publishedIds();
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-topology-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, TestStateDir.fresh());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(VigilTopology.build(settings, new KeywordTestClassifier(), serdes, metrics), props);
         input = driver.createInputTopic(Topics.CONVERSATION_EVENTS, new StringSerializer(), new ByteArraySerializer());
@@ -176,6 +178,7 @@ class VigilTopologyTest {
         };
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-topology-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, TestStateDir.fresh());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(VigilTopology.build(VigilTopology.Settings.defaults(), failing, serdes, metrics), props);
         input = driver.createInputTopic(Topics.CONVERSATION_EVENTS, new StringSerializer(), new ByteArraySerializer());
