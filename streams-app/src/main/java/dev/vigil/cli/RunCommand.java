@@ -140,9 +140,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--crisis-encoder-reserve", defaultValue = "" + EncoderBudget.DEFAULT_RESERVE,
             description = "Share (0 to 1) of the encoder budget's room kept for the escalations the fast tier finds "
-                    + "riskiest (and curated crisis phrases), in proportion to their risk, so that above the cap the "
-                    + "encoder reads the likeliest crises first; 0 is first come, first served (default: "
-                    + "${DEFAULT-VALUE}).")
+                    + "riskiest (and curated crisis phrases), in proportion to their risk, so that over the cap the "
+                    + "encoder reads the likeliest crises first; 0.5 is the measured setting. Past a restart or a "
+                    + "takeover a reserve can grade a burst of escalations otherwise than an uninterrupted run "
+                    + "(default: ${DEFAULT-VALUE}, first come, first served).")
     double encoderReserve;
 
     @Option(names = "--max-text-chars", defaultValue = "" + EventValidator.DEFAULT_MAX_TEXT_CHARS,

@@ -116,10 +116,10 @@ class EncoderBudgetTest {
     }
 
     @Test
-    void shouldRefuseNoEscalationBelowTheCapWhateverItsUrgencyWithTheDefaultReserve() {
+    void shouldRefuseNoEscalationBelowTheCapWhateverItsUrgencyWithTheMeasuredReserve() {
         final long t = 1_700_000_000_000L;
-        // The stream's default: 40 calls a second over three partitions, a burst of twice that.
-        final EncoderBudget b = new EncoderBudget(40, 80, 3, EncoderBudget.DEFAULT_RESERVE, () -> t + 86_400_000L);
+        // The stream's default cap: 40 calls a second over three partitions, a burst of twice that.
+        final EncoderBudget b = new EncoderBudget(40, 80, 3, EncoderBudget.MEASURED_RESERVE, () -> t + 86_400_000L);
         final java.util.Random random = new java.util.Random(3);
         double at = t;
         for (int i = 0; i < 100_000; i++) {

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * What the encoder budget's reserve buys when more messages escalate than the cap allows: real
  * everyday text (GoEmotions and DailyDialog from the shared data) with crisis messages mixed in (the
  * referral-rung disclosures and self-harm requests of the unread splits {@code held_out_13} to
- * {@code _16}), graded as the stream grades them, once first come, first served and once with the
- * default reserve.
+ * {@code _16}), graded as the stream grades them, once first come, first served (the default) and
+ * once with the measured reserve, {@link EncoderBudget#MEASURED_RESERVE}.
  *
  * <p>The traffic is scaled down with the cap so the test runs in seconds: 10 encoder calls a
  * second of event time over three partitions, and 250 or 500 messages a second, the same overload
@@ -68,12 +68,12 @@ class EncoderTriageTest {
         final Outcome[][] outcomes = new Outcome[rates.length][];
         for (int r = 0; r < rates.length; r++) {
             outcomes[r] = new Outcome[] {run(everyday, crisis, rates[r], 0),
-                    run(everyday, crisis, rates[r], EncoderBudget.DEFAULT_RESERVE)};
+                    run(everyday, crisis, rates[r], EncoderBudget.MEASURED_RESERVE)};
             for (int k = 0; k < 2; k++) {
                 final Outcome o = outcomes[r][k];
                 System.out.printf(Locale.ROOT, "encoder triage: %d messages/s, %s: crisis at the referral rung %.3f"
                                 + " (%d), everyday given a crisis level %.4f (%d), encoder calls %d%n", rates[r],
-                        k == 0 ? "first come, first served" : "reserve " + EncoderBudget.DEFAULT_RESERVE,
+                        k == 0 ? "first come, first served" : "reserve " + EncoderBudget.MEASURED_RESERVE,
                         o.referralRecall(), o.crisis(), o.everydayFlagged(), o.everyday(), o.encoded());
             }
         }
