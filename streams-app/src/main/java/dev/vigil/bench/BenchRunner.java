@@ -129,12 +129,12 @@ public final class BenchRunner implements AutoCloseable {
         return new double[] {produce, consume};
     }
 
-    /** Signals per second over the second half of the last {@link #endToEnd} run's signals. */
-    public double lastSecondHalfRate() {
-        return lastSecondHalfRate;
+    /**
+     * One end-to-end run: records per second as {@link #endToEnd} measures it, and signals per
+     * second over the second half of its signals, after the child JVM's warm-up.
+     */
+    public record EndToEnd(double rate, double secondHalfRate) {
     }
-
-    private double lastSecondHalfRate = Double.NaN;
 
     /**
      * Vigil end to end over a topic pre-loaded with {@code records} simulated events: records per
@@ -142,8 +142,7 @@ public final class BenchRunner implements AutoCloseable {
      * visible and Vigil's group has committed every source partition (input and internal
      * repartition topics) to its end, so the monitoring stages behind the signals are done too.
      */
-    public double endToEnd(final int records, final long seed, final List<String> extraJvm) throws Exception {
-        lastSecondHalfRate = Double.NaN;
+    public EndToEnd endToEnd(final int records, final long seed, final List<String> extraJvm) throws Exception {
         final String id = "bench-e2e-" + (++runs);
         createVigilTopics(id);
         final TrafficSimulator sim = simulator(seed, records, Instant.now().minusSeconds((long) (records / PRELOAD_EVENT_RATE) + 60));
@@ -181,10 +180,10 @@ public final class BenchRunner implements AutoCloseable {
             // The first half includes the child JVM's warm-up (its JIT compiler takes up to a core on
             // a small machine for tens of seconds), which a long-running instance has behind it.
             final int half = seen.size() / 2;
-            lastSecondHalfRate = (seen.size() - half) * 1000.0
+            final double secondHalfRate = (seen.size() - half) * 1000.0
                     / Math.max(1, seen.get(seen.size() - 1).visibleMs() - seen.get(half).visibleMs());
             out.printf(Locale.ROOT, "  (second half of the signals: %,.0f records/s, the instance warmed up; the"
-                    + " monitoring stages behind them are not waited for)%n", lastSecondHalfRate);
+                    + " monitoring stages behind them are not waited for)%n", secondHalfRate);
             final long changelog = internalTopicBytes(id, "-changelog");
             final long repartition = internalTopicBytes(id, "-repartition");
             out.printf(Locale.ROOT, "  (internal topics written: changelogs %,.0f bytes per event, repartition topics %,.0f"
@@ -198,7 +197,7 @@ public final class BenchRunner implements AutoCloseable {
                     .map(e -> String.format(Locale.ROOT, "%s %,.0f", e.getKey().substring(prefix),
                             e.getValue() / events))
                     .collect(java.util.stream.Collectors.joining(", ")));
-            return sent * 1000.0 / Math.max(1, done - first);
+            return new EndToEnd(sent * 1000.0 / Math.max(1, done - first), secondHalfRate);
         }
     }
 

@@ -161,10 +161,6 @@ public final class EncoderBudget {
         return rate;
     }
 
-    public double reserve() {
-        return reserve;
-    }
-
     public long granted() {
         return granted.sum();
     }

@@ -145,9 +145,10 @@ public final class BenchCommand implements Callable<Integer> {
         final List<Double> vigil = new ArrayList<>();
         final List<Double> warm = new ArrayList<>();
         for (int i = 0; i < repeats; i++) {
-            final double rate = runner.endToEnd(records, seed + i, List.of());
+            final BenchRunner.EndToEnd run = runner.endToEnd(records, seed + i, List.of());
+            final double rate = run.rate();
             vigil.add(rate);
-            warm.add(runner.lastSecondHalfRate());
+            warm.add(run.secondHalfRate());
             out.printf(Locale.ROOT, "  run %d: %,.0f records/s (%.1f%% of the produce ceiling's median)%n",
                     i + 1, rate, 100 * rate / Stats.spread(produce).median());
         }
@@ -155,7 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
             // An extra run, not counted: JFR's sampling costs a little.
             final Path jfr = work.resolve("vigil-e2e.jfr");
             final double rate = runner.endToEnd(records, seed, List.of("-XX:+FlightRecorder",
-                    "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile"));
+                    "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile")).rate();
             out.printf(Locale.ROOT, "  profiled run (JFR, not counted): %,.0f records/s%n", rate);
             ProfileSummary.print(jfr, out, 15);
         }
@@ -211,7 +212,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (soakRate != null) {
             rate = soakRate;
         } else {
-            final double capacity = runner.endToEnd(records, seed, List.of());
+            final double capacity = runner.endToEnd(records, seed, List.of()).rate();
             out.printf(Locale.ROOT, "capacity: %,.0f records/s end to end (one run of %d pre-loaded events)%n", capacity, records);
             rate = capacity / 2;
         }

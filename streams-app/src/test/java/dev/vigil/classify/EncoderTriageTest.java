@@ -4,24 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.schema.ConversationEvent;
 import dev.vigil.schema.CrisisLevel;
 import dev.vigil.schema.MessageSignals;
 import dev.vigil.schema.Role;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +41,6 @@ class EncoderTriageTest {
     private static final int PARTITIONS = 3;
     private static final int SECONDS = Integer.getInteger("vigil.triage.seconds", 120);
     private static final double CRISIS_SHARE = Double.parseDouble(System.getProperty("vigil.triage.crisis", "0.02"));
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Share of crisis messages graded at the referral rung, and of everyday messages given any crisis level. */
     record Outcome(int crisis, double referralRecall, int everyday, double everydayFlagged, long encoded) {
@@ -56,8 +52,8 @@ class EncoderTriageTest {
         assumeTrue(Files.isDirectory(shared.resolve("polarity-goemotions")),
                 "shared data not found (system property vigil.shared.data)");
         final List<String> everyday = new ArrayList<>();
-        everyday.addAll(humanTexts(shared.resolve("polarity-goemotions/events.jsonl"), 6000));
-        everyday.addAll(humanTexts(shared.resolve("polarity-dailydialog/events.jsonl"), 4000));
+        everyday.addAll(humanTexts(shared.resolve("polarity-goemotions"), 6000));
+        everyday.addAll(humanTexts(shared.resolve("polarity-dailydialog"), 4000));
         final List<String> crisis = new ArrayList<>();
         crisis.addAll(labelled(EVAL.resolve("crisis-disclosures"),
                 l -> l.path("at_risk").asBoolean() && !"passive_ideation".equals(l.path("level").asText())));
@@ -134,35 +130,21 @@ class EncoderTriageTest {
                 .build();
     }
 
-    private static List<String> humanTexts(final Path events, final int limit) throws IOException {
-        final List<String> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(events)) {
-            for (String line; (line = r.readLine()) != null && out.size() < limit; ) {
-                final JsonNode n = JSON.readTree(line);
-                if ("HUMAN".equalsIgnoreCase(n.path("role").asText()) && !n.path("text").asText().isBlank()) {
-                    out.add(n.path("text").asText());
-                }
-            }
-        }
-        return out;
+    /** Texts of the first {@code limit} human messages of a labelled folder, read as {@code vigil eval} reads it. */
+    private static List<String> humanTexts(final Path dir, final int limit) throws IOException {
+        return LabelledData.read(dir).events.stream()
+                .filter(e -> e.getRole() == Role.HUMAN && !e.getText().isBlank())
+                .limit(limit).map(ConversationEvent::getText).toList();
     }
 
-    private static List<String> labelled(final Path dir, final java.util.function.Predicate<JsonNode> keep)
-            throws IOException {
-        final Map<String, JsonNode> labels = new HashMap<>();
-        for (final String line : Files.readAllLines(dir.resolve("labels.jsonl"))) {
-            final JsonNode l = JSON.readTree(line);
-            if (UNREAD.contains(l.path("split").asText()) && keep.test(l)) {
-                labels.put(l.path("event_id").asText(), l);
-            }
-        }
-        final List<String> out = new ArrayList<>();
-        for (final String line : Files.readAllLines(dir.resolve("events.jsonl"))) {
-            final JsonNode n = JSON.readTree(line);
-            if (labels.containsKey(n.path("event_id").asText())) {
-                out.add(n.path("text").asText());
-            }
-        }
-        return out;
+    /** Texts of the unread splits' messages of a labelled folder whose label {@code keep} accepts. */
+    private static List<String> labelled(final Path dir, final Predicate<JsonNode> keep) throws IOException {
+        final LabelledData data = LabelledData.read(dir);
+        return data.events.stream()
+                .filter(e -> {
+                    final JsonNode label = data.byEvent.get(e.getEventId());
+                    return label != null && UNREAD.contains(label.path("split").asText()) && keep.test(label);
+                })
+                .map(ConversationEvent::getText).toList();
     }
 }
