@@ -66,7 +66,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the simulated traffic (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--vigil-jvm", split = " ", defaultValue = "-Xmx1g",
+    // The collector the vigil script and the image run with, so the bench measures what ships.
+    @Option(names = "--vigil-jvm", split = " ", defaultValue = "-Xmx1g -XX:+UseParallelGC",
             description = "JVM options of the vigil run child (default: ${DEFAULT-VALUE}).")
     List<String> vigilJvm;
 

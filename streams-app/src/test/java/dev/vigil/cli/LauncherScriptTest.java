@@ -55,10 +55,20 @@ class LauncherScriptTest {
 
     @Test
     void shouldBuildOnceAndThenRunWithoutBuilding() throws Exception {
-        assertTrue(launch("help").endsWith("ran -jar " + tree.resolve("streams-app/target/vigil.jar") + " help\n"));
-        assertEquals("ran -jar " + tree.resolve("streams-app/target/vigil.jar") + " help\n", launch("help"),
+        assertTrue(launch("help").endsWith("ran -XX:+UseParallelGC -jar " + tree.resolve("streams-app/target/vigil.jar") + " help\n"));
+        assertEquals("ran -XX:+UseParallelGC -jar " + tree.resolve("streams-app/target/vigil.jar") + " help\n", launch("help"),
                 "a fresh jar: no build, nothing before the command's own output");
         assertEquals(List.of("start", "end"), builds());
+    }
+
+    @Test
+    void shouldRunTheThroughputCollectorUnlessTheOptionsPickOne() throws Exception {
+        final String jar = tree.resolve("streams-app/target/vigil.jar").toString();
+        assertTrue(launch("help").endsWith("ran -XX:+UseParallelGC -jar " + jar + " help\n"));
+        assertEquals("ran -XX:+UseParallelGC -Xmx2g -jar " + jar + " help\n", launch(List.of("-Xmx2g"), "help"),
+                "options beside the collector");
+        assertEquals("ran -Xmx2g -XX:+UseG1GC -jar " + jar + " help\n", launch(List.of("-Xmx2g", "-XX:+UseG1GC"), "help"),
+                "a collector in VIGIL_JAVA_OPTS replaces it; two would stop the JVM");
     }
 
     @Test
@@ -108,7 +118,12 @@ class LauncherScriptTest {
 
     /** Runs the launcher to the end; standard output and error together. */
     private String launch(final String... args) throws Exception {
-        final Process p = start(args);
+        return launch(List.of(), args);
+    }
+
+    /** Runs the launcher with {@code javaOptions} as VIGIL_JAVA_OPTS. */
+    private String launch(final List<String> javaOptions, final String... args) throws Exception {
+        final Process p = start(javaOptions, args);
         final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
@@ -116,12 +131,19 @@ class LauncherScriptTest {
     }
 
     private Process start(final String... args) throws IOException {
+        return start(List.of(), args);
+    }
+
+    private Process start(final List<String> javaOptions, final String... args) throws IOException {
         final ProcessBuilder pb = new ProcessBuilder();
         pb.command().add("bash");
         pb.command().add(tree.resolve("vigil").toString());
         pb.command().addAll(List.of(args));
         pb.environment().put("PATH", tree.resolve("bin") + ":" + System.getenv("PATH"));
         pb.environment().remove("VIGIL_JAVA_OPTS");
+        if (!javaOptions.isEmpty()) {
+            pb.environment().put("VIGIL_JAVA_OPTS", String.join(" ", javaOptions));
+        }
         return pb.directory(tree.toFile()).redirectErrorStream(true).start();
     }
 
