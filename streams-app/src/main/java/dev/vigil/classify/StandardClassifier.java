@@ -23,7 +23,7 @@ import dev.vigil.schema.Sentiment;
  */
 public final class StandardClassifier implements MessageClassifier {
     /** Bump on any change to rules, features or thresholds. */
-    static final String SEMVER = "2.4.0";
+    static final String SEMVER = "2.5.0";
 
     /** Pushback model probability from which an assistant message counts as pushback. */
     static final double PUSHBACK_THRESHOLD = Double.parseDouble(System.getProperty("vigil.pushback.threshold", "0.7"));
