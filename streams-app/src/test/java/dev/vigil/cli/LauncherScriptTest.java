@@ -69,6 +69,9 @@ class LauncherScriptTest {
                 "options beside the collector");
         assertEquals("ran -Xmx2g -XX:+UseG1GC -jar " + jar + " help\n", launch(List.of("-Xmx2g", "-XX:+UseG1GC"), "help"),
                 "a collector in VIGIL_JAVA_OPTS replaces it; two would stop the JVM");
+        assertEquals("ran -XX:+UseParallelGC -XX:+UseNUMA -XX:+DisableExplicitGC -jar " + jar + " help\n",
+                launch(List.of("-XX:+UseNUMA", "-XX:+DisableExplicitGC"), "help"),
+                "options that merely start with -XX:+Use or end with GC pick no collector");
     }
 
     @Test
